@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by every selftest. Namespaces get unique names (pft-<pid>-<name>)
+# and are removed, with the processes started in them, when the test exits.
+#
+# The gateway topology of the README (topo_gateway):
+#
+#   client                 gw                          server
+#   eth0 203.0.113.20 ---- eth0 203.0.113.10
+#        2001:db8:ffff::20      2001:db8:ffff::10
+#                          eth1 192.168.1.1      ---- eth0 192.168.1.2
+#                               2001:db8:1::1              2001:db8:1::2
+#
+# The client has no route to the LAN: it reaches the server only through a
+# forward on the gateway. The server's default route is the gateway.
+
+set -u
+ksft_skip=4
+ret=0
+PFMOD_TOP=${PFMOD_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+PFCTL=${PFCTL:-$PFMOD_TOP/userspace-tool/pfctl}
+PFTEST=${PFTEST:-$PFMOD_TOP/selftests/tools/pftest}
+NS_TAG=pft-$$-
+_nss=()
+_pids=()
+
+_cleanup() {
+	local p ns
+
+	for p in "${_pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for ns in "${_nss[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+trap _cleanup EXIT
+
+skip() {
+	echo "SKIP: $*"
+	exit $ksft_skip
+}
+
+# A failed check: the test goes on (to report every problem) and fails.
+fail() {
+	echo "FAIL: $*"
+	ret=1
+}
+
+log() {
+	echo "-- $*"
+}
+
+# check DESCRIPTION COMMAND...: COMMAND must succeed.
+check() {
+	local what=$1 out
+
+	shift
+	if out=$("$@" 2>&1); then
+		echo "ok: $what"
+	else
+		fail "$what: '$*' failed: $out"
+	fi
+}
+
+# check_fails DESCRIPTION COMMAND...: COMMAND must fail.
+check_fails() {
+	local what=$1 out
+
+	shift
+	if out=$("$@" 2>&1); then
+		fail "$what: '$*' succeeded: $out"
+	else
+		echo "ok: $what"
+	fi
+}
+
+# check_match DESCRIPTION REGEX TEXT: TEXT must match the extended REGEX.
+check_match() {
+	if grep -qE -- "$2" <<< "$3"; then
+		echo "ok: $1"
+	else
+		fail "$1: expected /$2/ in: $3"
+	fi
+}
+
+check_no_match() {
+	if grep -qE -- "$2" <<< "$3"; then
+		fail "$1: unexpected /$2/ in: $3"
+	else
+		echo "ok: $1"
+	fi
+}
+
+# new_ns VAR...: create a namespace for each VAR, with lo up, and set VAR to
+# its name.
+new_ns() {
+	local _var _ns
+
+	for _var in "$@"; do
+		_ns=$NS_TAG$_var
+		ip netns add "$_ns" || { echo "cannot create namespace $_ns"; exit 1; }
+		_nss+=("$_ns")
+		ip -n "$_ns" link set lo up
+		printf -v "$_var" '%s' "$_ns"
+	done
+}
+
+# in_ns NS COMMAND...
+in_ns() {
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+pfctl() {
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$PFCTL" "$@"
+}
+
+# sysctls NS NAME=VALUE...: several sysctls for one exec.
+sysctls() {
+	local ns=$1 kv cmds=
+
+	shift
+	for kv in "$@"; do
+		cmds+="echo ${kv#*=} > /proc/sys/$(tr . / <<< "${kv%%=*}") && "
+	done
+	ip netns exec "$ns" sh -c "${cmds}true"
+}
+
+# serve NS [pftest serve options]: start a server in NS, in the background.
+serve() {
+	local ns=$1 pid
+
+	shift
+	pid=$(ip netns exec "$ns" "$PFTEST" serve -d "$@") || { echo "server failed: $pid"; exit 1; }
+	_pids+=("$pid")
+}
+
+# request NS [pftest request options] ADDR PORT: prints the answer.
+request() {
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$PFTEST" request "$@"
+}
+
+# conntrack_of NS [conntrack -L filters]: the matching entries.
+conntrack_of() {
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" conntrack -L "$@" 2>/dev/null
+}
+
+# link NS1 IF1 NS2 IF2: a veth pair between two namespaces.
+link() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" ||
+		{ echo "cannot create veth $1:$2 - $3:$4"; exit 1; }
+}
+
+topo_gateway() {
+	new_ns client gw server
+	link "$client" eth0 "$gw" eth0
+	link "$gw" eth1 "$server" eth0
+	ip -n "$client" -b - <<-EOF
+		link set eth0 up
+		addr add 203.0.113.20/24 dev eth0
+		addr add 2001:db8:ffff::20/64 dev eth0 nodad
+	EOF
+	ip -n "$gw" -b - <<-EOF
+		link set eth0 up
+		link set eth1 up
+		addr add 203.0.113.10/24 dev eth0
+		addr add 2001:db8:ffff::10/64 dev eth0 nodad
+		addr add 192.168.1.1/24 dev eth1
+		addr add 2001:db8:1::1/64 dev eth1 nodad
+	EOF
+	ip -n "$server" -b - <<-EOF
+		link set eth0 up
+		addr add 192.168.1.2/24 dev eth0
+		addr add 2001:db8:1::2/64 dev eth0 nodad
+		route add default via 192.168.1.1
+		route add default via 2001:db8:1::1
+	EOF
+	sysctls "$gw" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
+# finish: the test's exit status.
+finish() {
+	exit $ret
+}

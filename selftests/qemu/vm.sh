@@ -1,0 +1,173 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a kernel under QEMU (TCG, no NIC) with the host root shared read-only
+# over 9p, run a command in it from the top of the pfmod tree, and judge the
+# run: the command's exit status, a result that came back at all, the time
+# limit, and a kernel log free of complaints (selftests/qemu/complaints) and
+# of taints other than O and E (out-of-tree, unsigned module).
+#
+# usage: vm.sh [-t SECONDS] [-o OUTDIR] [-n NAME] COMMAND...
+#
+# Environment:
+#   VMLINUZ   kernel image to boot (default: /boot/vmlinuz-$KERNELRELEASE)
+#   MODDIR    its modules directory (default: /lib/modules/<its release>)
+#   KERNELRELEASE  release of the default kernel (default: newest in /boot)
+#   VM_MEM    guest memory (default 2G);  VM_CPUS (default 2)
+#   VM_APPEND extra kernel command line
+#   VM_QUIET=1  do not stream the command's output while it runs
+#
+# Exit status: the command's status if the run was otherwise clean; 124 on
+# timeout; 125 when no result came back or the kernel complained.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+timeout=600
+outdir=
+name=vm
+while getopts "t:o:n:" opt; do
+	case $opt in
+	t) timeout=$OPTARG ;;
+	o) outdir=$OPTARG ;;
+	n) name=$OPTARG ;;
+	*) echo "usage: vm.sh [-t SECONDS] [-o OUTDIR] [-n NAME] COMMAND..." >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || { echo "vm.sh: no command" >&2; exit 2; }
+outdir=${outdir:-$top/build/vm/$name}
+
+die() { echo "vm.sh: $*" >&2; exit 125; }
+
+kimage_release() {
+	# The release string is in the bzImage header (offset 0x20e points at it).
+	local off
+	off=$(od -An -t u2 -j 526 -N 2 "$1" | tr -d ' ') || return 1
+	dd if="$1" bs=1 skip=$((off + 512)) count=128 2>/dev/null | tr '\0' '\n' | head -n1 | cut -d' ' -f1
+}
+
+if [ -z "${VMLINUZ:-}" ]; then
+	krel=${KERNELRELEASE:-$(ls /boot | sed -n 's/^vmlinuz-//p' | sort -V | tail -n1)}
+	VMLINUZ=/boot/vmlinuz-$krel
+fi
+[ -r "$VMLINUZ" ] || die "cannot read kernel image $VMLINUZ (run 'make deps')"
+krel=$(kimage_release "$VMLINUZ") || die "cannot read the release of $VMLINUZ"
+MODDIR=${MODDIR:-/lib/modules/$krel}
+[ -d "$MODDIR" ] || die "no modules directory $MODDIR for $krel"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (run 'make deps')"
+
+# --- initramfs: static busybox, the 9p modules, /init -----------------------
+build_initramfs() {
+	local dir=$1 img=$2 m root
+	rm -rf "$dir" && mkdir -p "$dir"/{bin,dev,proc,sys,modules,newroot}
+	cp /bin/busybox "$dir/bin/busybox" || return 1
+	if ldd "$dir/bin/busybox" >/dev/null 2>&1; then
+		echo "vm.sh: /bin/busybox is not static (install busybox-static)" >&2
+		return 1
+	fi
+	cp "$here/initramfs-init" "$dir/init" && chmod 755 "$dir/init"
+	[ "$MODDIR" = "/lib/modules/$krel" ] || touch "$dir/modules.shared"
+	# modprobe wants <root>/lib/modules/<release>; give it a view of MODDIR.
+	root=$(mktemp -d)
+	mkdir -p "$root/lib/modules" && ln -s "$(cd "$MODDIR" && pwd)" "$root/lib/modules/$krel"
+	modprobe -d "$root" -S "$krel" -a --show-depends virtio_pci 9p 9pnet_virtio > "$dir/deps" ||
+		{ rm -rf "$root"; return 1; }
+	rm -rf "$root"
+	: > "$dir/modules.order"
+	while read -r kind path _; do
+		[ "$kind" = insmod ] || continue
+		m=$(basename "$path")
+		grep -qx "${m%%.ko*}.ko" "$dir/modules.order" && continue
+		case "$m" in
+		*.ko.xz) xz -dc "$MODDIR/${path#*/lib/modules/$krel/}" > "$dir/modules/${m%.xz}" ;;
+		*.ko.zst) zstd -qdc "$MODDIR/${path#*/lib/modules/$krel/}" > "$dir/modules/${m%.zst}" ;;
+		*.ko.gz) gzip -dc "$MODDIR/${path#*/lib/modules/$krel/}" > "$dir/modules/${m%.gz}" ;;
+		*) cp "$MODDIR/${path#*/lib/modules/$krel/}" "$dir/modules/$m" ;;
+		esac || return 1
+		echo "${m%%.ko*}.ko" >> "$dir/modules.order"
+	done < "$dir/deps"
+	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$img"
+}
+
+cache=$top/build/vm/initramfs-$krel
+img=$cache.cpio.gz
+stamp="$VMLINUZ $MODDIR $(md5sum < "$here/initramfs-init")"
+if [ ! -s "$img" ] || [ "$(cat "$cache.stamp" 2>/dev/null)" != "$stamp" ]; then
+	build_initramfs "$cache" "$img" || die "cannot build the initramfs for $krel"
+	echo "$stamp" > "$cache.stamp"
+fi
+
+# --- run --------------------------------------------------------------------
+rm -rf "$outdir" && mkdir -p "$outdir" || die "cannot create $outdir"
+printf '%q ' "$@" > "$outdir/cmd"
+echo >> "$outdir/cmd"
+: > "$outdir/log"
+
+append="console=ttyS0,115200 loglevel=7 panic=-1 oops=panic printk.devkmsg=on"
+append+=" mitigations=off nokaslr no_hash_pointers watchdog_thresh=30"
+append+=" rcupdate.rcu_cpu_stall_timeout=120 pfmod_src=$top ${VM_APPEND:-}"
+
+qemu=(qemu-system-x86_64 -nodefaults -nic none -no-reboot
+	-machine pc -accel tcg,thread=multi -cpu max
+	-smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}"
+	-kernel "$VMLINUZ" -initrd "$img" -append "$append"
+	-display none -monitor none -serial "file:$outdir/console.log"
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	-fsdev "local,id=pfsrc,path=$top,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=pfsrc,mount_tag=pfsrc
+	-fsdev "local,id=pfout,path=$outdir,security_model=none"
+	-device virtio-9p-pci,fsdev=pfout,mount_tag=pfout
+	-fsdev "local,id=pfmods,path=$MODDIR,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=pfmods,mount_tag=pfmods)
+
+start=$(date +%s)
+timeout --kill-after=10 "$timeout" "${qemu[@]}" < /dev/null > "$outdir/qemu.log" 2>&1 &
+qpid=$!
+if [ "${VM_QUIET:-0}" != 1 ]; then
+	tail -n +1 -F --pid=$qpid "$outdir/log" 2>/dev/null &
+	tpid=$!
+fi
+wait $qpid
+qrc=$?
+[ -n "${tpid:-}" ] && { sleep 0.3; kill $tpid 2>/dev/null; wait $tpid 2>/dev/null; }
+elapsed=$(($(date +%s) - start))
+
+# --- verdict ----------------------------------------------------------------
+verdict=0
+reason=
+if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+	verdict=124 reason="timed out after ${timeout}s"
+elif [ ! -s "$outdir/rc" ]; then
+	verdict=125 reason="no result came back (QEMU status $qrc)"
+fi
+patterns=$(grep -v '^#' "$here/complaints")
+complaints=$(cat "$outdir/console.log" 2>/dev/null | tr -d '\r' | grep -E -f <(echo "$patterns") | head -n 20)
+if [ -n "$complaints" ]; then
+	verdict=125 reason="${reason:+$reason; }the kernel complained"
+fi
+tainted=$(cat "$outdir/tainted" 2>/dev/null || echo 0)
+if [ $((tainted & ~(4096 | 8192))) -ne 0 ]; then
+	verdict=125 reason="${reason:+$reason; }kernel tainted ($tainted)"
+fi
+rc=$(cat "$outdir/rc" 2>/dev/null || echo 125)
+if [ $verdict -eq 0 ] && [ "$rc" -ne 0 ]; then
+	verdict=$rc reason="the command exited with status $rc"
+fi
+
+echo "vm: $krel, ${elapsed}s, console in ${outdir#$top/}/console.log"
+if [ $verdict -ne 0 ]; then
+	echo "vm: FAILED: $reason"
+	if [ -n "$complaints" ]; then
+		echo "vm: kernel complaints:"
+		sed 's/^/    /' <<< "$complaints"
+	fi
+	if [ $verdict -ge 124 ]; then
+		echo "vm: last lines of the guest console:"
+		tail -n 60 "$outdir/console.log" | tr -d '\r' | sed 's/^/    /'
+	fi
+fi
+exit $verdict

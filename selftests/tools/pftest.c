@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pftest: the traffic end points of pfmod's selftests, so that a test costs
+ * a process per end point rather than one per packet.
+ *
+ *   pftest serve [-u|-s] [-a ADDR] -p PORT [-n NAME] [-d]
+ *	Answers every request (a TCP/SCTP read, a UDP datagram) with
+ *	"NAME PEER-ADDRESS PEER-PORT\n", so a client learns which server it
+ *	reached and with which source address. -d: go to the background once
+ *	listening and print the server's pid.
+ *   pftest request [-u|-s] [-w MS] [-b ADDR] ADDR PORT
+ *	One request; prints the answer. Exit 1 on any failure, with the reason.
+ *   pftest chat [-u|-s] [-w MS] ADDR PORT
+ *	One connection; every line read on stdin is sent as a request and the
+ *	answer printed. Stops with exit 1 and the reason at the first failure.
+ *   pftest flood [-w MS] [-P PARALLEL] -n CONNS ADDR PORT
+ *	CONNS short TCP connections (connect, request, answer, close), PARALLEL
+ *	at a time; prints "CONNS ok FAILED failed SECONDS s RATE conn/s".
+ *
+ * ADDR is an IPv4 or IPv6 address. Servers listen on both families unless
+ * -a gives an address.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP 132
+#endif
+
+static int sotype = SOCK_STREAM, proto = IPPROTO_TCP;
+static int wait_ms = 3000;
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stdout, "pftest: ");
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	exit(1);
+}
+
+static socklen_t make_addr(const char *s, int port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *s6 = (void *)ss;
+	struct sockaddr_in *s4 = (void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, s, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		return sizeof(*s4);
+	}
+	if (inet_pton(AF_INET6, s, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	die("bad address '%s'", s);
+}
+
+static void format_peer(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const struct sockaddr_in *s4 = (const void *)ss;
+	char a[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s %u", a, ntohs(s4->sin_port));
+	} else if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], a, sizeof(a));
+		snprintf(buf, len, "%s %u", a, ntohs(s6->sin6_port));
+	} else {
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "%s %u", a, ntohs(s6->sin6_port));
+	}
+}
+
+static int parse_common(int argc, char **argv, const char *extra, int *opt_out)
+{
+	char spec[64];
+	int opt;
+
+	snprintf(spec, sizeof(spec), "usw:%s", extra);
+	opt = getopt(argc, argv, spec);
+	switch (opt) {
+	case 'u':
+		sotype = SOCK_DGRAM;
+		proto = IPPROTO_UDP;
+		return 1;
+	case 's':
+		sotype = SOCK_STREAM;
+		proto = IPPROTO_SCTP;
+		return 1;
+	case 'w':
+		wait_ms = atoi(optarg);
+		return 1;
+	}
+	*opt_out = opt;
+	return 0;
+}
+
+/* --- serve ---------------------------------------------------------------- */
+
+#define MAX_CLIENTS 1024
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct pollfd pfd[MAX_CLIENTS + 1];
+	const char *name = "server", *addr = NULL;
+	struct sockaddr_storage ss, peer;
+	int port = 0, daemonize = 0, one = 1, zero = 0, opt, fd, n = 1, i;
+	socklen_t alen, plen;
+	char buf[4096], reply[256], p[128];
+
+	for (;;) {
+		if (parse_common(argc, argv, "a:p:n:d", &opt))
+			continue;
+		if (opt == -1)
+			break;
+		switch (opt) {
+		case 'a': addr = optarg; break;
+		case 'p': port = atoi(optarg); break;
+		case 'n': name = optarg; break;
+		case 'd': daemonize = 1; break;
+		default: die("usage: serve [-u|-s] [-a ADDR] -p PORT [-n NAME] [-d]");
+		}
+	}
+	if (port <= 0 || port > 65535)
+		die("serve: need -p PORT");
+	alen = make_addr(addr ? addr : "::", port, &ss);
+	fd = socket(ss.ss_family, sotype, proto);
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (bind(fd, (void *)&ss, alen) < 0)
+		die("bind port %d: %s", port, strerror(errno));
+	if (sotype == SOCK_STREAM && listen(fd, 4096) < 0)
+		die("listen: %s", strerror(errno));
+	if (daemonize) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (pid) {
+			printf("%d\n", pid);
+			return 0;
+		}
+		setsid();
+		fclose(stdout);
+		fclose(stdin);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	pfd[0].fd = fd;
+	pfd[0].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, n, -1) < 0)
+			continue;
+		if (pfd[0].revents & POLLIN) {
+			plen = sizeof(peer);
+			if (sotype == SOCK_DGRAM) {
+				ssize_t r = recvfrom(fd, buf, sizeof(buf), 0, (void *)&peer, &plen);
+
+				if (r >= 0) {
+					format_peer(&peer, p, sizeof(p));
+					r = snprintf(reply, sizeof(reply), "%s %s\n", name, p);
+					sendto(fd, reply, r, 0, (void *)&peer, plen);
+				}
+			} else {
+				int c = accept(fd, NULL, NULL);
+
+				if (c >= 0 && n <= MAX_CLIENTS) {
+					pfd[n].fd = c;
+					pfd[n].events = POLLIN;
+					n++;
+				} else if (c >= 0) {
+					close(c);
+				}
+			}
+		}
+		for (i = 1; i < n; i++) {
+			ssize_t r;
+
+			if (!pfd[i].revents)
+				continue;
+			r = read(pfd[i].fd, buf, sizeof(buf));
+			plen = sizeof(peer);
+			if (r > 0 && getpeername(pfd[i].fd, (void *)&peer, &plen) == 0) {
+				format_peer(&peer, p, sizeof(p));
+				r = snprintf(reply, sizeof(reply), "%s %s\n", name, p);
+				if (write(pfd[i].fd, reply, r) == r)
+					continue;
+			}
+			close(pfd[i].fd);
+			pfd[i--] = pfd[--n];
+		}
+	}
+}
+
+/* --- clients -------------------------------------------------------------- */
+
+static int wait_fd(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int r = poll(&p, 1, ms);
+
+	if (r == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+static int open_conn(const char *addr, int port, const char *bind_addr, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss, bs;
+	socklen_t alen = make_addr(addr, port, &ss), blen;
+	int fd, soerr = 0;
+	socklen_t sl = sizeof(soerr);
+
+	fd = socket(ss.ss_family, sotype | SOCK_NONBLOCK, proto);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (bind_addr) {
+		blen = make_addr(bind_addr, 0, &bs);
+		if (bind(fd, (void *)&bs, blen) < 0) {
+			snprintf(err, errlen, "bind %s: %s", bind_addr, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	if (connect(fd, (void *)&ss, alen) < 0 && errno != EINPROGRESS) {
+		snprintf(err, errlen, "connect %s port %d: %s", addr, port, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (wait_fd(fd, POLLOUT, wait_ms) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr) {
+		snprintf(err, errlen, "connect %s port %d: %s", addr, port,
+			 strerror(soerr ? soerr : errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Sends @msg and reads one answer into @buf. */
+static int exchange(int fd, const char *msg, char *buf, size_t len, char *err, size_t errlen)
+{
+	ssize_t r;
+
+	if (send(fd, msg, strlen(msg), MSG_NOSIGNAL) < 0) {
+		snprintf(err, errlen, "send: %s", strerror(errno));
+		return -1;
+	}
+	if (wait_fd(fd, POLLIN, wait_ms) < 0) {
+		snprintf(err, errlen, "no answer: %s", strerror(errno));
+		return -1;
+	}
+	r = recv(fd, buf, len - 1, 0);
+	if (r <= 0) {
+		snprintf(err, errlen, "no answer: %s", r ? strerror(errno) : "connection closed");
+		return -1;
+	}
+	buf[r] = '\0';
+	return 0;
+}
+
+static int cmd_request(int argc, char **argv)
+{
+	const char *bind_addr = NULL;
+	char buf[512], err[256];
+	int opt, fd;
+
+	for (;;) {
+		if (parse_common(argc, argv, "b:", &opt))
+			continue;
+		if (opt == -1)
+			break;
+		if (opt == 'b')
+			bind_addr = optarg;
+		else
+			die("usage: request [-u|-s] [-w MS] [-b ADDR] ADDR PORT");
+	}
+	if (argc - optind != 2)
+		die("usage: request [-u|-s] [-w MS] [-b ADDR] ADDR PORT");
+	fd = open_conn(argv[optind], atoi(argv[optind + 1]), bind_addr, err, sizeof(err));
+	if (fd < 0 || exchange(fd, "hello\n", buf, sizeof(buf), err, sizeof(err)) < 0)
+		die("%s", err);
+	fputs(buf, stdout);
+	return 0;
+}
+
+static int cmd_chat(int argc, char **argv)
+{
+	char line[512], buf[512], err[256];
+	int opt, fd;
+
+	for (;;) {
+		if (parse_common(argc, argv, "", &opt))
+			continue;
+		if (opt == -1)
+			break;
+		die("usage: chat [-u|-s] [-w MS] ADDR PORT");
+	}
+	if (argc - optind != 2)
+		die("usage: chat [-u|-s] [-w MS] ADDR PORT");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	fd = open_conn(argv[optind], atoi(argv[optind + 1]), NULL, err, sizeof(err));
+	if (fd < 0)
+		die("%s", err);
+	printf("connected\n");
+	while (fgets(line, sizeof(line), stdin)) {
+		if (exchange(fd, line, buf, sizeof(buf), err, sizeof(err)) < 0)
+			die("%s", err);
+		fputs(buf, stdout);
+	}
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_flood(int argc, char **argv)
+{
+	int parallel = 4, conns = 0, opt, started = 0, done = 0, failed = 0, i;
+	struct slot { int fd; int state; } *s;
+	struct sockaddr_storage ss;
+	struct pollfd *pfd;
+	socklen_t alen;
+	char buf[512];
+	double t0, t;
+
+	for (;;) {
+		if (parse_common(argc, argv, "P:n:", &opt))
+			continue;
+		if (opt == -1)
+			break;
+		if (opt == 'P')
+			parallel = atoi(optarg);
+		else if (opt == 'n')
+			conns = atoi(optarg);
+		else
+			die("usage: flood [-w MS] [-P PARALLEL] -n CONNS ADDR PORT");
+	}
+	if (argc - optind != 2 || conns <= 0 || parallel <= 0)
+		die("usage: flood [-w MS] [-P PARALLEL] -n CONNS ADDR PORT");
+	alen = make_addr(argv[optind], atoi(argv[optind + 1]), &ss);
+	s = calloc(parallel, sizeof(*s));
+	pfd = calloc(parallel, sizeof(*pfd));
+	if (!s || !pfd)
+		die("out of memory");
+	for (i = 0; i < parallel; i++)
+		s[i].fd = -1;
+	t0 = now();
+	while (done < conns) {
+		for (i = 0; i < parallel; i++) {
+			if (s[i].fd >= 0 || started >= conns)
+				continue;
+			s[i].fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+			if (s[i].fd < 0)
+				die("socket: %s", strerror(errno));
+			if (connect(s[i].fd, (void *)&ss, alen) < 0 && errno != EINPROGRESS) {
+				close(s[i].fd);
+				s[i].fd = -1;
+				failed++;
+				done++;
+				started++;
+				continue;
+			}
+			s[i].state = 0;
+			started++;
+		}
+		for (i = 0; i < parallel; i++) {
+			pfd[i].fd = s[i].fd;
+			pfd[i].events = s[i].state ? POLLIN : POLLOUT;
+			pfd[i].revents = 0;
+		}
+		if (poll(pfd, parallel, wait_ms) == 0)
+			die("flood: no progress for %d ms (%d of %d done)", wait_ms, done, conns);
+		for (i = 0; i < parallel; i++) {
+			int ok = 1;
+
+			if (s[i].fd < 0 || !pfd[i].revents)
+				continue;
+			if (s[i].state == 0) {
+				int soerr = 0;
+				socklen_t sl = sizeof(soerr);
+
+				getsockopt(s[i].fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+				if (!soerr && send(s[i].fd, "x\n", 2, MSG_NOSIGNAL) == 2) {
+					s[i].state = 1;
+					continue;
+				}
+				ok = 0;
+			} else if (recv(s[i].fd, buf, sizeof(buf), 0) <= 0) {
+				ok = 0;
+			}
+			close(s[i].fd);
+			s[i].fd = -1;
+			failed += !ok;
+			done++;
+		}
+	}
+	t = now() - t0;
+	printf("%d ok %d failed %.3f s %.1f conn/s\n", conns - failed, failed, t,
+	       (conns - failed) / t);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		die("usage: pftest serve|request|chat|flood ...");
+	optind = 2;
+	if (!strcmp(argv[1], "serve"))
+		return cmd_serve(argc, argv);
+	if (!strcmp(argv[1], "request"))
+		return cmd_request(argc, argv);
+	if (!strcmp(argv[1], "chat"))
+		return cmd_chat(argc, argv);
+	if (!strcmp(argv[1], "flood"))
+		return cmd_flood(argc, argv);
+	die("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/pfmod.h>
+
+#include "ipc.h"
+
+struct pf_talk {
+	struct pf_nl *nl;
+	mnl_cb_t cb;
+	void *data;
+	int err;
+};
+
+static int pf_nl_error(const struct nlmsghdr *nlh, void *arg)
+{
+	struct pf_talk *t = arg;
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	unsigned int off = sizeof(*e);
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+		t->err = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += mnl_nlmsg_get_payload_len(&e->msg);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		mnl_attr_for_each(a, nlh, off) {
+			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(t->nl->errmsg, sizeof(t->nl->errmsg), "%s",
+					 mnl_attr_get_str(a));
+		}
+	}
+	t->err = e->error;
+	return e->error ? MNL_CB_ERROR : MNL_CB_STOP;
+}
+
+static int pf_nl_done(const struct nlmsghdr *nlh, void *arg)
+{
+	struct pf_talk *t = arg;
+
+	/* A dump that failed midway ends with NLMSG_DONE carrying -errno. */
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
+		t->err = *(int *)mnl_nlmsg_get_payload(nlh);
+	return t->err ? MNL_CB_ERROR : MNL_CB_STOP;
+}
+
+static int pf_nl_data(const struct nlmsghdr *nlh, void *arg)
+{
+	struct pf_talk *t = arg;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+		t->err = -EINTR;
+		return MNL_CB_ERROR;
+	}
+	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
+}
+
+struct nlmsghdr *pf_nl_msg(struct pf_nl *nl, uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = nl->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = PFMOD_GENL_VERSION;
+	return nlh;
+}
+
+int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
+{
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = pf_nl_error,
+		[NLMSG_DONE] = pf_nl_done,
+	};
+	struct pf_talk t = { .nl = nl, .cb = cb, .data = data };
+	ssize_t n;
+	int ret;
+
+	nl->errmsg[0] = '\0';
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->bufsize);
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run2(nl->buf, n, req->nlmsg_seq, nl->portid,
+				  pf_nl_data, &t, ctl, NLMSG_MIN_TYPE);
+	} while (ret == MNL_CB_OK);
+	if (ret == MNL_CB_ERROR && !t.err)
+		t.err = errno ? -errno : -EPROTO;
+	return t.err;
+}
+
+static int pf_nl_family_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct pf_nl *nl = arg;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		switch (mnl_attr_get_type(a)) {
+		case CTRL_ATTR_FAMILY_ID:
+			if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+				nl->family = mnl_attr_get_u16(a);
+			break;
+		case CTRL_ATTR_VERSION:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				nl->version = mnl_attr_get_u32(a);
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+int pf_nl_open(struct pf_nl *nl)
+{
+	struct nlmsghdr *nlh;
+	int one = 1, ret;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->bufsize = 32768;	/* the most a netlink dump message takes */
+	nl->buf = malloc(nl->bufsize);
+	if (!nl->buf)
+		return -ENOMEM;
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		pf_nl_close(nl);
+		return ret;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = time(NULL);
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	/* Asking for the family by name loads the module if it is installed. */
+	nl->family = GENL_ID_CTRL;
+	nlh = pf_nl_msg(nl, CTRL_CMD_GETFAMILY, 0);
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PFMOD_GENL_NAME);
+	nl->family = 0;
+	ret = pf_nl_talk(nl, nlh, pf_nl_family_cb, nl);
+	if (!ret && !nl->family)
+		ret = -ENOENT;
+	if (ret)
+		pf_nl_close(nl);
+	return ret;
+}
+
+void pf_nl_close(struct pf_nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl->buf);
+	nl->sock = NULL;
+	nl->buf = NULL;
+}

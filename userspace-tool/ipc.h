@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pfctl's whole view of the kernel: a generic netlink socket bound to the
+ * "pfmod" family, requests that come back with an errno and the kernel's
+ * extended ACK message, and dumps.
+ */
+#ifndef PFCTL_IPC_H
+#define PFCTL_IPC_H
+
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+struct pf_nl {
+	struct mnl_socket *sock;
+	uint16_t family;	/* generic netlink id of "pfmod" */
+	uint32_t version;	/* its version, as the kernel registered it */
+	uint32_t portid;
+	uint32_t seq;
+	char errmsg[256];	/* extack message of the last failed request */
+	char *buf;
+	size_t bufsize;
+};
+
+/* Returns 0, or -errno: -ENOENT when the pfmod family does not exist. */
+int pf_nl_open(struct pf_nl *nl);
+void pf_nl_close(struct pf_nl *nl);
+
+/* Starts a request for @cmd in nl->buf; add attributes with mnl_attr_*. */
+struct nlmsghdr *pf_nl_msg(struct pf_nl *nl, uint8_t cmd, uint16_t flags);
+
+/*
+ * Sends @req and reads the answer to its end (ACK, or the end of a dump),
+ * passing every data message to @cb. Returns 0, or -errno with the kernel's
+ * extack message, if it sent one, in nl->errmsg.
+ */
+int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
+
+#endif /* PFCTL_IPC_H */

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pfctl: configure pfmod port forwards.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <linux/pfmod.h>
+
+#include "pfctl.h"
+
+struct pf_opts opts;
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;
+	const char *description;
+} subcommands[] = {
+	{ "version", cmd_version, "", "print pfctl's version and the module's" },
+	{ "help", cmd_help, "", "print this help" },
+};
+
+int cmd_help(int argc, char **argv)
+{
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	printf("Usage: %s [-j|--json] <command> [arguments]\n\nCommands:\n", prog);
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		printf("  %s %s\n        %s\n", subcommands[i].name, subcommands[i].args,
+		       subcommands[i].description);
+	printf("\nExit status: 0 success, 1 other error, 2 bad usage or input,\n"
+	       "3 module not loaded or version mismatch, 4 resource limit reached.\n"
+	       "See pfctl(8).\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	while (argc > 1 && argv[1][0] == '-') {
+		if (!strcmp(argv[1], "-j") || !strcmp(argv[1], "--json")) {
+			opts.json = true;
+		} else if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			return cmd_help(0, NULL);
+		} else if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+			return cmd_version(1, (char *[]){ "version", NULL });
+		} else {
+			return pf_usage_error("unknown option '%s' (try '%s help')", argv[1], prog);
+		}
+		argc--;
+		argv++;
+	}
+	if (argc < 2)
+		return cmd_help(0, NULL);
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(argc - 1, argv + 1);
+	}
+	return pf_usage_error("unknown command '%s' (try '%s help')", argv[1], prog);
+}

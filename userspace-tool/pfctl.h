@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PFCTL_H
+#define PFCTL_H
+
+#include <stdbool.h>
+
+#include "ipc.h"
+
+/* Exit codes (documented in pfctl(8) and `pfctl help`). */
+enum {
+	EXIT_OTHER = 1,		/* the kernel refused, anything else */
+	EXIT_USAGE = 2,		/* bad command line or input */
+	EXIT_MODULE = 3,	/* module not loaded, or version mismatch */
+	EXIT_RESOURCE = 4,	/* limit reached, out of memory */
+};
+
+struct pf_opts {
+	bool json;
+};
+extern struct pf_opts opts;
+extern const char *prog;
+
+/* Prints "pfctl: <what>: <reason>" and returns the exit code for it. */
+int pf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int pf_kernel_error(const struct pf_nl *nl, int err, const char *what);
+/* Opens the family; on failure prints why and returns the exit code. */
+int pf_connect(struct pf_nl *nl);
+
+int cmd_add(int argc, char **argv);
+int cmd_del(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_flush(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+#endif /* PFCTL_H */
