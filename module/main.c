@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/pfmod.h>
 
+#include "forward.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -16,6 +17,9 @@ static int __init pf_mod_init(void)
 {
 	int ret;
 
+	ret = pf_fwd_init();
+	if (ret)
+		goto err_fwd;
 	ret = pf_netns_init();
 	if (ret)
 		goto err_netns;
@@ -27,6 +31,8 @@ static int __init pf_mod_init(void)
 err_genl:
 	pf_netns_uninit();
 err_netns:
+	pf_fwd_uninit();
+err_fwd:
 	return ret;
 }
 
@@ -34,6 +40,9 @@ static void __exit pf_mod_exit(void)
 {
 	pf_genl_uninit();
 	pf_netns_uninit();
+	/* Forwards deleted before are freed from RCU callbacks. */
+	rcu_barrier();
+	pf_fwd_uninit();
 }
 
 module_init(pf_mod_init);

@@ -150,6 +150,49 @@ request() {
 	ip netns exec "$ns" "$PFTEST" request "$@"
 }
 
+# wait_for SECONDS COMMAND...: until COMMAND succeeds; fails after SECONDS.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.1
+	done
+}
+
+# chat_start NS ADDR PORT: a long-lived connection (pftest chat) whose lines
+# are written with chat_say; its output collects in $chat_out.
+chat_start() {
+	local fifo
+
+	chat_dir=$(mktemp -d)
+	fifo=$chat_dir/in
+	chat_out=$chat_dir/out
+	mkfifo "$fifo"
+	ip netns exec "$1" "$PFTEST" chat "$2" "$3" < "$fifo" > "$chat_out" 2>&1 &
+	chat_pid=$!
+	_pids+=("$chat_pid")
+	exec {chat_fd}> "$fifo"
+	wait_for 10 grep -q . "$chat_out"
+}
+
+# chat_say LINE: sends LINE, waits for the answer, prints it (or the error).
+chat_say() {
+	local n
+
+	n=$(wc -l < "$chat_out")
+	echo "$1" >&"$chat_fd"
+	wait_for 10 eval '[ "$(wc -l < "$chat_out")" -gt "$n" ]'
+	tail -n 1 "$chat_out"
+}
+
+chat_stop() {
+	exec {chat_fd}>&-
+	wait "$chat_pid" 2>/dev/null
+	rm -rf "$chat_dir"
+}
+
 # conntrack_of NS [conntrack -L filters]: the matching entries.
 conntrack_of() {
 	local ns=$1

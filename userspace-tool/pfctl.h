@@ -3,6 +3,8 @@
 #define PFCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <linux/pfmod.h>
 
 #include "ipc.h"
 
@@ -16,7 +18,13 @@ enum {
 
 struct pf_opts {
 	bool json;
+	int family;		/* -4: AF_INET, -6: AF_INET6, or 0 */
 };
+
+#define PFCTL_ADD_ARGS \
+	"[tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] TARGET[:PORT[-END]] [dev IFNAME] [from PREFIX]... [flush]"
+#define PFCTL_DEL_ARGS \
+	"[tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] [dev IFNAME] [from PREFIX]... [keep]  |  id ID [keep]"
 extern struct pf_opts opts;
 extern const char *prog;
 

@@ -60,8 +60,9 @@ export KERNELRELEASE
 build() {
 	local out
 
-	if out=$(make -s KDIR="$KDIR" module tool 2>&1 && make -s -C selftests 2>&1); then
-		echo "ok 1 build: pfmod.ko for $KERNELRELEASE, pfctl, test tools"
+	if out=$(make -s KDIR="$KDIR" module tool 2>&1 && make -s -C selftests 2>&1) &&
+	   ! grep -q 'warning:' <<< "$out"; then
+		echo "ok 1 build: pfmod.ko for $KERNELRELEASE, pfctl, test tools, no warnings"
 	else
 		echo "not ok 1 build"
 		sed 's/^/#   /' <<< "$out"

@@ -13,7 +13,7 @@ packages=(
 	# the test guest
 	linux-image-amd64 qemu-system-x86 busybox-static cpio gzip xz-utils zstd
 	# the selftests
-	iproute2 iptables nftables conntrack socat procps psmisc util-linux
+	iproute2 iptables nftables conntrack socat procps psmisc util-linux curl
 	# `make style` (checkpatch.pl ships in the kernel source) and DKMS
 	linux-source-6.1 perl dkms
 )

@@ -36,9 +36,10 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$tmp/src/$name-$ver" "$tmp/dkms"
-git ls-files -- Kbuild dkms.conf module uapi 2>/dev/null | grep -q . &&
-	files=$(git ls-files -- Kbuild dkms.conf module uapi) ||
-	files="Kbuild dkms.conf module uapi"
+# What the tree holds (not build products), as DKMS users get it.
+files=$(git ls-files --cached --others --exclude-standard -- Kbuild dkms.conf module uapi \
+	2>/dev/null)
+[ -n "$files" ] || files="Kbuild dkms.conf module uapi"
 tar -cf - $files | tar -xf - -C "$tmp/src/$name-$ver"
 dk=(--dkmstree "$tmp/dkms" --sourcetree "$tmp/src")
 if out=$(dkms add "${dk[@]}" "$name/$ver" 2>&1 &&

@@ -8,7 +8,7 @@
  *	"NAME PEER-ADDRESS PEER-PORT\n", so a client learns which server it
  *	reached and with which source address. -d: go to the background once
  *	listening and print the server's pid.
- *   pftest request [-u|-s] [-w MS] [-b ADDR] ADDR PORT
+ *   pftest request [-u|-s] [-w MS] [-b ADDR] [-P SRCPORT] ADDR PORT
  *	One request; prints the answer. Exit 1 on any failure, with the reason.
  *   pftest chat [-u|-s] [-w MS] ADDR PORT
  *	One connection; every line read on stdin is sent as a request and the
@@ -229,7 +229,8 @@ static int wait_fd(int fd, short events, int ms)
 	return r < 0 ? -1 : 0;
 }
 
-static int open_conn(const char *addr, int port, const char *bind_addr, char *err, size_t errlen)
+static int open_conn(const char *addr, int port, const char *bind_addr, int src_port, char *err,
+		     size_t errlen)
 {
 	struct sockaddr_storage ss, bs;
 	socklen_t alen = make_addr(addr, port, &ss), blen;
@@ -241,8 +242,13 @@ static int open_conn(const char *addr, int port, const char *bind_addr, char *er
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	if (bind_addr) {
-		blen = make_addr(bind_addr, 0, &bs);
+	if (bind_addr || src_port) {
+		int one = 1;
+
+		if (!bind_addr)
+			bind_addr = ss.ss_family == AF_INET ? "0.0.0.0" : "::";
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		blen = make_addr(bind_addr, src_port, &bs);
 		if (bind(fd, (void *)&bs, blen) < 0) {
 			snprintf(err, errlen, "bind %s: %s", bind_addr, strerror(errno));
 			close(fd);
@@ -290,21 +296,23 @@ static int cmd_request(int argc, char **argv)
 {
 	const char *bind_addr = NULL;
 	char buf[512], err[256];
-	int opt, fd;
+	int opt, fd, src_port = 0;
 
 	for (;;) {
-		if (parse_common(argc, argv, "b:", &opt))
+		if (parse_common(argc, argv, "b:P:", &opt))
 			continue;
 		if (opt == -1)
 			break;
 		if (opt == 'b')
 			bind_addr = optarg;
+		else if (opt == 'P')
+			src_port = atoi(optarg);
 		else
-			die("usage: request [-u|-s] [-w MS] [-b ADDR] ADDR PORT");
+			die("usage: request [-u|-s] [-w MS] [-b ADDR] [-P SRCPORT] ADDR PORT");
 	}
 	if (argc - optind != 2)
-		die("usage: request [-u|-s] [-w MS] [-b ADDR] ADDR PORT");
-	fd = open_conn(argv[optind], atoi(argv[optind + 1]), bind_addr, err, sizeof(err));
+		die("usage: request [-u|-s] [-w MS] [-b ADDR] [-P SRCPORT] ADDR PORT");
+	fd = open_conn(argv[optind], atoi(argv[optind + 1]), bind_addr, src_port, err, sizeof(err));
 	if (fd < 0 || exchange(fd, "hello\n", buf, sizeof(buf), err, sizeof(err)) < 0)
 		die("%s", err);
 	fputs(buf, stdout);
@@ -326,7 +334,7 @@ static int cmd_chat(int argc, char **argv)
 	if (argc - optind != 2)
 		die("usage: chat [-u|-s] [-w MS] ADDR PORT");
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	fd = open_conn(argv[optind], atoi(argv[optind + 1]), NULL, err, sizeof(err));
+	fd = open_conn(argv[optind], atoi(argv[optind + 1]), NULL, 0, err, sizeof(err));
 	if (fd < 0)
 		die("%s", err);
 	printf("connected\n");

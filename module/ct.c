@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Conntrack cleanup: connections end when the forward that translated them
+ * goes, and a new forward is not shadowed by entries made before it.
+ *
+ * The iterators run under a conntrack bucket lock with BHs off: no sleeping,
+ * and nothing they read may go away during the walk (the callers own it).
+ */
+
+#include <net/netfilter/nf_conntrack.h>
+
+#include "ct.h"
+#include "nat.h"
+
+static int pf_ct_fwd(struct nf_conn *ct, void *data)
+{
+	return pf_fwd_owns(data, ct);
+}
+
+void pf_ct_flush_fwd(struct net *net, const struct pf_fwd *f)
+{
+	pf_ct_cleanup_net(net, pf_ct_fwd, (void *)f);
+}
+
+struct pf_ct_tables {
+	const struct pf_table *gone, *gone2, *keep;
+};
+
+static int pf_ct_tables(struct nf_conn *ct, void *data)
+{
+	const struct pf_ct_tables *d = data;
+
+	if (!(READ_ONCE(ct->status) & IPS_DST_NAT))
+		return 0;
+	if (!(d->gone && pf_table_owner(d->gone, ct)) &&
+	    !(d->gone2 && pf_table_owner(d->gone2, ct)))
+		return 0;
+	return !(d->keep && pf_table_owner(d->keep, ct));
+}
+
+void pf_ct_flush_tables(struct net *net, const struct pf_table *gone,
+			const struct pf_table *gone2, const struct pf_table *keep)
+{
+	struct pf_ct_tables d = { .gone = gone, .gone2 = gone2, .keep = keep };
+
+	if ((gone && gone->count) || (gone2 && gone2->count))
+		pf_ct_cleanup_net(net, pf_ct_tables, &d);
+}
+
+static int pf_ct_mark(struct nf_conn *ct, void *data)
+{
+	struct pf_fwd *f;
+
+	if (READ_ONCE(ct->status) & IPS_DST_NAT) {
+		f = pf_table_owner(data, ct);
+		if (f)
+			f->flags |= PF_F_ALIVE;
+	}
+	return 0;
+}
+
+void pf_ct_mark_owners(struct net *net, struct pf_table *t)
+{
+	pf_ct_cleanup_net(net, pf_ct_mark, t);
+}
+
+struct pf_ct_stale {
+	struct net *net;
+	const struct pf_fwd *f;
+};
+
+static int pf_ct_stale(struct nf_conn *ct, void *data)
+{
+	const struct pf_ct_stale *d = data;
+	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	const struct pf_fwd *f = d->f;
+	struct pf_pkt p = {
+		.saddr = &o->src.u3,
+		.daddr = &o->dst.u3,
+		.dport = ntohs(o->dst.u.all),
+		.family = nf_ct_l3num(ct),
+		.proto = o->dst.protonum,
+	};
+
+	if (p.family != f->family || p.proto != f->proto ||
+	    (READ_ONCE(ct->status) & IPS_NAT_MASK))
+		return 0;
+	if (f->flags & PF_F_HAS_ADDR) {
+		if (!nf_inet_addr_cmp(p.daddr, pf_fwd_addr(f)))
+			return 0;
+	} else if (!pf_nat_is_local(d->net, NULL, p.family, p.daddr)) {
+		return 0;
+	}
+	/* A conntrack entry does not keep the interface it came in on. */
+	p.any_in = true;
+	return pf_fwd_match(f, &p) >= 0;
+}
+
+void pf_ct_flush_stale(struct net *net, const struct pf_fwd *f)
+{
+	struct pf_ct_stale d = { .net = net, .f = f };
+
+	pf_ct_cleanup_net(net, pf_ct_stale, &d);
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A forward: checking what a request asks for, building it, and answering
+ * the questions the packet path and conntrack cleanup ask about it.
+ */
+
+#include <linux/inetdevice.h>
+#include <linux/log2.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include "forward.h"
+
+static struct kmem_cache *pf_fwd_cache __read_mostly;
+
+int __init pf_fwd_init(void)
+{
+	BUILD_BUG_ON(__PFMOD_F_ALL & PF_F_PRIVATE);
+	pf_fwd_cache = KMEM_CACHE(pf_fwd, SLAB_ACCOUNT);
+	return pf_fwd_cache ? 0 : -ENOMEM;
+}
+
+void pf_fwd_uninit(void)
+{
+	kmem_cache_destroy(pf_fwd_cache);
+}
+
+static unsigned int pf_addr_bits(u8 family)
+{
+	return family == NFPROTO_IPV4 ? 32 : 128;
+}
+
+static bool pf_addr_is_loopback(u8 family, const union nf_inet_addr *a)
+{
+	return family == NFPROTO_IPV4 ? ipv4_is_loopback(a->ip) : ipv6_addr_loopback(&a->in6);
+}
+
+/* A target or listen address must name one host. */
+static bool pf_addr_is_unicast(u8 family, const union nf_inet_addr *a)
+{
+	if (family == NFPROTO_IPV4)
+		return !ipv4_is_zeronet(a->ip) && !ipv4_is_multicast(a->ip) &&
+		       !ipv4_is_lbcast(a->ip);
+	return !ipv6_addr_any(&a->in6) && !ipv6_addr_is_multicast(&a->in6) &&
+	       !ipv6_addr_v4mapped(&a->in6);
+}
+
+static bool pf_prefix_match(u8 family, const struct pf_prefix *pfx, const union nf_inet_addr *a)
+{
+	if (family == NFPROTO_IPV4)
+		return !((a->ip ^ pfx->addr.ip) & inet_make_mask(pfx->len));
+	return ipv6_prefix_equal(&a->in6, &pfx->addr.in6, pfx->len);
+}
+
+static int pf_prefix_cmp(const void *x, const void *y)
+{
+	const struct pf_prefix *a = x, *b = y;
+
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+/*
+ * Splits [lo, hi] into the aligned power-of-two blocks that cover it,
+ * returns how many (at most PF_MAX_PREFIXES).
+ */
+static unsigned int pf_port_prefixes(u16 lo, u16 hi, u16 *port, u8 *plen)
+{
+	unsigned int n = 0;
+	u32 p = lo, size;
+
+	while (p <= hi) {
+		size = p ? p & -p : 1U << PF_PORT_BITS;
+		while (p + size - 1 > hi)
+			size >>= 1;
+		port[n] = p;
+		plen[n] = PF_PORT_BITS - ilog2(size);
+		n++;
+		p += size;
+	}
+	return n;
+}
+
+static int pf_fwd_check(const struct pf_fwd_cfg *c, struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	if (c->family != NFPROTO_IPV4 && c->family != NFPROTO_IPV6) {
+		NL_SET_ERR_MSG(extack, "address family must be IPv4 or IPv6");
+		return -EAFNOSUPPORT;
+	}
+	if (c->family == NFPROTO_IPV6 && !(IS_ENABLED(CONFIG_IPV6) && ipv6_mod_enabled())) {
+		NL_SET_ERR_MSG(extack, "IPv6 is disabled on this host");
+		return -EAFNOSUPPORT;
+	}
+	if (c->proto == IPPROTO_SCTP && !IS_ENABLED(CONFIG_NF_CT_PROTO_SCTP)) {
+		NL_SET_ERR_MSG(extack, "this kernel's conntrack does not track SCTP");
+		return -EPROTONOSUPPORT;
+	}
+	if (c->proto != IPPROTO_TCP && c->proto != IPPROTO_UDP && c->proto != IPPROTO_SCTP) {
+		NL_SET_ERR_MSG(extack, "protocol must be TCP, UDP or SCTP");
+		return -EPROTONOSUPPORT;
+	}
+	if (c->port_min > c->port_max) {
+		NL_SET_ERR_MSG(extack, "listen port range ends before it starts");
+		return -EINVAL;
+	}
+	if (c->ifname[0] && !dev_valid_name(c->ifname)) {
+		NL_SET_ERR_MSG(extack, "not a valid interface name");
+		return -EINVAL;
+	}
+	for (i = 0; i < c->n_from; i++) {
+		struct pf_prefix p = c->from[i];
+
+		if (p.len > pf_addr_bits(c->family)) {
+			NL_SET_ERR_MSG(extack, "source prefix length too long for the family");
+			return -EINVAL;
+		}
+		if (c->family == NFPROTO_IPV4)
+			p.addr.ip &= inet_make_mask(p.len);
+		else
+			ipv6_addr_prefix(&p.addr.in6, &c->from[i].addr.in6, p.len);
+		if (memcmp(&p.addr, &c->from[i].addr, sizeof(p.addr))) {
+			NL_SET_ERR_MSG(extack, "source prefix has bits set past its length");
+			return -EINVAL;
+		}
+	}
+	if (c->has_addr && (!pf_addr_is_unicast(c->family, &c->addr) ||
+			    (pf_addr_is_loopback(c->family, &c->addr) &&
+			     !(c->flags & PFMOD_F_TO_SELF) && !c->key_only))) {
+		NL_SET_ERR_MSG(extack, "listen address must be a unicast, non-loopback address");
+		return -EINVAL;
+	}
+	if (c->key_only)
+		return 0;
+	if (c->to_port_min > c->to_port_max) {
+		NL_SET_ERR_MSG(extack, "target port range ends before it starts");
+		return -EINVAL;
+	}
+	if (c->to_port_max - c->to_port_min != c->port_max - c->port_min &&
+	    c->to_port_min != c->to_port_max) {
+		NL_SET_ERR_MSG(extack,
+			       "target port range must be one port or as large as the listen range");
+		return -EINVAL;
+	}
+	if (c->flags & PFMOD_F_TO_SELF) {
+		if (c->has_to_addr) {
+			NL_SET_ERR_MSG(extack, "a forward to this host takes no target address");
+			return -EINVAL;
+		}
+		if (c->to_port_min == c->port_min && c->to_port_max == c->port_max) {
+			NL_SET_ERR_MSG(extack,
+				       "a forward to this host must change the port");
+			return -EINVAL;
+		}
+	} else {
+		if (!c->has_to_addr) {
+			NL_SET_ERR_MSG(extack, "target address missing");
+			return -EINVAL;
+		}
+		if (!pf_addr_is_unicast(c->family, &c->to_addr)) {
+			NL_SET_ERR_MSG(extack, "target must be a unicast address");
+			return -EINVAL;
+		}
+		if (pf_addr_is_loopback(c->family, &c->to_addr)) {
+			NL_SET_ERR_MSG(extack,
+				       "target is a loopback address; to reach a service on this host use a forward to this host (pfctl: local:PORT)");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *c, struct netlink_ext_ack *extack)
+{
+	u16 port[PF_MAX_PREFIXES];
+	u8 plen[PF_MAX_PREFIXES];
+	struct pf_fwd_ext *ext;
+	struct pf_fwd *f;
+	unsigned int n, i;
+	int ret;
+
+	ret = pf_fwd_check(c, extack);
+	if (ret)
+		return ERR_PTR(ret);
+	f = kmem_cache_zalloc(pf_fwd_cache, GFP_KERNEL_ACCOUNT);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	f->family = c->family;
+	f->proto = c->proto;
+	f->flags = c->flags | (c->has_addr ? PF_F_HAS_ADDR : 0);
+	f->port_min = c->port_min;
+	f->port_max = c->port_max;
+	f->to_port_min = c->to_port_min;
+	f->to_port_max = c->to_port_max;
+	f->to_addr = c->to_addr;
+	if (c->ifname[0] || c->n_from) {
+		ext = kzalloc(struct_size(ext, from, c->n_from), GFP_KERNEL_ACCOUNT);
+		if (!ext)
+			goto err;
+		strscpy(ext->ifname, c->ifname, sizeof(ext->ifname));
+		ext->n_from = c->n_from;
+		memcpy(ext->from, c->from, c->n_from * sizeof(ext->from[0]));
+		sort(ext->from, ext->n_from, sizeof(ext->from[0]), pf_prefix_cmp, NULL);
+		f->ext = ext;
+		for (i = 1; i < ext->n_from; i++) {
+			if (!pf_prefix_cmp(&ext->from[i - 1], &ext->from[i])) {
+				NL_SET_ERR_MSG(extack, "source prefix given twice");
+				pf_fwd_free(f);
+				return ERR_PTR(-EINVAL);
+			}
+		}
+	}
+	n = pf_port_prefixes(c->port_min, c->port_max, port, plen);
+	if (n > 1) {
+		f->more = kcalloc(n - 1, sizeof(*f->more), GFP_KERNEL_ACCOUNT);
+		if (!f->more)
+			goto err;
+		f->n_more = n - 1;
+	}
+	for (i = 0; i < n; i++) {
+		struct pf_node *node = pf_fwd_node(f, i);
+
+		if (c->has_addr)
+			node->key.addr = c->addr;
+		node->key.port = port[i];
+		node->key.plen = plen[i];
+		node->key.family = c->family;
+		node->key.proto = c->proto;
+		node->fwd = f;
+	}
+	atomic64_set(&f->conns, 0);
+	return f;
+
+err:
+	pf_fwd_free(f);
+	return ERR_PTR(-ENOMEM);
+}
+
+void pf_fwd_free(struct pf_fwd *f)
+{
+	kfree(f->more);
+	kfree(f->ext);
+	kmem_cache_free(pf_fwd_cache, f);
+}
+
+static void pf_fwd_free_rcu_cb(struct rcu_head *rcu)
+{
+	pf_fwd_free(container_of(rcu, struct pf_fwd, rcu));
+}
+
+/* Frees @f once no packet path can still see it (rcu_barrier() on unload). */
+void pf_fwd_free_rcu(struct pf_fwd *f)
+{
+	call_rcu(&f->rcu, pf_fwd_free_rcu_cb);
+}
+
+int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
+{
+	const struct pf_fwd_ext *ext = f->ext;
+	int best = -1;
+	unsigned int i;
+
+	if (p->dport < f->port_min || p->dport > f->port_max)
+		return -1;
+	if (p->self_only && !(f->flags & PFMOD_F_TO_SELF))
+		return -1;
+	if (!ext)
+		return 0;
+	if (ext->ifname[0] && !p->any_in &&
+	    (!p->in || strncmp(p->in->name, ext->ifname, IFNAMSIZ)))
+		return -1;
+	if (!ext->n_from)
+		return 0;
+	for (i = 0; i < ext->n_from; i++) {
+		if (pf_prefix_match(f->family, &ext->from[i], p->saddr))
+			best = max_t(int, best, ext->from[i].len + 1);
+	}
+	return best;
+}
+
+bool pf_fwd_better(const struct pf_fwd *a, int a_score, const struct pf_fwd *b, int b_score)
+{
+	bool a_dev = pf_fwd_ifname(a)[0], b_dev = pf_fwd_ifname(b)[0];
+
+	if (a_score != b_score)
+		return a_score > b_score;
+	if (a_dev != b_dev)
+		return a_dev;
+	if (a->port_max - a->port_min != b->port_max - b->port_min)
+		return a->port_max - a->port_min < b->port_max - b->port_min;
+	return a->id < b->id;
+}
+
+static bool pf_fwd_same_side(const struct pf_fwd *a, const struct pf_fwd *b)
+{
+	return a->family == b->family && a->proto == b->proto &&
+	       !((a->flags ^ b->flags) & PF_F_HAS_ADDR) &&
+	       nf_inet_addr_cmp(pf_fwd_addr(a), pf_fwd_addr(b)) &&
+	       !strncmp(pf_fwd_ifname(a), pf_fwd_ifname(b), IFNAMSIZ);
+}
+
+bool pf_fwd_same_class(const struct pf_fwd *a, const struct pf_fwd *b)
+{
+	unsigned int na = a->ext ? a->ext->n_from : 0;
+	unsigned int nb = b->ext ? b->ext->n_from : 0;
+	unsigned int i, j;
+
+	if (!pf_fwd_same_side(a, b))
+		return false;
+	if (!na || !nb)
+		return !na && !nb;
+	/* Overlapping source sets that share a prefix would tie. */
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			if (!pf_prefix_cmp(&a->ext->from[i], &b->ext->from[j]))
+				return true;
+	return false;
+}
+
+bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b)
+{
+	unsigned int na = a->ext ? a->ext->n_from : 0;
+	unsigned int nb = b->ext ? b->ext->n_from : 0;
+
+	return pf_fwd_same_side(a, b) && a->port_min == b->port_min &&
+	       a->port_max == b->port_max && na == nb &&
+	       (!na || !memcmp(a->ext->from, b->ext->from, na * sizeof(a->ext->from[0])));
+}
+
+bool pf_fwd_owns(const struct pf_fwd *f, const struct nf_conn *ct)
+{
+	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	u16 dport = ntohs(o->dst.u.all);
+
+	if (nf_ct_l3num(ct) != f->family || o->dst.protonum != f->proto ||
+	    !(READ_ONCE(ct->status) & IPS_DST_NAT) ||
+	    dport < f->port_min || dport > f->port_max)
+		return false;
+	if ((f->flags & PF_F_HAS_ADDR) && !nf_inet_addr_cmp(&o->dst.u3, pf_fwd_addr(f)))
+		return false;
+	if (ntohs(r->src.u.all) != pf_fwd_to_port(f, dport))
+		return false;
+	return nf_inet_addr_cmp(&r->src.u3,
+				(f->flags & PFMOD_F_TO_SELF) ? &o->dst.u3 : &f->to_addr);
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PFMOD_FORWARD_H
+#define PFMOD_FORWARD_H
+
+#include <linux/if.h>
+#include <linux/rhashtable-types.h>
+#include <linux/netfilter.h>
+#include <uapi/linux/pfmod.h>
+
+struct nf_conn;
+struct net;
+
+/*
+ * A listen port range is stored as the aligned power-of-two blocks ("port
+ * prefixes") that cover it exactly, at most 2 * 16 - 2 of them. A lookup
+ * probes one hash key per prefix length in use, so its cost does not depend
+ * on how many forwards or how wide their ranges are.
+ */
+#define PF_PORT_BITS		16
+#define PF_MAX_PREFIXES		(2 * PF_PORT_BITS - 2)
+
+/* Hash key of one port prefix of a forward. */
+struct pf_key {
+	union nf_inet_addr addr;	/* listen address, or zero: any local one */
+	u16 port;			/* first port of the prefix */
+	u8 plen;			/* prefix length, 0 (all ports) to 16 */
+	u8 family;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	u8 proto;			/* IPPROTO_TCP, _UDP or _SCTP */
+	u8 pad[3];
+};
+
+struct pf_fwd;
+
+struct pf_node {
+	struct rhlist_head list;
+	struct pf_key key;
+	struct pf_fwd *fwd;
+};
+
+struct pf_prefix {
+	union nf_inet_addr addr;	/* masked to len */
+	u8 len;
+};
+
+/* What few forwards have: an ingress interface, source prefixes. */
+struct pf_fwd_ext {
+	char ifname[IFNAMSIZ];		/* empty: any interface */
+	u8 n_from;
+	struct pf_prefix from[];	/* sorted, unique */
+};
+
+/* pf_fwd.flags: the uapi's PFMOD_F_* plus the module's own. */
+#define PF_F_HAS_ADDR		BIT(7)	/* listens on node.key.addr only */
+#define PF_F_ALIVE		BIT(6)	/* kept, and still has connections */
+#define PF_F_PRIVATE		(PF_F_HAS_ADDR | PF_F_ALIVE)
+
+struct pf_fwd {
+	struct pf_node node;		/* the first port prefix */
+	struct pf_node *more;		/* the others, for n_more > 0 */
+	u32 id;
+	u8 family;
+	u8 proto;
+	u8 flags;
+	u8 n_more;
+	u16 port_min, port_max;		/* listen ports, host order */
+	u16 to_port_min, to_port_max;	/* target ports, host order */
+	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
+	struct pf_fwd_ext *ext;		/* NULL if none */
+	atomic64_t conns;		/* connections forwarded */
+	struct rcu_head rcu;
+};
+
+/* What a request says a forward is, before it is checked and built. */
+struct pf_fwd_cfg {
+	u8 family, proto;
+	u32 flags;			/* PFMOD_F_* */
+	bool has_addr, has_to_addr, has_to_port;
+	union nf_inet_addr addr, to_addr;
+	u16 port_min, port_max, to_port_min, to_port_max;
+	char ifname[IFNAMSIZ];
+	u8 n_from;
+	struct pf_prefix from[PFMOD_FROM_MAX];
+	bool key_only;			/* what DEL names: no target */
+};
+
+/* Where a new connection is going (from its conntrack original tuple). */
+struct pf_pkt {
+	const union nf_inet_addr *saddr, *daddr;
+	const struct net_device *in;	/* NULL for the host's own connections */
+	u16 dport;
+	u8 family, proto;
+	bool any_in;		/* ingress unknown (conntrack cleanup): any will do */
+	bool self_only;		/* to loopback: only forwards to this host apply */
+};
+
+int pf_fwd_init(void);
+void pf_fwd_uninit(void);
+
+struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *cfg, struct netlink_ext_ack *extack);
+void pf_fwd_free(struct pf_fwd *f);
+void pf_fwd_free_rcu(struct pf_fwd *f);
+
+/* The node for port prefix @i, 0 <= i <= f->n_more. */
+static inline struct pf_node *pf_fwd_node(struct pf_fwd *f, unsigned int i)
+{
+	return i ? &f->more[i - 1] : &f->node;
+}
+
+static inline bool pf_addr_is_zero(const union nf_inet_addr *a)
+{
+	return !(a->all[0] | a->all[1] | a->all[2] | a->all[3]);
+}
+
+static inline const union nf_inet_addr *pf_fwd_addr(const struct pf_fwd *f)
+{
+	return &f->node.key.addr;
+}
+
+static inline const char *pf_fwd_ifname(const struct pf_fwd *f)
+{
+	return f->ext ? f->ext->ifname : "";
+}
+
+static inline u16 pf_fwd_to_port(const struct pf_fwd *f, u16 dport)
+{
+	if (f->to_port_min == f->to_port_max)
+		return f->to_port_min;
+	return f->to_port_min + (dport - f->port_min);
+}
+
+/*
+ * -1 if @f does not apply to @p; otherwise how specifically it does: the
+ * length of the source prefix that matched, or 0 without source prefixes.
+ */
+int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p);
+/* Whether a lookup should prefer @a (matching with @a_score) to @b. */
+bool pf_fwd_better(const struct pf_fwd *a, int a_score, const struct pf_fwd *b, int b_score);
+/* Same listen side but for ports: the two cannot both have a port. */
+bool pf_fwd_same_class(const struct pf_fwd *a, const struct pf_fwd *b);
+/* Same listen side and ports: what DEL names. */
+bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b);
+/* Whether @f translated @ct. */
+bool pf_fwd_owns(const struct pf_fwd *f, const struct nf_conn *ct);
+
+#endif /* PFMOD_FORWARD_H */

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every bad request gets a clear message and a non-zero exit status (2 for
+# bad input, 1 when the kernel refuses a well-formed one, 4 at the limit),
+# and leaves the table as it was.
+
+source "$(dirname "$0")/lib.sh"
+
+new_ns gw
+ip -n "$gw" addr add 203.0.113.10/24 dev lo
+check "add 80" pfctl "$gw" add 80 192.168.1.2:8080
+check "add 8000-8099" pfctl "$gw" add 8000-8099 192.168.1.2:9000-9099
+before=$(pfctl "$gw" -j show)
+
+n=0
+# bad EXIT REGEX ARGS...: pfctl ARGS must exit EXIT and print REGEX on stderr.
+bad() {
+	local want=$1 re=$2 out rc
+
+	shift 2
+	n=$((n + 1))
+	out=$(ip netns exec "$gw" "$PFCTL" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		fail "pfctl $*: exit status $rc, not $want ($out)"
+	elif ! grep -qE -- "$re" <<< "$out"; then
+		fail "pfctl $*: expected /$re/ in: $out"
+	else
+		echo "ok: pfctl $* -> $rc: $out"
+	fi
+}
+
+bad 2 "bad listen port '0': ports are 1-65535" add 0 192.168.1.2
+bad 2 "bad listen port '65536': ports are 1-65535" add 65536 192.168.1.2
+bad 2 "bad listen port range '80-79': it ends before it starts" add 80-79 192.168.1.2
+bad 2 "bad target '192\.168\.1\.300': not an IPv4 or IPv6 address" add 81 192.168.1.300:8080
+bad 2 "target missing" add 81
+bad 2 "target address missing in '8080'" add 81 8080
+bad 2 "unknown protocol 'icmp'" add icmp 81 192.168.1.2
+bad 2 "unknown keyword 'bogus'" add 81 192.168.1.2 bogus
+bad 2 "bad interface name 'averyveryverylongname': 1 to 15 characters" add 81 192.168.1.2 dev averyveryverylongname
+bad 2 "'dev' needs an interface name" add 81 192.168.1.2 dev
+bad 2 "target ports 9000-9004 are 5, listen ports 8100-8109 are 10" add 8100-8109 192.168.1.2:9000-9004
+bad 2 "a forward is one address family" add '[2001:db8::10]:81' 192.168.1.2
+bad 2 "bad target port '0'" add 81 192.168.1.2:0
+bad 2 "bad source prefix '10\.0\.0\.1/8': bits set past /8 \(did you mean 10\.0\.0\.0/8\?\)" add 81 192.168.1.2 from 10.0.0.1/8
+bad 2 "bad source prefix '10\.0\.0\.0/33': the length must be 0-32" add 81 192.168.1.2 from 10.0.0.0/33
+bad 2 "'local' needs the port" add 81 local
+bad 2 "would change nothing" add 81 local:81
+bad 2 "options go before the command" add -6 81 local:8080
+bad 2 "target is a loopback address" add 81 127.0.0.1:8080
+bad 2 "target must be a unicast address" add 81 224.0.0.1:8080
+bad 2 "listen address must be a unicast, non-loopback address" add 224.0.0.1:81 192.168.1.2
+bad 2 "listen address must be a unicast, non-loopback address" add 127.0.0.1:81 192.168.1.2
+from=
+for i in $(seq 1 17); do from+=" from 10.0.$i.0/24"; done
+# shellcheck disable=SC2086
+bad 2 "too many 'from' \(at most 16\)" add 81 192.168.1.2 $from
+bad 2 "source prefix '10\.0\.0\.0/8' given twice" add 81 192.168.1.2 from 10.0.0.0/8 from 10.0.0.0/8
+bad 1 "overlap an existing forward of the same kind: tcp 80 192\.168\.1\.2:8080 \(id 1\)" add 80 192.168.1.3
+bad 1 "overlap an existing forward of the same kind: tcp 8000-8099 192\.168\.1\.2:9000-9099 \(id 2\)" add 8099-8100 192.168.1.3
+bad 1 "no such forward" del 81
+bad 1 "no such forward" del udp 80
+bad 1 "no such forward" del 8000-8098
+bad 1 "no such forward" del id 99
+bad 2 "bad id '0'" del id 0
+bad 2 "bad id 'x'" del id x
+bad 2 "usage: pfctl add" add
+bad 2 "usage: pfctl del" del
+bad 2 "takes no arguments" show extra
+bad 2 "unknown command 'bogus'" bogus
+bad 2 "unknown option '--bogus'" --bogus show
+bad 2 "cannot flush: unknown keyword 'now'" flush now
+
+# The limit: max_forwards for the namespace, clearly reported.
+saved=$(cat /sys/module/pfmod/parameters/max_forwards)
+echo 2 > /sys/module/pfmod/parameters/max_forwards
+bad 4 "as many forwards as allowed \(module parameter max_forwards\)" add 81 192.168.1.2
+echo "$saved" > /sys/module/pfmod/parameters/max_forwards
+
+[ $n -ge 20 ] && echo "ok: $n bad inputs" || fail "only $n bad inputs"
+after=$(pfctl "$gw" -j show)
+[ "$before" = "$after" ] && echo "ok: the table is unchanged" ||
+	fail "the table changed: before $before after $after"
+finish

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# UDP through a forward, and a UDP flow that existed before the forward
+# (its conntrack entry not translated) is forwarded as soon as it is added.
+
+source "$(dirname "$0")/lib.sh"
+
+topo_gateway
+serve "$server" -u -p 5353 -n dns
+
+# A gateway with a stateful firewall tracks connections before any forward
+# exists. The client sends before there is a forward: the gateway has no
+# service, and conntrack keeps an untranslated entry for the flow.
+in_ns "$gw" iptables -A INPUT -m conntrack --ctstate INVALID -j DROP
+check_fails "before the forward: no answer" request "$client" -u -w 500 -P 40000 203.0.113.10 53
+ct=$(conntrack_of "$gw" -p udp --dport 53)
+check_match "the early flow left an untranslated entry" "sport=40000 dport=53 .*src=203\.0\.113\.10 dst=203\.0\.113\.20 sport=53 dport=40000" "$ct"
+
+check "pfctl add udp 53 192.168.1.2:5353" pfctl "$gw" add udp 53 192.168.1.2:5353
+out=$(request "$client" -u -P 40000 203.0.113.10 53)
+check_match "the same flow is forwarded right away" "^dns 203\.0\.113\.20 40000$" "$out"
+out=$(request "$client" -u 203.0.113.10 53)
+check_match "a new flow is forwarded" "^dns 203\.0\.113\.20 [0-9]+$" "$out"
+ct=$(conntrack_of "$gw" -p udp --dport 53 --dst-nat)
+check_match "conntrack shows the UDP DNAT" "src=192\.168\.1\.2 dst=203\.0\.113\.20 sport=5353" "$ct"
+out=$(pfctl "$gw" show)
+check_match "show: udp forward with 2 connections" "^1 +udp +0\.0\.0\.0:53 +192\.168\.1\.2:5353 .* 2$" "$out"
+finish

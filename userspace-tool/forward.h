@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A forward as pfctl sees it: what the words of `pfctl add` say, what the
+ * kernel reports, and how to print it.
+ */
+#ifndef PFCTL_FORWARD_H
+#define PFCTL_FORWARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <linux/pfmod.h>
+
+union pf_addr {
+	struct in_addr v4;
+	struct in6_addr v6;
+	unsigned char bytes[16];
+};
+
+struct pf_prefix {
+	union pf_addr addr;
+	uint8_t len;
+};
+
+struct pf_forward {
+	uint32_t id;			/* 0 until the kernel assigns one */
+	int family;			/* AF_INET or AF_INET6 */
+	uint8_t proto;			/* IPPROTO_TCP, _UDP, _SCTP */
+	bool has_addr;			/* listen address given */
+	union pf_addr addr;
+	uint16_t port_min, port_max;
+	bool to_self;			/* target is "local" */
+	bool has_to_addr;
+	union pf_addr to_addr;
+	uint16_t to_port_min, to_port_max;
+	char ifname[IF_NAMESIZE];	/* empty: any */
+	unsigned int n_from;
+	struct pf_prefix from[PFMOD_FROM_MAX];
+	uint64_t conns;
+};
+
+enum pf_parse_mode {
+	PF_PARSE_ADD,		/* a whole forward */
+	PF_PARSE_DEL,		/* a forward's key */
+};
+
+/* Request flags a command line can carry besides the forward. */
+struct pf_request {
+	uint32_t flags;		/* PFMOD_REQ_F_* */
+	int family;		/* from -4/-6, or 0 */
+};
+
+/*
+ * Parses @argc words (without the command itself) into @f. Returns 0, or -1
+ * with a message that says what is wrong in @err.
+ */
+int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_forward *f,
+		     struct pf_request *req, char *err, size_t errlen);
+
+/* Text forms. */
+void pf_format_listen(const struct pf_forward *f, char *buf, size_t len);
+void pf_format_target(const struct pf_forward *f, char *buf, size_t len);
+void pf_format_from(const struct pf_forward *f, char *buf, size_t len);
+/* The words `pfctl add` takes for @f, without "add". */
+void pf_format_save(const struct pf_forward *f, char *buf, size_t len);
+void pf_print_table(FILE *out, const struct pf_forward *f, size_t n);
+void pf_print_json(FILE *out, const struct pf_forward *f, size_t n);
+
+const char *pf_proto_name(uint8_t proto);
+/* Whether @a and @b could take the same connection (same kind, ports meet). */
+bool pf_forward_overlaps(const struct pf_forward *a, const struct pf_forward *b);
+
+#endif /* PFCTL_FORWARD_H */

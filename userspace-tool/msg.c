@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+
+static size_t addr_len(int family)
+{
+	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+}
+
+void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
+			enum pf_parse_mode mode)
+{
+	struct nlattr *nest, *from, *pfx;
+	unsigned int i;
+
+	nest = mnl_attr_nest_start(nlh, PFMOD_A_FORWARD);
+	mnl_attr_put_u8(nlh, PFMOD_FWD_A_FAMILY, f->family);
+	mnl_attr_put_u8(nlh, PFMOD_FWD_A_PROTO, f->proto);
+	if (f->has_addr)
+		mnl_attr_put(nlh, PFMOD_FWD_A_ADDR, addr_len(f->family), &f->addr);
+	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MIN, f->port_min);
+	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MAX, f->port_max);
+	if (mode == PF_PARSE_ADD) {
+		if (f->has_to_addr)
+			mnl_attr_put(nlh, PFMOD_FWD_A_TO_ADDR, addr_len(f->family), &f->to_addr);
+		mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
+		mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
+		if (f->to_self)
+			mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS, PFMOD_F_TO_SELF);
+	}
+	if (f->ifname[0])
+		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
+	if (f->n_from) {
+		from = mnl_attr_nest_start(nlh, PFMOD_FWD_A_FROM);
+		for (i = 0; i < f->n_from; i++) {
+			pfx = mnl_attr_nest_start(nlh, PFMOD_FROM_A_PREFIX);
+			mnl_attr_put(nlh, PFMOD_PREFIX_A_ADDR, addr_len(f->family),
+				     &f->from[i].addr);
+			mnl_attr_put_u8(nlh, PFMOD_PREFIX_A_LEN, f->from[i].len);
+			mnl_attr_nest_end(nlh, pfx);
+		}
+		mnl_attr_nest_end(nlh, from);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static int get_addr(const struct nlattr *a, int family, union pf_addr *out)
+{
+	if (!family || mnl_attr_get_payload_len(a) != addr_len(family))
+		return -1;
+	memset(out, 0, sizeof(*out));
+	memcpy(out, mnl_attr_get_payload(a), addr_len(family));
+	return 0;
+}
+
+static int get_prefix(const struct nlattr *nest, int family, struct pf_prefix *p)
+{
+	const struct nlattr *a;
+	int have = 0;
+
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case PFMOD_PREFIX_A_ADDR:
+			if (get_addr(a, family, &p->addr))
+				return -1;
+			have |= 1;
+			break;
+		case PFMOD_PREFIX_A_LEN:
+			if (mnl_attr_validate(a, MNL_TYPE_U8))
+				return -1;
+			p->len = mnl_attr_get_u8(a);
+			have |= 2;
+			break;
+		}
+	}
+	return have == 3 ? 0 : -1;
+}
+
+int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
+{
+	const struct nlattr *top, *a, *pfx;
+	const struct nlattr *addr = NULL, *to_addr = NULL, *from = NULL;
+
+	memset(f, 0, sizeof(*f));
+	mnl_attr_for_each(top, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(top) != PFMOD_A_FORWARD)
+			continue;
+		mnl_attr_for_each_nested(a, top) {
+			switch (mnl_attr_get_type(a)) {
+			case PFMOD_FWD_A_ID:
+				f->id = mnl_attr_get_u32(a);
+				break;
+			case PFMOD_FWD_A_FAMILY:
+				f->family = mnl_attr_get_u8(a);
+				break;
+			case PFMOD_FWD_A_PROTO:
+				f->proto = mnl_attr_get_u8(a);
+				break;
+			case PFMOD_FWD_A_ADDR:
+				addr = a;
+				break;
+			case PFMOD_FWD_A_PORT_MIN:
+				f->port_min = mnl_attr_get_u16(a);
+				break;
+			case PFMOD_FWD_A_PORT_MAX:
+				f->port_max = mnl_attr_get_u16(a);
+				break;
+			case PFMOD_FWD_A_TO_ADDR:
+				to_addr = a;
+				break;
+			case PFMOD_FWD_A_TO_PORT_MIN:
+				f->to_port_min = mnl_attr_get_u16(a);
+				break;
+			case PFMOD_FWD_A_TO_PORT_MAX:
+				f->to_port_max = mnl_attr_get_u16(a);
+				break;
+			case PFMOD_FWD_A_IFNAME:
+				snprintf(f->ifname, sizeof(f->ifname), "%s", mnl_attr_get_str(a));
+				break;
+			case PFMOD_FWD_A_FROM:
+				from = a;
+				break;
+			case PFMOD_FWD_A_FLAGS:
+				f->to_self = mnl_attr_get_u32(a) & PFMOD_F_TO_SELF;
+				break;
+			case PFMOD_FWD_A_CONNS:
+				f->conns = mnl_attr_get_u64(a);
+				break;
+			}
+		}
+	}
+	if (f->family != AF_INET && f->family != AF_INET6)
+		return -1;
+	if (addr && get_addr(addr, f->family, &f->addr) == 0)
+		f->has_addr = true;
+	if (to_addr) {
+		if (get_addr(to_addr, f->family, &f->to_addr))
+			return -1;
+		f->has_to_addr = true;
+	}
+	if (from) {
+		mnl_attr_for_each_nested(pfx, from) {
+			if (f->n_from == PFMOD_FROM_MAX ||
+			    get_prefix(pfx, f->family, &f->from[f->n_from]))
+				return -1;
+			f->n_from++;
+		}
+	}
+	return 0;
+}
+
+static int dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct pf_list *list = arg;
+
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 64;
+		struct pf_forward *v = realloc(list->v, cap * sizeof(*v));
+
+		if (!v) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		list->v = v;
+		list->cap = cap;
+	}
+	if (pf_msg_get_forward(nlh, &list->v[list->n])) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	list->n++;
+	return MNL_CB_OK;
+}
+
+int pf_msg_dump(struct pf_nl *nl, struct pf_list *list)
+{
+	memset(list, 0, sizeof(*list));
+	return pf_nl_talk(nl, pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP), dump_cb, list);
+}
+
+void pf_list_free(struct pf_list *list)
+{
+	free(list->v);
+	memset(list, 0, sizeof(*list));
+}

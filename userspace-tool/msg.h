@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Forwards as pfmod's netlink attributes. */
+#ifndef PFCTL_MSG_H
+#define PFCTL_MSG_H
+
+#include "forward.h"
+#include "ipc.h"
+
+struct pf_list {
+	struct pf_forward *v;
+	size_t n, cap;
+};
+
+/* Adds PFMOD_A_FORWARD for @f: all of it (ADD) or its key (DEL). */
+void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
+			enum pf_parse_mode mode);
+/* Reads the PFMOD_A_FORWARD of a GET reply. Returns 0, or -1 if malformed. */
+int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f);
+/* All forwards of the namespace, in id order. Returns 0 or -errno. */
+int pf_msg_dump(struct pf_nl *nl, struct pf_list *list);
+void pf_list_free(struct pf_list *list);
+
+#endif /* PFCTL_MSG_H */

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The forward grammar, shared by the command line and `pfctl restore`:
+ *
+ *   [tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] TARGET[:PORT[-END]]
+ *	[dev IFNAME] [from PREFIX]... [flush]
+ *
+ * TARGET is an IPv4 address, an IPv6 address ([bracketed] when a port
+ * follows) or "local" for this host. `del` takes the listen side, dev and
+ * from, and "keep".
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forward.h"
+
+struct pf_parser {
+	char *err;
+	size_t errlen;
+	int family;		/* 0 until something says which */
+	const char *family_from;
+};
+
+static int fail(struct pf_parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct pf_parser *ps, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ps->err, ps->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Every address must agree on the family of the first one. */
+static int set_family(struct pf_parser *ps, int family, const char *what)
+{
+	if (ps->family && ps->family != family)
+		return fail(ps, "%s is %s but %s is %s: a forward is one address family", what,
+			    family == AF_INET ? "IPv4" : "IPv6", ps->family_from,
+			    ps->family == AF_INET ? "IPv4" : "IPv6");
+	ps->family = family;
+	ps->family_from = what;
+	return 0;
+}
+
+static int parse_port(struct pf_parser *ps, const char *s, size_t n, uint16_t *port,
+		      const char *what)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (!n)
+		return fail(ps, "%s missing", what);
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return fail(ps, "bad %s '%.*s': not a number", what, (int)n, s);
+		v = v * 10 + (s[i] - '0');
+		if (v > 65535)
+			break;
+	}
+	if (v < 1 || v > 65535)
+		return fail(ps, "bad %s '%.*s': ports are 1-65535", what, (int)n, s);
+	*port = v;
+	return 0;
+}
+
+/* PORT or PORT-END. */
+static int parse_ports(struct pf_parser *ps, const char *s, uint16_t *min, uint16_t *max,
+		       const char *what)
+{
+	const char *dash = strchr(s, '-');
+
+	if (!dash) {
+		if (parse_port(ps, s, strlen(s), min, what))
+			return -1;
+		*max = *min;
+		return 0;
+	}
+	if (parse_port(ps, s, dash - s, min, what) ||
+	    parse_port(ps, dash + 1, strlen(dash + 1), max, what))
+		return -1;
+	if (*max < *min)
+		return fail(ps, "bad %s range '%s': it ends before it starts", what, s);
+	return 0;
+}
+
+static int parse_addr(struct pf_parser *ps, const char *s, size_t n, union pf_addr *a,
+		      const char *what)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	int family;
+
+	if (n >= sizeof(buf))
+		return fail(ps, "bad %s '%.*s'", what, (int)n, s);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, buf, &a->v4) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, &a->v6) == 1)
+		family = AF_INET6;
+	else
+		return fail(ps, "bad %s '%s': not an IPv4 or IPv6 address", what, buf);
+	return set_family(ps, family, what);
+}
+
+static bool addr_is_zero(const union pf_addr *a)
+{
+	static const union pf_addr zero;
+
+	return !memcmp(a, &zero, sizeof(*a));
+}
+
+/*
+ * [ADDR:]PORTS for the listen side, ADDR[:PORTS] for the target: splits
+ * @s into an address part and a port part. IPv6 addresses with a port go
+ * in brackets; a bare IPv6 address has no port.
+ */
+static int split_endpoint(struct pf_parser *ps, const char *s, const char **addr, size_t *alen,
+			  const char **ports, const char *what)
+{
+	const char *colon;
+
+	*addr = NULL;
+	*alen = 0;
+	*ports = NULL;
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (!end)
+			return fail(ps, "bad %s '%s': missing ']'", what, s);
+		*addr = s + 1;
+		*alen = end - s - 1;
+		if (end[1] == ':')
+			*ports = end + 2;
+		else if (end[1])
+			return fail(ps, "bad %s '%s': expected ':' after ']'", what, s);
+		return 0;
+	}
+	colon = strchr(s, ':');
+	if (colon && strchr(colon + 1, ':')) {
+		/* Several colons and no brackets: an IPv6 address alone. */
+		*addr = s;
+		*alen = strlen(s);
+		return 0;
+	}
+	if (colon) {
+		*addr = s;
+		*alen = colon - s;
+		*ports = colon + 1;
+	} else if (strchr(s, '.')) {
+		*addr = s;
+		*alen = strlen(s);
+	} else {
+		*ports = s;
+	}
+	return 0;
+}
+
+static int parse_listen(struct pf_parser *ps, const char *s, struct pf_forward *f)
+{
+	const char *addr, *ports;
+	size_t alen;
+
+	if (split_endpoint(ps, s, &addr, &alen, &ports, "listen address"))
+		return -1;
+	if (!ports)
+		return fail(ps, "listen port missing in '%s' (e.g. 80, 8000-8099, 203.0.113.10:80)",
+			    s);
+	if (addr) {
+		if (parse_addr(ps, addr, alen, &f->addr, "listen address"))
+			return -1;
+		/* 0.0.0.0 and :: mean what no address means: any local one. */
+		f->has_addr = !addr_is_zero(&f->addr);
+	}
+	return parse_ports(ps, ports, &f->port_min, &f->port_max, "listen port");
+}
+
+static int parse_target(struct pf_parser *ps, const char *s, struct pf_forward *f)
+{
+	const char *addr, *ports;
+	size_t alen;
+
+	if (!strncmp(s, "local", 5) && (!s[5] || s[5] == ':')) {
+		f->to_self = true;
+		if (!s[5] || !s[6])
+			return fail(ps, "'local' needs the port to forward to (e.g. local:8080)");
+		return parse_ports(ps, s + 6, &f->to_port_min, &f->to_port_max, "target port");
+	}
+	if (split_endpoint(ps, s, &addr, &alen, &ports, "target"))
+		return -1;
+	if (!addr)
+		return fail(ps, "target address missing in '%s' (e.g. 192.168.1.2:8080 or local:8080)",
+			    s);
+	if (parse_addr(ps, addr, alen, &f->to_addr, "target"))
+		return -1;
+	f->has_to_addr = true;
+	if (!ports) {
+		f->to_port_min = f->port_min;
+		f->to_port_max = f->port_max;
+		return 0;
+	}
+	return parse_ports(ps, ports, &f->to_port_min, &f->to_port_max, "target port");
+}
+
+static int parse_prefix(struct pf_parser *ps, const char *s, struct pf_prefix *p)
+{
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned int bits, i;
+	union pf_addr masked;
+	char *end;
+	long len;
+
+	if (parse_addr(ps, s, alen, &p->addr, "source prefix"))
+		return -1;
+	bits = ps->family == AF_INET ? 32 : 128;
+	len = bits;
+	if (slash) {
+		len = strtol(slash + 1, &end, 10);
+		if (!slash[1] || *end || len < 0 || len > (long)bits)
+			return fail(ps, "bad source prefix '%s': the length must be 0-%u", s, bits);
+	}
+	p->len = len;
+	masked = p->addr;
+	for (i = 0; i < bits / 8; i++) {
+		int keep = (int)len - (int)i * 8;
+
+		masked.bytes[i] &= keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+	}
+	if (memcmp(&masked, &p->addr, sizeof(masked))) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(ps->family, &masked, a, sizeof(a));
+		return fail(ps, "bad source prefix '%s': bits set past /%ld (did you mean %s/%ld?)",
+			    s, len, a, len);
+	}
+	return 0;
+}
+
+static int parse_ifname(struct pf_parser *ps, const char *s, char *ifname)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= IF_NAMESIZE)
+		return fail(ps, "bad interface name '%s': 1 to %d characters", s, IF_NAMESIZE - 1);
+	if (!strcmp(s, ".") || !strcmp(s, "..") || strpbrk(s, "/: \t\n"))
+		return fail(ps, "bad interface name '%s'", s);
+	memcpy(ifname, s, n + 1);
+	return 0;
+}
+
+int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_forward *f,
+		     struct pf_request *req, char *err, size_t errlen)
+{
+	struct pf_parser ps = { .err = err, .errlen = errlen };
+	unsigned int i;
+	int a = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->proto = IPPROTO_TCP;
+	if (req->family)
+		set_family(&ps, req->family, req->family == AF_INET ? "-4" : "-6");
+	if (a < argc && (!strcmp(argv[a], "tcp") || !strcmp(argv[a], "udp") ||
+			 !strcmp(argv[a], "sctp"))) {
+		f->proto = !strcmp(argv[a], "tcp") ? IPPROTO_TCP :
+			   !strcmp(argv[a], "udp") ? IPPROTO_UDP : IPPROTO_SCTP;
+		a++;
+	}
+	for (i = 0; i < (unsigned int)argc; i++) {
+		if (argv[i][0] == '-')
+			return fail(&ps, "unexpected '%s' (options go before the command: pfctl %s add ...)",
+				    argv[i], argv[i]);
+	}
+	if (a < argc && argv[a][0] >= 'a' && argv[a][0] <= 'z' && !strchr(argv[a], ':'))
+		return fail(&ps, "unknown protocol '%s' (tcp, udp or sctp)", argv[a]);
+	if (a >= argc)
+		return fail(&ps, "listen port missing (e.g. 80, 8000-8099, 203.0.113.10:80)");
+	if (parse_listen(&ps, argv[a++], f))
+		return -1;
+	if (mode == PF_PARSE_ADD) {
+		if (a >= argc)
+			return fail(&ps, "target missing (e.g. 192.168.1.2:8080 or local:8080)");
+		if (parse_target(&ps, argv[a++], f))
+			return -1;
+	}
+	while (a < argc) {
+		const char *kw = argv[a++];
+
+		if (!strcmp(kw, "dev")) {
+			if (a >= argc)
+				return fail(&ps, "'dev' needs an interface name");
+			if (f->ifname[0])
+				return fail(&ps, "'dev' given twice");
+			if (parse_ifname(&ps, argv[a++], f->ifname))
+				return -1;
+		} else if (!strcmp(kw, "from")) {
+			if (a >= argc)
+				return fail(&ps, "'from' needs a source prefix (e.g. 198.51.100.0/24)");
+			if (f->n_from == PFMOD_FROM_MAX)
+				return fail(&ps, "too many 'from' (at most %d)", PFMOD_FROM_MAX);
+			if (parse_prefix(&ps, argv[a++], &f->from[f->n_from]))
+				return -1;
+			for (i = 0; i < f->n_from; i++)
+				if (f->from[i].len == f->from[f->n_from].len &&
+				    !memcmp(&f->from[i].addr, &f->from[f->n_from].addr,
+					    sizeof(f->from[i].addr)))
+					return fail(&ps, "source prefix '%s' given twice",
+						    argv[a - 1]);
+			f->n_from++;
+		} else if (mode == PF_PARSE_DEL && !strcmp(kw, "keep")) {
+			req->flags |= PFMOD_REQ_F_KEEP_CONNS;
+		} else if (mode == PF_PARSE_ADD && !strcmp(kw, "flush")) {
+			req->flags |= PFMOD_REQ_F_FLUSH_EXISTING;
+		} else {
+			return fail(&ps, "unknown keyword '%s'", kw);
+		}
+	}
+	f->family = ps.family ? ps.family : AF_INET;
+	if (mode == PF_PARSE_ADD && f->to_port_max - f->to_port_min != f->port_max - f->port_min &&
+	    f->to_port_min != f->to_port_max)
+		return fail(&ps, "target ports %u-%u are %u, listen ports %u-%u are %u: give one target port or as many as listen ports",
+			    f->to_port_min, f->to_port_max, f->to_port_max - f->to_port_min + 1,
+			    f->port_min, f->port_max, f->port_max - f->port_min + 1);
+	if (mode == PF_PARSE_ADD && f->to_self && f->to_port_min == f->port_min &&
+	    f->to_port_max == f->port_max)
+		return fail(&ps, "a forward to local port %u of this host would change nothing",
+			    f->port_min);
+	return 0;
+}

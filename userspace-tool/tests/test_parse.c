@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The forward grammar and its text forms, without a kernel. */
+#include <arpa/inet.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "forward.h"
+#include "tap.h"
+
+static struct pf_forward f;
+static struct pf_request req;
+static char err[256];
+
+/* Parses a command line given as one string. */
+static int parse(enum pf_parse_mode mode, const char *line)
+{
+	char buf[1024], *argv[64], *tok, *save = NULL;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < 64; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	memset(&req, 0, sizeof(req));
+	err[0] = '\0';
+	return pf_parse_forward(argc, argv, mode, &f, &req, err, sizeof(err));
+}
+
+static const char *saved(void)
+{
+	static char buf[512];
+
+	pf_format_save(&f, buf, sizeof(buf));
+	return buf;
+}
+
+/* Parses, prints as `save` would, and parses that again: the same forward. */
+static int round_trips(const char *line)
+{
+	struct pf_forward first;
+	char words[512];
+
+	if (parse(PF_PARSE_ADD, line))
+		return 0;
+	first = f;
+	pf_format_save(&f, words, sizeof(words));
+	if (parse(PF_PARSE_ADD, words))
+		return 0;
+	return !memcmp(&first, &f, sizeof(f));
+}
+
+static void test_good(void)
+{
+	char buf[128];
+
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2:8080"), "the canonical example parses");
+	ok(f.family == AF_INET && f.proto == IPPROTO_TCP && !f.has_addr && f.port_min == 80 &&
+	   f.port_max == 80 && f.has_to_addr && f.to_port_min == 8080 && f.to_port_max == 8080,
+	   "tcp, any address, port 80 to 192.168.1.2:8080");
+	ok(!strcmp(saved(), "tcp 80 192.168.1.2:8080"), "save form: %s", saved());
+
+	ok(!parse(PF_PARSE_ADD, "udp 53 192.168.1.3"), "udp, target port defaults");
+	ok(f.proto == IPPROTO_UDP && f.to_port_min == 53 && f.to_port_max == 53, "... to port 53");
+
+	ok(!parse(PF_PARSE_ADD, "8000-8099 192.168.1.2"), "a range to the same ports");
+	ok(f.port_min == 8000 && f.port_max == 8099 && f.to_port_min == 8000 && f.to_port_max == 8099,
+	   "... 8000-8099 to 8000-8099");
+	ok(!parse(PF_PARSE_ADD, "8000-8099 192.168.1.2:9000-9099"), "a range, offset");
+	ok(!parse(PF_PARSE_ADD, "8000-8099 192.168.1.2:9000"), "a range to one port");
+	ok(f.to_port_min == 9000 && f.to_port_max == 9000, "... all to 9000");
+
+	ok(!parse(PF_PARSE_ADD, "203.0.113.10:80 192.168.1.2:8080 dev eth0"),
+	   "listen address and dev");
+	ok(f.has_addr && !strcmp(f.ifname, "eth0"), "... kept");
+	ok(!strcmp(saved(), "tcp 203.0.113.10:80 192.168.1.2:8080 dev eth0"), "save form: %s",
+	   saved());
+	pf_format_listen(&f, buf, sizeof(buf));
+	ok(!strcmp(buf, "203.0.113.10:80"), "listen column: %s", buf);
+
+	ok(!parse(PF_PARSE_ADD, "0.0.0.0:80 192.168.1.2"), "0.0.0.0 means any address");
+	ok(!f.has_addr && f.family == AF_INET, "... no listen address, IPv4");
+
+	ok(!parse(PF_PARSE_ADD, "443 [2001:db8:1::2]:8443"), "IPv6 target in brackets");
+	ok(f.family == AF_INET6 && f.to_port_min == 8443, "... IPv6, port 8443");
+	pf_format_target(&f, buf, sizeof(buf));
+	ok(!strcmp(buf, "[2001:db8:1::2]:8443"), "target column: %s", buf);
+	ok(!parse(PF_PARSE_ADD, "443 2001:db8:1::2"), "IPv6 target without port or brackets");
+	ok(f.family == AF_INET6 && f.to_port_min == 443, "... port 443");
+	ok(!parse(PF_PARSE_ADD, "[2001:db8::10]:443 [2001:db8:1::2]:8443"), "IPv6 listen address");
+	pf_format_listen(&f, buf, sizeof(buf));
+	ok(!strcmp(buf, "[2001:db8::10]:443"), "listen column: %s", buf);
+
+	ok(!parse(PF_PARSE_ADD, "80 local:8080"), "forward to this host");
+	ok(f.to_self && !f.has_to_addr && f.family == AF_INET, "... to self, IPv4 by default");
+	ok(!strcmp(saved(), "tcp 80 local:8080"), "save form: %s", saved());
+	req.family = AF_INET6;
+	memset(&f, 0, sizeof(f));
+	{
+		char *argv[] = { "80", "local:8080" };
+		struct pf_request r6 = { .family = AF_INET6 };
+
+		ok(!pf_parse_forward(2, argv, PF_PARSE_ADD, &f, &r6, err, sizeof(err)) &&
+		   f.family == AF_INET6, "-6 makes a local forward IPv6");
+		ok(!strcmp(saved(), "tcp [::]:80 local:8080"), "... and save says so: %s", saved());
+	}
+
+	ok(!parse(PF_PARSE_ADD, "22 192.168.1.5 from 198.51.100.0/24 from 203.0.113.7"),
+	   "repeated from, a host without /len");
+	ok(f.n_from == 2 && f.from[0].len == 24 && f.from[1].len == 32, "... /24 and /32");
+	pf_format_from(&f, buf, sizeof(buf));
+	ok(!strcmp(buf, "198.51.100.0/24,203.0.113.7/32"), "from column: %s", buf);
+	ok(!parse(PF_PARSE_ADD, "sctp 9999 192.168.1.2"), "sctp");
+	ok(f.proto == IPPROTO_SCTP, "... is SCTP");
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 flush"), "flush keyword");
+	ok(req.flags == PFMOD_REQ_F_FLUSH_EXISTING, "... sets FLUSH_EXISTING");
+
+	ok(!parse(PF_PARSE_DEL, "80"), "del takes the listen side alone");
+	ok(!parse(PF_PARSE_DEL, "udp 203.0.113.10:53 dev eth0 keep"), "del with dev and keep");
+	ok(req.flags == PFMOD_REQ_F_KEEP_CONNS && f.proto == IPPROTO_UDP, "... keep, udp");
+}
+
+static void test_round_trips(void)
+{
+	static const char *const lines[] = {
+		"80 192.168.1.2:8080",
+		"udp 53 192.168.1.3",
+		"8000-8099 192.168.1.2:9000-9099",
+		"8000-8099 192.168.1.2:9000",
+		"203.0.113.10:80 192.168.1.2:8080 dev eth0",
+		"[2001:db8::10]:443 [2001:db8:1::2]:8443",
+		"443 2001:db8:1::2",
+		"80 local:8080",
+		"sctp 22 192.168.1.5 from 198.51.100.0/24 from 2.0.0.0/8 dev wan0",
+		"65535 192.168.1.2:1",
+		"1-65535 192.168.1.2",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		ok(round_trips(lines[i]), "save form round-trips: %s", lines[i]);
+}
+
+/* Each bad line, and a piece of the message it must get. */
+static void test_bad(void)
+{
+	static const struct { const char *line, *msg; } cases[] = {
+		{ "", "listen port missing" },
+		{ "0 1.2.3.4", "ports are 1-65535" },
+		{ "65536 1.2.3.4", "ports are 1-65535" },
+		{ "99999999999999999999 1.2.3.4", "ports are 1-65535" },
+		{ "+80 1.2.3.4", "not a number" },
+		{ "80-79 1.2.3.4", "ends before it starts" },
+		{ "80- 1.2.3.4", "listen port missing" },
+		{ "-80 1.2.3.4", "options go before the command" },
+		{ "80", "target missing" },
+		{ "80 1.2.3", "not an IPv4 or IPv6 address" },
+		{ "80 1.2.3.4:", "target port missing" },
+		{ "80 [2001:db8::1", "missing ']'" },
+		{ "80 [2001:db8::1]8080", "expected ':' after ']'" },
+		{ "80 fe80::1%eth0", "not an IPv4 or IPv6 address" },
+		{ "icmp 80 1.2.3.4", "unknown protocol 'icmp'" },
+		{ "80 1.2.3.4 bogus", "unknown keyword 'bogus'" },
+		{ "80 1.2.3.4 dev", "needs an interface name" },
+		{ "80 1.2.3.4 dev 0123456789abcdef", "1 to 15 characters" },
+		{ "80 1.2.3.4 dev a/b", "bad interface name" },
+		{ "80 1.2.3.4 dev eth0 dev eth1", "'dev' given twice" },
+		{ "80 1.2.3.4 from", "needs a source prefix" },
+		{ "80 1.2.3.4 from 10.0.0.1/8", "did you mean 10.0.0.0/8?" },
+		{ "80 1.2.3.4 from 10.0.0.0/", "the length must be 0-32" },
+		{ "80 1.2.3.4 from 10.0.0.0/x", "the length must be 0-32" },
+		{ "80 1.2.3.4 from 2001:db8::/32", "a forward is one address family" },
+		{ "[2001:db8::1]:80 1.2.3.4", "a forward is one address family" },
+		{ "8000-8009 1.2.3.4:9000-9001", "give one target port or as many" },
+		{ "80 local", "needs the port" },
+		{ "80 local:80", "would change nothing" },
+		{ "80 1.2.3.4 keep", "unknown keyword 'keep'" },
+		{ "1.2.3.4 5.6.7.8", "listen port missing" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ok(parse(PF_PARSE_ADD, cases[i].line) && strstr(err, cases[i].msg),
+		   "'%s' is refused: %s", cases[i].line, err);
+	ok(parse(PF_PARSE_DEL, "80 flush") && strstr(err, "unknown keyword 'flush'"),
+	   "del does not take flush: %s", err);
+}
+
+static void test_json(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	parse(PF_PARSE_ADD, "80 192.168.1.2:8080 dev e\"th0 from 10.0.0.0/8");
+	f.id = 7;
+	f.conns = 42;
+	pf_print_json(out, &f, 1);
+	fclose(out);
+	ok(!strcmp(buf, "[{\"id\":7,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"address\":null,"
+			"\"port_min\":80,\"port_max\":80,\"to_self\":false,"
+			"\"target_address\":\"192.168.1.2\",\"target_port_min\":8080,"
+			"\"target_port_max\":8080,\"dev\":\"e\\\"th0\",\"from\":[\"10.0.0.0/8\"],"
+			"\"connections\":42}]\n"),
+	   "JSON, with escaping: %s", buf);
+	free(buf);
+}
+
+static void test_overlap(void)
+{
+	struct pf_forward a, b;
+
+	parse(PF_PARSE_ADD, "8000-8099 1.2.3.4");
+	a = f;
+	parse(PF_PARSE_ADD, "8099-8100 1.2.3.5");
+	b = f;
+	ok(pf_forward_overlaps(&a, &b), "8000-8099 and 8099-8100 overlap");
+	parse(PF_PARSE_ADD, "8100 1.2.3.5");
+	b = f;
+	ok(!pf_forward_overlaps(&a, &b), "8000-8099 and 8100 do not");
+	parse(PF_PARSE_ADD, "8050 1.2.3.5 from 10.0.0.0/8");
+	b = f;
+	ok(!pf_forward_overlaps(&a, &b), "a forward with from is another kind");
+}
+
+int main(void)
+{
+	test_good();
+	test_round_trips();
+	test_bad();
+	test_json();
+	test_overlap();
+	printf("1..%d\n", tap_n);
+	return tap_done();
+}
