@@ -147,7 +147,29 @@ static int pf_fwd_check(const struct pf_fwd_cfg *c, struct netlink_ext_ack *exta
 			       "target port range must be one port or as large as the listen range");
 		return -EINVAL;
 	}
+	if (c->snat > PFMOD_SNAT_MAX) {
+		NL_SET_ERR_MSG(extack, "unknown snat mode");
+		return -EINVAL;
+	}
+	if (c->snat == PFMOD_SNAT_ADDR && !c->has_snat_addr) {
+		NL_SET_ERR_MSG(extack, "snat mode addr needs the address");
+		return -EINVAL;
+	}
+	if (c->snat != PFMOD_SNAT_ADDR && c->has_snat_addr) {
+		NL_SET_ERR_MSG(extack, "an snat address goes with snat mode addr only");
+		return -EINVAL;
+	}
+	if (c->has_snat_addr && (!pf_addr_is_unicast(c->family, &c->snat_addr) ||
+				 pf_addr_is_loopback(c->family, &c->snat_addr))) {
+		NL_SET_ERR_MSG(extack, "snat address must be a unicast, non-loopback address");
+		return -EINVAL;
+	}
 	if (c->flags & PFMOD_F_TO_SELF) {
+		if (c->snat == PFMOD_SNAT_ALWAYS || c->snat == PFMOD_SNAT_ADDR) {
+			NL_SET_ERR_MSG(extack,
+				       "a forward to this host keeps the source address (snat auto or never)");
+			return -EINVAL;
+		}
 		if (c->has_to_addr) {
 			NL_SET_ERR_MSG(extack, "a forward to this host takes no target address");
 			return -EINVAL;
@@ -198,11 +220,13 @@ struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *c, struct netlink_ext_ack 
 	f->to_port_min = c->to_port_min;
 	f->to_port_max = c->to_port_max;
 	f->to_addr = c->to_addr;
-	if (c->ifname[0] || c->n_from) {
+	f->snat = c->snat;
+	if (c->ifname[0] || c->n_from || c->has_snat_addr) {
 		ext = kzalloc(struct_size(ext, from, c->n_from), GFP_KERNEL_ACCOUNT);
 		if (!ext)
 			goto err;
 		strscpy(ext->ifname, c->ifname, sizeof(ext->ifname));
+		ext->snat_addr = c->snat_addr;
 		ext->n_from = c->n_from;
 		memcpy(ext->from, c->from, c->n_from * sizeof(ext->from[0]));
 		sort(ext->from, ext->n_from, sizeof(ext->from[0]), pf_prefix_cmp, NULL);
@@ -234,6 +258,7 @@ struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *c, struct netlink_ext_ack 
 		node->fwd = f;
 	}
 	atomic64_set(&f->conns, 0);
+	atomic64_set(&f->snat_conns, 0);
 	return f;
 
 err:
@@ -291,8 +316,9 @@ bool pf_fwd_better(const struct pf_fwd *a, int a_score, const struct pf_fwd *b, 
 		return a_score > b_score;
 	if (a_dev != b_dev)
 		return a_dev;
-	if (a->port_max - a->port_min != b->port_max - b->port_min)
-		return a->port_max - a->port_min < b->port_max - b->port_min;
+	/* Two forwards that both apply and tie so far are of the same class,
+	 * which cannot share a port: this only keeps the answer stable.
+	 */
 	return a->id < b->id;
 }
 

@@ -42,9 +42,12 @@ struct pf_prefix {
 	u8 len;
 };
 
-/* What few forwards have: an ingress interface, source prefixes. */
+/* What few forwards have: an ingress interface, source prefixes, a fixed
+ * source address.
+ */
 struct pf_fwd_ext {
 	char ifname[IFNAMSIZ];		/* empty: any interface */
+	union nf_inet_addr snat_addr;	/* with PFMOD_SNAT_ADDR */
 	u8 n_from;
 	struct pf_prefix from[];	/* sorted, unique */
 };
@@ -67,6 +70,8 @@ struct pf_fwd {
 	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
 	struct pf_fwd_ext *ext;		/* NULL if none */
 	atomic64_t conns;		/* connections forwarded */
+	atomic64_t snat_conns;		/* of those, source-NATed */
+	u8 snat;			/* enum pfmod_snat */
 	struct rcu_head rcu;
 };
 
@@ -80,6 +85,9 @@ struct pf_fwd_cfg {
 	char ifname[IFNAMSIZ];
 	u8 n_from;
 	struct pf_prefix from[PFMOD_FROM_MAX];
+	u8 snat;
+	bool has_snat_addr;
+	union nf_inet_addr snat_addr;
 	bool key_only;			/* what DEL names: no target */
 };
 
@@ -133,7 +141,11 @@ static inline u16 pf_fwd_to_port(const struct pf_fwd *f, u16 dport)
  * length of the source prefix that matched, or 0 without source prefixes.
  */
 int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p);
-/* Whether a lookup should prefer @a (matching with @a_score) to @b. */
+/*
+ * Whether a lookup should prefer @a (matching with @a_score) to @b: the
+ * longer source prefix, then an interface. (A listen address is decided
+ * before: the lookup tries those forwards first.)
+ */
 bool pf_fwd_better(const struct pf_fwd *a, int a_score, const struct pf_fwd *b, int b_score);
 /* Same listen side but for ports: the two cannot both have a port. */
 bool pf_fwd_same_class(const struct pf_fwd *a, const struct pf_fwd *b);

@@ -9,6 +9,7 @@
 #include <uapi/linux/pfmod.h>
 
 #include "forward.h"
+#include "nat.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -20,6 +21,9 @@ static int __init pf_mod_init(void)
 	ret = pf_fwd_init();
 	if (ret)
 		goto err_fwd;
+	ret = pf_nat_init();
+	if (ret)
+		goto err_nat;
 	ret = pf_netns_init();
 	if (ret)
 		goto err_netns;
@@ -31,6 +35,8 @@ static int __init pf_mod_init(void)
 err_genl:
 	pf_netns_uninit();
 err_netns:
+	pf_nat_uninit();
+err_nat:
 	pf_fwd_uninit();
 err_fwd:
 	return ret;
@@ -42,6 +48,7 @@ static void __exit pf_mod_exit(void)
 	pf_netns_uninit();
 	/* Forwards deleted before are freed from RCU callbacks. */
 	rcu_barrier();
+	pf_nat_uninit();
 	pf_fwd_uninit();
 }
 

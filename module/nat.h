@@ -11,6 +11,9 @@ struct pf_net;
  * for the families that have forwards, or kept connections. Needs the
  * namespace's lock.
  */
+int pf_nat_init(void);
+void pf_nat_uninit(void);
+
 int pf_nat_sync(struct net *net, struct pf_net *pn, struct netlink_ext_ack *extack);
 void pf_nat_unhook_all(struct net *net, struct pf_net *pn);
 

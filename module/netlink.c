@@ -45,8 +45,11 @@ static const struct nla_policy pf_fwd_policy[PFMOD_FWD_A_MAX + 1] = {
 	[PFMOD_FWD_A_TO_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
 	[PFMOD_FWD_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[PFMOD_FWD_A_FROM] = NLA_POLICY_NESTED(pf_from_policy),
+	[PFMOD_FWD_A_SNAT] = NLA_POLICY_MAX(NLA_U8, PFMOD_SNAT_MAX),
+	[PFMOD_FWD_A_SNAT_ADDR] = PF_ADDR_POLICY,
 	[PFMOD_FWD_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __PFMOD_F_ALL),
 	[PFMOD_FWD_A_CONNS] = { .type = NLA_REJECT },
+	[PFMOD_FWD_A_SNAT_CONNS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy pf_nl_policy[PFMOD_A_MAX + 1] = {
@@ -146,6 +149,7 @@ static int pf_nl_from(struct nlattr *from, struct pf_fwd_cfg *c, struct netlink_
 /* Output-only attributes, and what a forward's key does not include. */
 static const u8 pf_nl_not_in_key[] = {
 	PFMOD_FWD_A_TO_ADDR, PFMOD_FWD_A_TO_PORT_MIN, PFMOD_FWD_A_TO_PORT_MAX, PFMOD_FWD_A_FLAGS,
+	PFMOD_FWD_A_SNAT, PFMOD_FWD_A_SNAT_ADDR,
 };
 
 /*
@@ -235,6 +239,14 @@ static int pf_nl_parse(struct genl_info *info, bool key, struct pf_fwd_cfg *c, u
 		if (ret)
 			return ret;
 	}
+	if (tb[PFMOD_FWD_A_SNAT])
+		c->snat = nla_get_u8(tb[PFMOD_FWD_A_SNAT]);
+	if (tb[PFMOD_FWD_A_SNAT_ADDR]) {
+		ret = pf_nl_addr(tb[PFMOD_FWD_A_SNAT_ADDR], c->family, &c->snat_addr, extack);
+		if (ret)
+			return ret;
+		c->has_snat_addr = true;
+	}
 	if (tb[PFMOD_FWD_A_FLAGS])
 		c->flags = nla_get_u32(tb[PFMOD_FWD_A_FLAGS]);
 	return 0;
@@ -290,8 +302,13 @@ static int pf_nl_put_fwd(struct sk_buff *skb, const struct pf_fwd *f)
 	    (pf_fwd_ifname(f)[0] &&
 	     nla_put_string(skb, PFMOD_FWD_A_IFNAME, pf_fwd_ifname(f))) ||
 	    (f->ext && f->ext->n_from && pf_nl_put_from(skb, f)) ||
+	    nla_put_u8(skb, PFMOD_FWD_A_SNAT, f->snat) ||
+	    (f->snat == PFMOD_SNAT_ADDR &&
+	     pf_nl_put_addr(skb, PFMOD_FWD_A_SNAT_ADDR, f->family, &f->ext->snat_addr)) ||
 	    nla_put_u32(skb, PFMOD_FWD_A_FLAGS, f->flags & __PFMOD_F_ALL) ||
 	    nla_put_u64_64bit(skb, PFMOD_FWD_A_CONNS, atomic64_read(&f->conns),
+			      PFMOD_FWD_A_PAD) ||
+	    nla_put_u64_64bit(skb, PFMOD_FWD_A_SNAT_CONNS, atomic64_read(&f->snat_conns),
 			      PFMOD_FWD_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);

@@ -53,6 +53,9 @@ bad 2 "target is a loopback address" add 81 127.0.0.1:8080
 bad 2 "target must be a unicast address" add 81 224.0.0.1:8080
 bad 2 "listen address must be a unicast, non-loopback address" add 224.0.0.1:81 192.168.1.2
 bad 2 "listen address must be a unicast, non-loopback address" add 127.0.0.1:81 192.168.1.2
+bad 2 "snat address must be a unicast, non-loopback address" add 81 192.168.1.2 snat 127.0.0.1
+bad 2 "bad snat 'sometimes'" add 81 192.168.1.2 snat sometimes
+bad 2 "keeps the client's address: no snat always" add 81 local:8080 snat always
 from=
 for i in $(seq 1 17); do from+=" from 10.0.$i.0/24"; done
 # shellcheck disable=SC2086

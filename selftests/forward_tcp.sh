@@ -31,10 +31,10 @@ for i in 1 2 3 4; do
 done
 out=$(pfctl "$gw" show)
 check_match "show: the forward, with 5 connections" \
-	"^1 +tcp +0\.0\.0\.0:80 +192\.168\.1\.2:8080 +- +- +5$" "$out"
+	"^1 +tcp +0\.0\.0\.0:80 +192\.168\.1\.2:8080 +- +- +auto +5$" "$out"
 out=$(pfctl "$gw" -j show)
 check_match "show -j: JSON with the forward's fields" \
-	'^\[\{"id":1,"family":"ipv4","protocol":"tcp","address":null,"port_min":80,"port_max":80,"to_self":false,"target_address":"192\.168\.1\.2","target_port_min":8080,"target_port_max":8080,"dev":null,"from":\[\],"connections":5\}\]$' "$out"
+	'^\[\{"id":1,"family":"ipv4","protocol":"tcp","address":null,"port_min":80,"port_max":80,"to_self":false,"target_address":"192\.168\.1\.2","target_port_min":8080,"target_port_max":8080,"dev":null,"from":\[\],"snat":"auto","connections":5,"snat_connections":0\}\]$' "$out"
 out=$(pfctl "$gw" list)
 check_match "list is show" "192\.168\.1\.2:8080" "$out"
 out=$(pfctl "$gw")

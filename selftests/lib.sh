@@ -234,6 +234,31 @@ topo_gateway() {
 	sysctls "$gw" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 }
 
+# topo_bridge_lan: the gateway's LAN side becomes a bridge, br0
+# (192.168.1.1, 2001:db8:1::1), with eth1 (to the server) and eth2 to a
+# second LAN host, lan2 (192.168.1.3, 2001:db8:1::3): for hairpin NAT.
+topo_bridge_lan() {
+	new_ns lan2
+	link "$gw" eth2 "$lan2" eth0
+	ip -n "$gw" -b - <<-EOF
+		addr flush dev eth1
+		link add br0 type bridge
+		link set eth1 master br0
+		link set eth2 master br0
+		link set eth2 up
+		link set br0 up
+		addr add 192.168.1.1/24 dev br0
+		addr add 2001:db8:1::1/64 dev br0 nodad
+	EOF
+	ip -n "$lan2" -b - <<-EOF
+		link set eth0 up
+		addr add 192.168.1.3/24 dev eth0
+		addr add 2001:db8:1::3/64 dev eth0 nodad
+		route add default via 192.168.1.1
+		route add default via 2001:db8:1::1
+	EOF
+}
+
 # finish: the test's exit status.
 finish() {
 	exit $ret

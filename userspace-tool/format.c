@@ -79,8 +79,29 @@ void pf_format_from(const struct pf_forward *f, char *buf, size_t len)
 	}
 }
 
+void pf_format_snat(const struct pf_forward *f, char *buf, size_t len)
+{
+	switch (f->snat) {
+	case PFMOD_SNAT_AUTO:
+		snprintf(buf, len, "auto");
+		break;
+	case PFMOD_SNAT_NEVER:
+		snprintf(buf, len, "never");
+		break;
+	case PFMOD_SNAT_ALWAYS:
+		snprintf(buf, len, "always");
+		break;
+	case PFMOD_SNAT_ADDR:
+		format_addr(f->family, &f->snat_addr, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+}
+
 void pf_format_save(const struct pf_forward *f, char *buf, size_t len)
 {
+	char snat[INET6_ADDRSTRLEN];
 	char listen[64], target[64], addr[INET6_ADDRSTRLEN];
 	size_t off;
 	unsigned int i;
@@ -100,22 +121,27 @@ void pf_format_save(const struct pf_forward *f, char *buf, size_t len)
 		format_addr(f->family, &f->from[i].addr, addr, sizeof(addr));
 		off += snprintf(buf + off, len - off, " from %s/%u", addr, f->from[i].len);
 	}
+	if (f->snat != PFMOD_SNAT_AUTO && off < len) {
+		pf_format_snat(f, snat, sizeof(snat));
+		snprintf(buf + off, len - off, " snat %s", snat);
+	}
 }
 
 void pf_print_table(FILE *out, const struct pf_forward *f, size_t n)
 {
-	char listen[64], target[64], from[PFMOD_FROM_MAX * 48];
+	char listen[64], target[64], from[PFMOD_FROM_MAX * 48], snat[INET6_ADDRSTRLEN];
 	size_t i;
 
-	fprintf(out, "%-5s %-5s %-28s %-34s %-10s %-18s %s\n", "ID", "PROTO", "LISTEN",
-		"TARGET", "DEV", "FROM", "CONNS");
+	fprintf(out, "%-5s %-5s %-26s %-30s %-8s %-18s %-8s %s\n", "ID", "PROTO", "LISTEN",
+		"TARGET", "DEV", "FROM", "SNAT", "CONNS");
 	for (i = 0; i < n; i++) {
 		pf_format_listen(&f[i], listen, sizeof(listen));
 		pf_format_target(&f[i], target, sizeof(target));
 		pf_format_from(&f[i], from, sizeof(from));
-		fprintf(out, "%-5u %-5s %-28s %-34s %-10s %-18s %llu\n", f[i].id,
+		pf_format_snat(&f[i], snat, sizeof(snat));
+		fprintf(out, "%-5u %-5s %-26s %-30s %-8s %-18s %-8s %llu\n", f[i].id,
 			pf_proto_name(f[i].proto), listen, target,
-			f[i].ifname[0] ? f[i].ifname : "-", from[0] ? from : "-",
+			f[i].ifname[0] ? f[i].ifname : "-", from[0] ? from : "-", snat,
 			(unsigned long long)f[i].conns);
 	}
 }
@@ -180,7 +206,15 @@ void pf_print_json(FILE *out, const struct pf_forward *f, size_t n)
 				fputc(',', out);
 			json_string(out, buf);
 		}
-		fprintf(out, "],\"connections\":%llu}", (unsigned long long)f[i].conns);
+		fputs("],\"snat\":", out);
+		{
+			char snat[INET6_ADDRSTRLEN];
+
+			pf_format_snat(&f[i], snat, sizeof(snat));
+			json_string(out, snat);
+		}
+		fprintf(out, ",\"connections\":%llu,\"snat_connections\":%llu}",
+			(unsigned long long)f[i].conns, (unsigned long long)f[i].snat_conns);
 	}
 	fputs("]\n", out);
 }

@@ -39,7 +39,9 @@ struct pf_forward {
 	char ifname[IF_NAMESIZE];	/* empty: any */
 	unsigned int n_from;
 	struct pf_prefix from[PFMOD_FROM_MAX];
-	uint64_t conns;
+	uint8_t snat;			/* enum pfmod_snat */
+	union pf_addr snat_addr;	/* with PFMOD_SNAT_ADDR */
+	uint64_t conns, snat_conns;
 };
 
 enum pf_parse_mode {
@@ -64,6 +66,7 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 void pf_format_listen(const struct pf_forward *f, char *buf, size_t len);
 void pf_format_target(const struct pf_forward *f, char *buf, size_t len);
 void pf_format_from(const struct pf_forward *f, char *buf, size_t len);
+void pf_format_snat(const struct pf_forward *f, char *buf, size_t len);
 /* The words `pfctl add` takes for @f, without "add". */
 void pf_format_save(const struct pf_forward *f, char *buf, size_t len);
 void pf_print_table(FILE *out, const struct pf_forward *f, size_t n);

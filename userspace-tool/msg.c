@@ -30,6 +30,11 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 		mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
 		if (f->to_self)
 			mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS, PFMOD_F_TO_SELF);
+		if (f->snat != PFMOD_SNAT_AUTO)
+			mnl_attr_put_u8(nlh, PFMOD_FWD_A_SNAT, f->snat);
+		if (f->snat == PFMOD_SNAT_ADDR)
+			mnl_attr_put(nlh, PFMOD_FWD_A_SNAT_ADDR, addr_len(f->family),
+				     &f->snat_addr);
 	}
 	if (f->ifname[0])
 		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
@@ -82,7 +87,7 @@ static int get_prefix(const struct nlattr *nest, int family, struct pf_prefix *p
 int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 {
 	const struct nlattr *top, *a, *pfx;
-	const struct nlattr *addr = NULL, *to_addr = NULL, *from = NULL;
+	const struct nlattr *addr = NULL, *to_addr = NULL, *from = NULL, *snat_addr = NULL;
 
 	memset(f, 0, sizeof(*f));
 	mnl_attr_for_each(top, nlh, GENL_HDRLEN) {
@@ -126,8 +131,17 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 			case PFMOD_FWD_A_FLAGS:
 				f->to_self = mnl_attr_get_u32(a) & PFMOD_F_TO_SELF;
 				break;
+			case PFMOD_FWD_A_SNAT:
+				f->snat = mnl_attr_get_u8(a);
+				break;
+			case PFMOD_FWD_A_SNAT_ADDR:
+				snat_addr = a;
+				break;
 			case PFMOD_FWD_A_CONNS:
 				f->conns = mnl_attr_get_u64(a);
+				break;
+			case PFMOD_FWD_A_SNAT_CONNS:
+				f->snat_conns = mnl_attr_get_u64(a);
 				break;
 			}
 		}
@@ -141,6 +155,8 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 			return -1;
 		f->has_to_addr = true;
 	}
+	if (snat_addr && get_addr(snat_addr, f->family, &f->snat_addr))
+		return -1;
 	if (from) {
 		mnl_attr_for_each_nested(pfx, from) {
 			if (f->n_from == PFMOD_FROM_MAX ||

@@ -3,7 +3,7 @@
  * The forward grammar, shared by the command line and `pfctl restore`:
  *
  *   [tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] TARGET[:PORT[-END]]
- *	[dev IFNAME] [from PREFIX]... [flush]
+ *	[dev IFNAME] [from PREFIX]... [snat auto|never|always|ADDR] [flush]
  *
  * TARGET is an IPv4 address, an IPv6 address ([bracketed] when a port
  * follows) or "local" for this host. `del` takes the listen side, dev and
@@ -254,6 +254,27 @@ static int parse_ifname(struct pf_parser *ps, const char *s, char *ifname)
 	return 0;
 }
 
+static int parse_snat(struct pf_parser *ps, const char *s, struct pf_forward *f)
+{
+	if (!s)
+		return fail(ps, "'snat' needs auto, never, always or an address");
+	if (f->snat != PFMOD_SNAT_AUTO || !addr_is_zero(&f->snat_addr))
+		return fail(ps, "'snat' given twice");
+	if (!strcmp(s, "auto"))
+		f->snat = PFMOD_SNAT_AUTO;
+	else if (!strcmp(s, "never"))
+		f->snat = PFMOD_SNAT_NEVER;
+	else if (!strcmp(s, "always"))
+		f->snat = PFMOD_SNAT_ALWAYS;
+	else if (!strchr(s, '.') && !strchr(s, ':'))
+		return fail(ps, "bad snat '%s': auto, never, always or an address", s);
+	else if (parse_addr(ps, s, strlen(s), &f->snat_addr, "snat address"))
+		return -1;
+	else
+		f->snat = PFMOD_SNAT_ADDR;
+	return 0;
+}
+
 int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_forward *f,
 		     struct pf_request *req, char *err, size_t errlen)
 {
@@ -312,6 +333,9 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 					return fail(&ps, "source prefix '%s' given twice",
 						    argv[a - 1]);
 			f->n_from++;
+		} else if (mode == PF_PARSE_ADD && !strcmp(kw, "snat")) {
+			if (parse_snat(&ps, a < argc ? argv[a++] : NULL, f))
+				return -1;
 		} else if (mode == PF_PARSE_DEL && !strcmp(kw, "keep")) {
 			req->flags |= PFMOD_REQ_F_KEEP_CONNS;
 		} else if (mode == PF_PARSE_ADD && !strcmp(kw, "flush")) {
@@ -326,6 +350,9 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 		return fail(&ps, "target ports %u-%u are %u, listen ports %u-%u are %u: give one target port or as many as listen ports",
 			    f->to_port_min, f->to_port_max, f->to_port_max - f->to_port_min + 1,
 			    f->port_min, f->port_max, f->port_max - f->port_min + 1);
+	if (f->to_self && (f->snat == PFMOD_SNAT_ALWAYS || f->snat == PFMOD_SNAT_ADDR))
+		return fail(&ps, "a forward to this host keeps the client's address: no snat %s",
+			    f->snat == PFMOD_SNAT_ALWAYS ? "always" : "ADDR");
 	if (mode == PF_PARSE_ADD && f->to_self && f->to_port_min == f->port_min &&
 	    f->to_port_max == f->port_max)
 		return fail(&ps, "a forward to local port %u of this host would change nothing",

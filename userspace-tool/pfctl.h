@@ -22,7 +22,8 @@ struct pf_opts {
 };
 
 #define PFCTL_ADD_ARGS \
-	"[tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] TARGET[:PORT[-END]] [dev IFNAME] [from PREFIX]... [flush]"
+	"[tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] TARGET[:PORT[-END]] [dev IFNAME] [from PREFIX]...\n" \
+	"        [snat auto|never|always|ADDR] [flush]"
 #define PFCTL_DEL_ARGS \
 	"[tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] [dev IFNAME] [from PREFIX]... [keep]  |  id ID [keep]"
 extern struct pf_opts opts;

@@ -3,11 +3,12 @@
  * pftest: the traffic end points of pfmod's selftests, so that a test costs
  * a process per end point rather than one per packet.
  *
- *   pftest serve [-u|-s] [-a ADDR] -p PORT [-n NAME] [-d]
+ *   pftest serve [-u|-s] [-a ADDR] -p PORT[,PORT...] [-n NAME] [-d]
  *	Answers every request (a TCP/SCTP read, a UDP datagram) with
  *	"NAME PEER-ADDRESS PEER-PORT\n", so a client learns which server it
- *	reached and with which source address. -d: go to the background once
- *	listening and print the server's pid.
+ *	reached and with which source address; "%p" in NAME is the port it
+ *	was reached on. -d: go to the background once listening and print
+ *	the server's pid.
  *   pftest request [-u|-s] [-w MS] [-b ADDR] [-P SRCPORT] ADDR PORT
  *	One request; prints the answer. Exit 1 on any failure, with the reason.
  *   pftest chat [-u|-s] [-w MS] ADDR PORT
@@ -119,15 +120,39 @@ static int parse_common(int argc, char **argv, const char *extra, int *opt_out)
 /* --- serve ---------------------------------------------------------------- */
 
 #define MAX_CLIENTS 1024
+#define MAX_PORTS 64
+
+/* The answer: "NAME PEER PORT\n", with %p in NAME standing for our port. */
+static int answer(const char *name, int fd, const struct sockaddr_storage *peer, char *buf,
+		  size_t len)
+{
+	struct sockaddr_storage me;
+	socklen_t ml = sizeof(me);
+	char p[128], n[128];
+	const char *pct;
+	int port = 0;
+
+	if (getsockname(fd, (void *)&me, &ml) == 0)
+		port = ntohs(me.ss_family == AF_INET ? ((struct sockaddr_in *)&me)->sin_port :
+						       ((struct sockaddr_in6 *)&me)->sin6_port);
+	pct = strstr(name, "%p");
+	if (pct)
+		snprintf(n, sizeof(n), "%.*s%d%s", (int)(pct - name), name, port, pct + 2);
+	else
+		snprintf(n, sizeof(n), "%s", name);
+	format_peer(peer, p, sizeof(p));
+	return snprintf(buf, len, "%s %s\n", n, p);
+}
 
 static int cmd_serve(int argc, char **argv)
 {
-	struct pollfd pfd[MAX_CLIENTS + 1];
+	struct pollfd pfd[MAX_PORTS + MAX_CLIENTS];
 	const char *name = "server", *addr = NULL;
+	char *ports = NULL, *tok, *save = NULL;
 	struct sockaddr_storage ss, peer;
-	int port = 0, daemonize = 0, one = 1, zero = 0, opt, fd, n = 1, i;
+	int daemonize = 0, one = 1, zero = 0, opt, fd, nl = 0, n, i, port;
 	socklen_t alen, plen;
-	char buf[4096], reply[256], p[128];
+	char buf[4096], reply[256];
 
 	for (;;) {
 		if (parse_common(argc, argv, "a:p:n:d", &opt))
@@ -136,25 +161,33 @@ static int cmd_serve(int argc, char **argv)
 			break;
 		switch (opt) {
 		case 'a': addr = optarg; break;
-		case 'p': port = atoi(optarg); break;
+		case 'p': ports = optarg; break;
 		case 'n': name = optarg; break;
 		case 'd': daemonize = 1; break;
-		default: die("usage: serve [-u|-s] [-a ADDR] -p PORT [-n NAME] [-d]");
+		default: die("usage: serve [-u|-s] [-a ADDR] -p PORT[,PORT...] [-n NAME] [-d]");
 		}
 	}
-	if (port <= 0 || port > 65535)
+	if (!ports)
 		die("serve: need -p PORT");
-	alen = make_addr(addr ? addr : "::", port, &ss);
-	fd = socket(ss.ss_family, sotype, proto);
-	if (fd < 0)
-		die("socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (ss.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if (bind(fd, (void *)&ss, alen) < 0)
-		die("bind port %d: %s", port, strerror(errno));
-	if (sotype == SOCK_STREAM && listen(fd, 4096) < 0)
-		die("listen: %s", strerror(errno));
+	for (tok = strtok_r(ports, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		port = atoi(tok);
+		if (port <= 0 || port > 65535 || nl == MAX_PORTS)
+			die("serve: bad port '%s'", tok);
+		alen = make_addr(addr ? addr : "::", port, &ss);
+		fd = socket(ss.ss_family, sotype, proto);
+		if (fd < 0)
+			die("socket: %s", strerror(errno));
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ss.ss_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		if (bind(fd, (void *)&ss, alen) < 0)
+			die("bind port %d: %s", port, strerror(errno));
+		if (sotype == SOCK_STREAM && listen(fd, 4096) < 0)
+			die("listen: %s", strerror(errno));
+		pfd[nl].fd = fd;
+		pfd[nl].events = POLLIN;
+		nl++;
+	}
 	if (daemonize) {
 		pid_t pid = fork();
 
@@ -169,34 +202,36 @@ static int cmd_serve(int argc, char **argv)
 		fclose(stdin);
 	}
 	signal(SIGPIPE, SIG_IGN);
-	pfd[0].fd = fd;
-	pfd[0].events = POLLIN;
+	n = nl;
 	for (;;) {
 		if (poll(pfd, n, -1) < 0)
 			continue;
-		if (pfd[0].revents & POLLIN) {
+		for (i = 0; i < nl; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
 			plen = sizeof(peer);
 			if (sotype == SOCK_DGRAM) {
-				ssize_t r = recvfrom(fd, buf, sizeof(buf), 0, (void *)&peer, &plen);
+				ssize_t r = recvfrom(pfd[i].fd, buf, sizeof(buf), 0, (void *)&peer,
+						     &plen);
 
 				if (r >= 0) {
-					format_peer(&peer, p, sizeof(p));
-					r = snprintf(reply, sizeof(reply), "%s %s\n", name, p);
-					sendto(fd, reply, r, 0, (void *)&peer, plen);
+					r = answer(name, pfd[i].fd, &peer, reply, sizeof(reply));
+					sendto(pfd[i].fd, reply, r, 0, (void *)&peer, plen);
 				}
 			} else {
-				int c = accept(fd, NULL, NULL);
+				int c = accept(pfd[i].fd, NULL, NULL);
 
-				if (c >= 0 && n <= MAX_CLIENTS) {
+				if (c >= 0 && n < MAX_PORTS + MAX_CLIENTS) {
 					pfd[n].fd = c;
 					pfd[n].events = POLLIN;
+					pfd[n].revents = 0;
 					n++;
 				} else if (c >= 0) {
 					close(c);
 				}
 			}
 		}
-		for (i = 1; i < n; i++) {
+		for (i = nl; i < n; i++) {
 			ssize_t r;
 
 			if (!pfd[i].revents)
@@ -204,8 +239,7 @@ static int cmd_serve(int argc, char **argv)
 			r = read(pfd[i].fd, buf, sizeof(buf));
 			plen = sizeof(peer);
 			if (r > 0 && getpeername(pfd[i].fd, (void *)&peer, &plen) == 0) {
-				format_peer(&peer, p, sizeof(p));
-				r = snprintf(reply, sizeof(reply), "%s %s\n", name, p);
+				r = answer(name, pfd[i].fd, &peer, reply, sizeof(reply));
 				if (write(pfd[i].fd, reply, r) == r)
 					continue;
 			}

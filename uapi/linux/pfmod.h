@@ -47,6 +47,8 @@
  *			PFMOD_FROM_A_PREFIX: NLA_NESTED
  *				PFMOD_PREFIX_A_ADDR: 4 or 16 bytes
  *				PFMOD_PREFIX_A_LEN: NLA_U8
+ *		PFMOD_FWD_A_SNAT: NLA_U8, enum pfmod_snat (default AUTO)
+ *		PFMOD_FWD_A_SNAT_ADDR: 4 or 16 bytes, with PFMOD_SNAT_ADDR only
  *		PFMOD_FWD_A_FLAGS: NLA_U32, PFMOD_F_*
  *	PFMOD_A_FLAGS: NLA_U32, PFMOD_REQ_F_FLUSH_EXISTING: also end existing
  *		connections of any protocol to the listen ports (UDP and SCTP
@@ -62,8 +64,8 @@
  *	as a dump (NLM_F_DUMP) all of them, in ascending id order, one message
  *	each. A dump that overlapped a change carries NLM_F_DUMP_INTR.
  *	Each reply: PFMOD_A_FORWARD with every attribute above that applies,
- *	plus PFMOD_FWD_A_ID: NLA_U32 and PFMOD_FWD_A_CONNS: NLA_U64
- *	(connections forwarded).
+ *	plus PFMOD_FWD_A_ID: NLA_U32, PFMOD_FWD_A_CONNS: NLA_U64 (connections
+ *	forwarded) and PFMOD_FWD_A_SNAT_CONNS: NLA_U64 (of those, source-NATed).
  *
  * PFMOD_CMD_FLUSH: delete every forward of the namespace.
  *	PFMOD_A_FLAGS: NLA_U32, PFMOD_REQ_F_KEEP_CONNS
@@ -121,8 +123,11 @@ enum pfmod_fwd_attr {
 	PFMOD_FWD_A_TO_PORT_MAX,
 	PFMOD_FWD_A_IFNAME,
 	PFMOD_FWD_A_FROM,
+	PFMOD_FWD_A_SNAT,
+	PFMOD_FWD_A_SNAT_ADDR,
 	PFMOD_FWD_A_FLAGS,
 	PFMOD_FWD_A_CONNS,
+	PFMOD_FWD_A_SNAT_CONNS,
 
 	__PFMOD_FWD_A_MAX
 };
@@ -147,6 +152,26 @@ enum pfmod_prefix_attr {
 };
 
 #define PFMOD_PREFIX_A_MAX (__PFMOD_PREFIX_A_MAX - 1)
+
+/* PFMOD_FWD_A_SNAT: what source address forwarded connections leave with. */
+enum pfmod_snat {
+	/* Masquerade only hairpinned connections (the client is on the side
+	 * the target is reached through); others keep the client's address.
+	 */
+	PFMOD_SNAT_AUTO,
+	/* Never rewrite the source. */
+	PFMOD_SNAT_NEVER,
+	/* Masquerade every forwarded connection to the outgoing interface's
+	 * address: for targets whose route back is not through this host.
+	 */
+	PFMOD_SNAT_ALWAYS,
+	/* Rewrite the source to PFMOD_FWD_A_SNAT_ADDR. */
+	PFMOD_SNAT_ADDR,
+
+	__PFMOD_SNAT_MAX
+};
+
+#define PFMOD_SNAT_MAX (__PFMOD_SNAT_MAX - 1)
 
 /* PFMOD_FWD_A_FLAGS */
 enum pfmod_fwd_flag {

@@ -113,6 +113,15 @@ static void test_good(void)
 	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 flush"), "flush keyword");
 	ok(req.flags == PFMOD_REQ_F_FLUSH_EXISTING, "... sets FLUSH_EXISTING");
 
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 snat always"), "snat always");
+	ok(f.snat == PFMOD_SNAT_ALWAYS, "... is ALWAYS");
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 snat 192.168.1.254"), "snat ADDR");
+	ok(f.snat == PFMOD_SNAT_ADDR && f.snat_addr.bytes[3] == 254, "... is ADDR 192.168.1.254");
+	ok(!strcmp(saved(), "tcp 80 192.168.1.2:80 snat 192.168.1.254"), "save form: %s", saved());
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 snat never"), "snat never");
+	ok(f.snat == PFMOD_SNAT_NEVER, "... is NEVER");
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 snat auto"), "snat auto");
+	ok(!strcmp(saved(), "tcp 80 192.168.1.2:80"), "auto is the default, not saved: %s", saved());
 	ok(!parse(PF_PARSE_DEL, "80"), "del takes the listen side alone");
 	ok(!parse(PF_PARSE_DEL, "udp 203.0.113.10:53 dev eth0 keep"), "del with dev and keep");
 	ok(req.flags == PFMOD_REQ_F_KEEP_CONNS && f.proto == IPPROTO_UDP, "... keep, udp");
@@ -131,6 +140,9 @@ static void test_round_trips(void)
 		"80 local:8080",
 		"sctp 22 192.168.1.5 from 198.51.100.0/24 from 2.0.0.0/8 dev wan0",
 		"65535 192.168.1.2:1",
+		"80 192.168.1.2 snat always",
+		"[2001:db8::10]:80 2001:db8:1::2 snat 2001:db8:1::1",
+		"udp 53 192.168.1.3 snat never",
 		"1-65535 192.168.1.2",
 	};
 	size_t i;
@@ -174,6 +186,12 @@ static void test_bad(void)
 		{ "80 local:80", "would change nothing" },
 		{ "80 1.2.3.4 keep", "unknown keyword 'keep'" },
 		{ "1.2.3.4 5.6.7.8", "listen port missing" },
+		{ "80 1.2.3.4 snat", "'snat' needs auto, never, always or an address" },
+		{ "80 1.2.3.4 snat sometimes", "bad snat 'sometimes'" },
+		{ "80 1.2.3.4 snat always snat never", "'snat' given twice" },
+		{ "80 1.2.3.4 snat 2001:db8::1", "a forward is one address family" },
+		{ "80 1.2.3.4 snat 1.2.3", "not an IPv4 or IPv6 address" },
+		{ "80 local:8080 snat always", "keeps the client's address" },
 	};
 	size_t i;
 
@@ -199,7 +217,7 @@ static void test_json(void)
 			"\"port_min\":80,\"port_max\":80,\"to_self\":false,"
 			"\"target_address\":\"192.168.1.2\",\"target_port_min\":8080,"
 			"\"target_port_max\":8080,\"dev\":\"e\\\"th0\",\"from\":[\"10.0.0.0/8\"],"
-			"\"connections\":42}]\n"),
+			"\"snat\":\"auto\",\"connections\":42,\"snat_connections\":0}]\n"),
 	   "JSON, with escaping: %s", buf);
 	free(buf);
 }

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Port ranges: the same ports, an offset range, all to one port; checked at
+# the first, a middle and the last port, and just outside.
+
+source "$(dirname "$0")/lib.sh"
+
+topo_gateway
+serve "$server" -p 8000,8050,8099,9000,9050,9099,9500 -n "port%p"
+
+check "add 8000-8099 192.168.1.2 (same ports)" pfctl "$gw" add 8000-8099 192.168.1.2
+for p in 8000 8050 8099; do
+	out=$(request "$client" 203.0.113.10 $p)
+	check_match "same ports: $p goes to $p" "^port$p " "$out"
+done
+check_fails "7999 is not in the range" request "$client" -w 1000 203.0.113.10 7999
+check_fails "8100 is not in the range" request "$client" -w 1000 203.0.113.10 8100
+check "del" pfctl "$gw" del 8000-8099
+
+check "add 8000-8099 192.168.1.2:9000-9099 (offset)" pfctl "$gw" add 8000-8099 192.168.1.2:9000-9099
+for p in 8000 8050 8099; do
+	out=$(request "$client" 203.0.113.10 $p)
+	check_match "offset: $p goes to $((p + 1000))" "^port$((p + 1000)) " "$out"
+done
+check "del" pfctl "$gw" del 8000-8099
+
+check "add 8000-8099 192.168.1.2:9500 (all to one)" pfctl "$gw" add 8000-8099 192.168.1.2:9500
+for p in 8000 8050 8099; do
+	out=$(request "$client" 203.0.113.10 $p)
+	check_match "all to one: $p goes to 9500" "^port9500 " "$out"
+done
+ct=$(conntrack_of "$gw" -p tcp --dport 8050)
+check_match "conntrack: 8050 to 9500" "dport=8050 .*sport=9500" "$ct"
+
+# Overlaps, also across prefix boundaries of the range's decomposition.
+check_fails "8099-8100 overlaps" pfctl "$gw" add 8099-8100 192.168.1.3
+check_fails "7000-9000 overlaps" pfctl "$gw" add 7000-9000 192.168.1.3
+check_fails "8064 overlaps" pfctl "$gw" add 8064 192.168.1.3
+check "8100-8200 does not" pfctl "$gw" add 8100-8200 192.168.1.2:9050
+check "7999 does not" pfctl "$gw" add 7999 192.168.1.2:9000
+out=$(request "$client" 203.0.113.10 8150)
+check_match "the neighbouring range works" "^port9050 " "$out"
+out=$(request "$client" 203.0.113.10 7999)
+check_match "the neighbouring port works" "^port9000 " "$out"
+check_fails "size mismatch is refused" pfctl "$gw" add 1000-1009 192.168.1.2:2000-2004
+check "the whole port space, on another address" pfctl "$gw" add 203.0.113.10:1-65535 192.168.1.2:9099
+out=$(request "$client" 203.0.113.10 12345)
+check_match "a port of the whole-range forward" "^port9099 " "$out"
+out=$(request "$client" 203.0.113.10 8050)
+check_match "a listen-address forward comes before the others" "^port9099 " "$out"
+finish

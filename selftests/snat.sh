@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Source NAT per forward. snat auto (the default): a LAN host that uses the
+# gateway's public address to reach a LAN server (hairpin) gets masqueraded,
+# so the server answers through the gateway; a client outside keeps its
+# address. snat never: no hairpin. snat always: for a server whose way back
+# is not through the gateway. snat ADDR: a fixed source address.
+
+source "$(dirname "$0")/lib.sh"
+
+topo_gateway
+topo_bridge_lan
+serve "$server" -p 8080 -n web
+
+check "add 80 (snat auto)" pfctl "$gw" add 80 192.168.1.2:8080
+out=$(request "$lan2" 203.0.113.10 80)
+check_match "hairpin: lan2 reaches the server through the public address, masqueraded" \
+	"^web 192\.168\.1\.1 " "$out"
+ct=$(conntrack_of "$gw" -p tcp --src 192.168.1.3 --dport 80)
+check_match "conntrack: DNAT to the server and SNAT to the gateway" \
+	"src=192\.168\.1\.3 dst=203\.0\.113\.10 .* src=192\.168\.1\.2 dst=192\.168\.1\.1 sport=8080" "$ct"
+out=$(request "$client" 203.0.113.10 80)
+check_match "a client outside keeps its own address" "^web 203\.0\.113\.20 " "$out"
+out=$(pfctl "$gw" -j show)
+check_match "counters: 2 forwarded, 1 source-NATed" '"connections":2,"snat_connections":1' "$out"
+
+check "del" pfctl "$gw" del 80
+check "add 80 snat never" pfctl "$gw" add 80 192.168.1.2:8080 snat never
+check_fails "snat never: no hairpin (the server answers lan2 directly)" \
+	request "$lan2" -w 1000 203.0.113.10 80
+out=$(request "$client" 203.0.113.10 80)
+check_match "snat never: the outside client is still forwarded" "^web 203\.0\.113\.20 " "$out"
+check_match "show says never" "192\.168\.1\.2:8080 +- +- +never " "$(pfctl "$gw" show)"
+check "del" pfctl "$gw" del 80
+
+# A server whose default route is not the gateway.
+ip -n "$server" route del default
+check "add 80 (snat auto)" pfctl "$gw" add 80 192.168.1.2:8080
+check_fails "no way back, snat auto: the server cannot answer" \
+	request "$client" -w 1000 203.0.113.10 80
+check "del" pfctl "$gw" del 80
+check "add 80 snat always" pfctl "$gw" add 80 192.168.1.2:8080 snat always
+out=$(request "$client" 203.0.113.10 80)
+check_match "snat always: answered, the server sees the gateway" "^web 192\.168\.1\.1 " "$out"
+check "del" pfctl "$gw" del 80
+
+ip -n "$gw" addr add 192.168.1.254/24 dev br0
+check "add 80 snat 192.168.1.254" pfctl "$gw" add 80 192.168.1.2:8080 snat 192.168.1.254
+out=$(request "$client" 203.0.113.10 80)
+check_match "snat ADDR: the server sees 192.168.1.254" "^web 192\.168\.1\.254 " "$out"
+check_match "show says the address" "192\.168\.1\.254 +1$" "$(pfctl "$gw" show)"
+check_match "JSON says the address" '"snat":"192\.168\.1\.254"' "$(pfctl "$gw" -j show)"
+finish
