@@ -4,7 +4,9 @@
 #
 #   make [KERNELRELEASE=x.y.z] [KDIR=/path/to/kernel/build]
 #   make check        unit tests, then the selftests in a QEMU guest
+#   make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel
 #   make demo         the README's example forward, live in a QEMU guest
+#   make bench        pfmod against iptables and nftables (bench/results/)
 #   make deps         install what building and testing need (Debian 12)
 #   make style        checkpatch.pl --strict over module/ and uapi/
 #   make install      module (+ depmod), pfctl and its man page
@@ -64,10 +66,16 @@ deps:
 check:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/scripts/check.sh
 
+check-debug:
+	selftests/scripts/check-debug.sh
+
 demo:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/scripts/demo.sh
 
 style:
 	@selftests/scripts/style.sh
 
-.PHONY: all module debug tool clean install dkms-install deps check demo style
+bench:
+	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/run.sh
+
+.PHONY: all module debug tool clean install dkms-install deps check check-debug demo style bench

@@ -69,8 +69,8 @@ int pf_config_add(struct net *net, struct pf_fwd *f, u32 flags, struct netlink_e
 	if (ret) {
 		pf_table_remove(t, f);
 		pf_nat_sync(net, pn, NULL);
-		pf_fwd_free_rcu(f);
-		goto out;
+		synchronize_net();
+		goto err_free;
 	}
 	/* Entries made before the forward existed would keep their flows
 	 * away from it: UDP and SCTP flows would never notice, so they go;
@@ -97,6 +97,22 @@ static int pf_config_keep(struct pf_net *pn, struct pf_fwd *f)
 			return -ENOMEM;
 	}
 	return pf_table_link(pn->kept, f);
+}
+
+/* Keeps the connections of every forward of @old, which nobody sees any more. */
+static void pf_config_keep_all(struct net *net, struct pf_net *pn, struct pf_table *old)
+{
+	struct pf_fwd *f;
+	unsigned long id;
+
+	xa_for_each(&old->fwds, id, f) {
+		pf_table_remove(old, f);
+		if (pf_config_keep(pn, f)) {
+			/* No memory to keep it: its connections end instead. */
+			pf_ct_flush_fwd(net, f);
+			pf_fwd_free(f);
+		}
+	}
 }
 
 int pf_config_del(struct net *net, u32 id, const struct pf_fwd *key, u32 flags,
@@ -139,8 +155,6 @@ int pf_config_flush(struct net *net, u32 flags)
 {
 	struct pf_net *pn = pf_net(net);
 	struct pf_table *old, *t;
-	struct pf_fwd *f;
-	unsigned long id;
 
 	t = pf_table_new();
 	if (!t)
@@ -150,13 +164,7 @@ int pf_config_flush(struct net *net, u32 flags)
 	rcu_assign_pointer(pn->table, t);
 	synchronize_net();
 	if (flags & PFMOD_REQ_F_KEEP_CONNS) {
-		xa_for_each(&old->fwds, id, f) {
-			pf_table_remove(old, f);
-			if (pf_config_keep(pn, f)) {
-				pf_ct_flush_fwd(net, f);
-				pf_fwd_free(f);
-			}
-		}
+		pf_config_keep_all(net, pn, old);
 	} else {
 		pf_ct_flush_tables(net, old, pn->kept, NULL);
 		pf_table_free(pn->kept);
@@ -166,4 +174,135 @@ int pf_config_flush(struct net *net, u32 flags)
 	mutex_unlock(&pn->lock);
 	pf_table_free(old);
 	return 0;
+}
+
+/* Under the lock: the staged table of @portid, or NULL. */
+static struct pf_table *pf_config_staged(struct pf_net *pn, u32 portid,
+					 struct netlink_ext_ack *extack)
+{
+	if (pn->staged && pn->staged_portid == portid)
+		return pn->staged;
+	NL_SET_ERR_MSG(extack, "no restore in progress on this socket (it starts with BEGIN)");
+	return NULL;
+}
+
+static void pf_config_unstage(struct pf_net *pn)
+{
+	pf_table_free(pn->staged);
+	pn->staged = NULL;
+	WRITE_ONCE(pn->staged_portid, 0);
+}
+
+int pf_config_stage_begin(struct net *net, u32 portid, struct netlink_ext_ack *extack)
+{
+	struct pf_net *pn = pf_net(net);
+	struct pf_table *t;
+
+	t = pf_table_new();
+	if (!t)
+		return -ENOMEM;
+	mutex_lock(&pn->lock);
+	if (pn->staged && pn->staged_portid != portid) {
+		mutex_unlock(&pn->lock);
+		pf_table_free(t);
+		NL_SET_ERR_MSG(extack, "another restore is in progress in this namespace");
+		return -EBUSY;
+	}
+	pf_config_unstage(pn);
+	pn->staged = t;
+	WRITE_ONCE(pn->staged_portid, portid);
+	mutex_unlock(&pn->lock);
+	return 0;
+}
+
+int pf_config_stage_add(struct net *net, u32 portid, struct pf_fwd *f,
+			struct netlink_ext_ack *extack)
+{
+	struct pf_net *pn = pf_net(net);
+	struct pf_table *t;
+	int ret;
+
+	mutex_lock(&pn->lock);
+	t = pf_config_staged(pn, portid, extack);
+	if (!t) {
+		ret = -EINVAL;
+		goto err;
+	}
+	if (t->count >= READ_ONCE(pf_max_forwards)) {
+		NL_SET_ERR_MSG(extack,
+			       "more forwards than allowed per namespace (module parameter max_forwards)");
+		ret = -ENOSPC;
+		goto err_unstage;
+	}
+	ret = pf_table_insert(t, f, extack);
+	if (ret)
+		goto err_unstage;
+	mutex_unlock(&pn->lock);
+	return 0;
+
+err_unstage:
+	pf_config_unstage(pn);
+err:
+	mutex_unlock(&pn->lock);
+	pf_fwd_free(f);
+	return ret;
+}
+
+int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
+			   struct netlink_ext_ack *extack)
+{
+	struct pf_net *pn = pf_net(net);
+	struct pf_table *old, *t;
+	int ret;
+
+	mutex_lock(&pn->lock);
+	t = pf_config_staged(pn, portid, extack);
+	if (!t) {
+		mutex_unlock(&pn->lock);
+		return -EINVAL;
+	}
+	if (t->count != count) {
+		pf_config_unstage(pn);
+		mutex_unlock(&pn->lock);
+		NL_SET_ERR_MSG(extack,
+			       "fewer forwards staged than the restore sent (a request was refused); nothing changed");
+		return -EINVAL;
+	}
+	pn->staged = NULL;
+	WRITE_ONCE(pn->staged_portid, 0);
+	old = pf_net_table(pn);
+	rcu_assign_pointer(pn->table, t);
+	ret = pf_nat_sync(net, pn, extack);
+	if (ret) {
+		rcu_assign_pointer(pn->table, old);
+		pf_nat_sync(net, pn, NULL);
+		mutex_unlock(&pn->lock);
+		synchronize_net();
+		pf_table_free(t);
+		return ret;
+	}
+	synchronize_net();
+	if (flags & PFMOD_REQ_F_KEEP_CONNS) {
+		pf_config_keep_all(net, pn, old);
+	} else {
+		/* What the new table translates the same way goes on. */
+		pf_ct_flush_tables(net, old, NULL, t);
+	}
+	pf_ct_flush_stale_table(net, t);
+	pf_config_done(net, pn);
+	mutex_unlock(&pn->lock);
+	pf_table_free(old);
+	return 0;
+}
+
+void pf_config_stage_drop(struct net *net, u32 portid)
+{
+	struct pf_net *pn = pf_net(net);
+
+	if (READ_ONCE(pn->staged_portid) != portid)
+		return;
+	mutex_lock(&pn->lock);
+	if (pn->staged && pn->staged_portid == portid)
+		pf_config_unstage(pn);
+	mutex_unlock(&pn->lock);
 }

@@ -13,4 +13,17 @@ int pf_config_del(struct net *net, u32 id, const struct pf_fwd *key, u32 flags,
 		  struct netlink_ext_ack *extack);
 int pf_config_flush(struct net *net, u32 flags);
 
+/*
+ * An atomic replacement of the whole table, staged by one socket (@portid)
+ * over as many requests as it takes. Any error drops the staged table.
+ */
+int pf_config_stage_begin(struct net *net, u32 portid, struct netlink_ext_ack *extack);
+/* Takes @f over, whatever the outcome. */
+int pf_config_stage_add(struct net *net, u32 portid, struct pf_fwd *f,
+			struct netlink_ext_ack *extack);
+/* @count: how many forwards the client sent; fewer staged refuses it. */
+int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
+			   struct netlink_ext_ack *extack);
+void pf_config_stage_drop(struct net *net, u32 portid);
+
 #endif /* PFMOD_CONFIG_H */

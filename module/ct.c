@@ -66,34 +66,42 @@ void pf_ct_mark_owners(struct net *net, struct pf_table *t)
 
 struct pf_ct_stale {
 	struct net *net;
-	const struct pf_fwd *f;
+	const struct pf_fwd *f;		/* this forward, */
+	const struct pf_table *t;	/* or the UDP and SCTP ones of this table */
 };
+
+/* Whether @f would have taken the untranslated connection @ct. */
+static bool pf_ct_stale_for(struct net *net, const struct pf_fwd *f, const struct nf_conn *ct,
+			    struct pf_pkt *p)
+{
+	if (!f || p->family != f->family || p->proto != f->proto)
+		return false;
+	if (f->flags & PF_F_HAS_ADDR)
+		return nf_inet_addr_cmp(p->daddr, pf_fwd_addr(f)) && pf_fwd_match(f, p) >= 0;
+	return pf_fwd_match(f, p) >= 0 && pf_nat_is_local(net, NULL, p->family, p->daddr);
+}
 
 static int pf_ct_stale(struct nf_conn *ct, void *data)
 {
 	const struct pf_ct_stale *d = data;
 	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	const struct pf_fwd *f = d->f;
 	struct pf_pkt p = {
 		.saddr = &o->src.u3,
 		.daddr = &o->dst.u3,
 		.dport = ntohs(o->dst.u.all),
 		.family = nf_ct_l3num(ct),
 		.proto = o->dst.protonum,
+		/* A conntrack entry does not keep the interface it came in on. */
+		.any_in = true,
 	};
 
-	if (p.family != f->family || p.proto != f->proto ||
-	    (READ_ONCE(ct->status) & IPS_NAT_MASK))
+	if (READ_ONCE(ct->status) & IPS_NAT_MASK)
 		return 0;
-	if (f->flags & PF_F_HAS_ADDR) {
-		if (!nf_inet_addr_cmp(p.daddr, pf_fwd_addr(f)))
-			return 0;
-	} else if (!pf_nat_is_local(d->net, NULL, p.family, p.daddr)) {
+	if (d->f)
+		return pf_ct_stale_for(d->net, d->f, ct, &p);
+	if (p.proto == IPPROTO_TCP)
 		return 0;
-	}
-	/* A conntrack entry does not keep the interface it came in on. */
-	p.any_in = true;
-	return pf_fwd_match(f, &p) >= 0;
+	return pf_ct_stale_for(d->net, pf_table_lookup(d->t, &p), ct, &p);
 }
 
 void pf_ct_flush_stale(struct net *net, const struct pf_fwd *f)
@@ -101,4 +109,12 @@ void pf_ct_flush_stale(struct net *net, const struct pf_fwd *f)
 	struct pf_ct_stale d = { .net = net, .f = f };
 
 	pf_ct_cleanup_net(net, pf_ct_stale, &d);
+}
+
+void pf_ct_flush_stale_table(struct net *net, const struct pf_table *t)
+{
+	struct pf_ct_stale d = { .net = net, .t = t };
+
+	if (t->count)
+		pf_ct_cleanup_net(net, pf_ct_stale, &d);
 }

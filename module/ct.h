@@ -18,6 +18,8 @@ void pf_ct_flush_tables(struct net *net, const struct pf_table *gone,
  * packet of the flow is forwarded.
  */
 void pf_ct_flush_stale(struct net *net, const struct pf_fwd *f);
+/* The same for the UDP and SCTP forwards of @t, in one walk. */
+void pf_ct_flush_stale_table(struct net *net, const struct pf_table *t);
 /* Set PF_F_ALIVE on the forwards of @t that translated a live connection. */
 void pf_ct_mark_owners(struct net *net, struct pf_table *t);
 

@@ -19,6 +19,7 @@ static struct kmem_cache *pf_fwd_cache __read_mostly;
 int __init pf_fwd_init(void)
 {
 	BUILD_BUG_ON(__PFMOD_F_ALL & PF_F_PRIVATE);
+	BUILD_BUG_ON(PF_MAX_PREFIXES - 1 >= 1 << 5 || PFMOD_SNAT_MAX >= 1 << 3);
 	pf_fwd_cache = KMEM_CACHE(pf_fwd, SLAB_ACCOUNT);
 	return pf_fwd_cache ? 0 : -ENOMEM;
 }
@@ -241,9 +242,10 @@ struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *c, struct netlink_ext_ack 
 	}
 	n = pf_port_prefixes(c->port_min, c->port_max, port, plen);
 	if (n > 1) {
-		f->more = kcalloc(n - 1, sizeof(*f->more), GFP_KERNEL_ACCOUNT);
+		f->more = kzalloc(struct_size(f->more, nodes, n - 1), GFP_KERNEL_ACCOUNT);
 		if (!f->more)
 			goto err;
+		f->more->fwd = f;
 		f->n_more = n - 1;
 	}
 	for (i = 0; i < n; i++) {
@@ -255,7 +257,7 @@ struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *c, struct netlink_ext_ack 
 		node->key.plen = plen[i];
 		node->key.family = c->family;
 		node->key.proto = c->proto;
-		node->fwd = f;
+		node->index = i;
 	}
 	atomic64_set(&f->conns, 0);
 	atomic64_set(&f->snat_conns, 0);
@@ -271,17 +273,6 @@ void pf_fwd_free(struct pf_fwd *f)
 	kfree(f->more);
 	kfree(f->ext);
 	kmem_cache_free(pf_fwd_cache, f);
-}
-
-static void pf_fwd_free_rcu_cb(struct rcu_head *rcu)
-{
-	pf_fwd_free(container_of(rcu, struct pf_fwd, rcu));
-}
-
-/* Frees @f once no packet path can still see it (rcu_barrier() on unload). */
-void pf_fwd_free_rcu(struct pf_fwd *f)
-{
-	call_rcu(&f->rcu, pf_fwd_free_rcu_cb);
 }
 
 int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
@@ -352,10 +343,16 @@ bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b)
 {
 	unsigned int na = a->ext ? a->ext->n_from : 0;
 	unsigned int nb = b->ext ? b->ext->n_from : 0;
+	unsigned int i;
 
-	return pf_fwd_same_side(a, b) && a->port_min == b->port_min &&
-	       a->port_max == b->port_max && na == nb &&
-	       (!na || !memcmp(a->ext->from, b->ext->from, na * sizeof(a->ext->from[0])));
+	if (!pf_fwd_same_side(a, b) || a->port_min != b->port_min ||
+	    a->port_max != b->port_max || na != nb)
+		return false;
+	/* Both sorted: the same set is the same sequence. */
+	for (i = 0; i < na; i++)
+		if (pf_prefix_cmp(&a->ext->from[i], &b->ext->from[i]))
+			return false;
+	return true;
 }
 
 bool pf_fwd_owns(const struct pf_fwd *f, const struct nf_conn *ct)

@@ -19,22 +19,31 @@ struct net;
 #define PF_PORT_BITS		16
 #define PF_MAX_PREFIXES		(2 * PF_PORT_BITS - 2)
 
-/* Hash key of one port prefix of a forward. */
+/* Hash key of one port prefix of a forward; packed, every byte compared. */
 struct pf_key {
 	union nf_inet_addr addr;	/* listen address, or zero: any local one */
 	u16 port;			/* first port of the prefix */
 	u8 plen;			/* prefix length, 0 (all ports) to 16 */
 	u8 family;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 	u8 proto;			/* IPPROTO_TCP, _UDP or _SCTP */
-	u8 pad[3];
-};
+} __packed;
 
 struct pf_fwd;
 
+/*
+ * A port prefix in the hash. The first is in the forward itself, the
+ * others in a struct pf_more; @index says which (0: the first), so that
+ * the node finds its forward without a pointer of its own (pf_node_fwd).
+ */
 struct pf_node {
 	struct rhlist_head list;
 	struct pf_key key;
+	u8 index;
+};
+
+struct pf_more {
 	struct pf_fwd *fwd;
+	struct pf_node nodes[];
 };
 
 struct pf_prefix {
@@ -59,36 +68,35 @@ struct pf_fwd_ext {
 
 struct pf_fwd {
 	struct pf_node node;		/* the first port prefix */
-	struct pf_node *more;		/* the others, for n_more > 0 */
+	struct pf_more *more;		/* the others, for n_more > 0 */
 	u32 id;
 	u8 family;
 	u8 proto;
 	u8 flags;
-	u8 n_more;
+	u8 n_more:5;			/* up to PF_MAX_PREFIXES - 1 */
+	u8 snat:3;			/* enum pfmod_snat */
 	u16 port_min, port_max;		/* listen ports, host order */
 	u16 to_port_min, to_port_max;	/* target ports, host order */
 	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
 	struct pf_fwd_ext *ext;		/* NULL if none */
 	atomic64_t conns;		/* connections forwarded */
 	atomic64_t snat_conns;		/* of those, source-NATed */
-	u8 snat;			/* enum pfmod_snat */
-	struct rcu_head rcu;
 };
 
 /* What a request says a forward is, before it is checked and built. */
 struct pf_fwd_cfg {
 	u8 family, proto;
 	u32 flags;			/* PFMOD_F_* */
-	bool has_addr, has_to_addr, has_to_port;
+	bool has_addr, has_to_addr;
 	union nf_inet_addr addr, to_addr;
 	u16 port_min, port_max, to_port_min, to_port_max;
 	char ifname[IFNAMSIZ];
-	u8 n_from;
-	struct pf_prefix from[PFMOD_FROM_MAX];
 	u8 snat;
 	bool has_snat_addr;
 	union nf_inet_addr snat_addr;
 	bool key_only;			/* what DEL names: no target */
+	u8 n_from;
+	struct pf_prefix from[PFMOD_FROM_MAX];	/* last: only n_from are set */
 };
 
 /* Where a new connection is going (from its conntrack original tuple). */
@@ -105,13 +113,24 @@ int pf_fwd_init(void);
 void pf_fwd_uninit(void);
 
 struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *cfg, struct netlink_ext_ack *extack);
+/*
+ * Forwards have no rcu_head: whoever frees one that the packet path could
+ * see waits for readers first (synchronize_net()), which every path that
+ * removes forwards does anyway for the conntrack cleanup.
+ */
 void pf_fwd_free(struct pf_fwd *f);
-void pf_fwd_free_rcu(struct pf_fwd *f);
 
 /* The node for port prefix @i, 0 <= i <= f->n_more. */
 static inline struct pf_node *pf_fwd_node(struct pf_fwd *f, unsigned int i)
 {
-	return i ? &f->more[i - 1] : &f->node;
+	return i ? &f->more->nodes[i - 1] : &f->node;
+}
+
+static inline struct pf_fwd *pf_node_fwd(struct pf_node *node)
+{
+	if (!node->index)
+		return container_of(node, struct pf_fwd, node);
+	return container_of(node - (node->index - 1), struct pf_more, nodes[0])->fwd;
 }
 
 static inline bool pf_addr_is_zero(const union nf_inet_addr *a)

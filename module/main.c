@@ -46,8 +46,6 @@ static void __exit pf_mod_exit(void)
 {
 	pf_genl_uninit();
 	pf_netns_uninit();
-	/* Forwards deleted before are freed from RCU callbacks. */
-	rcu_barrier();
 	pf_nat_uninit();
 	pf_fwd_uninit();
 }

@@ -59,6 +59,7 @@ static const struct nla_policy pf_nl_policy[PFMOD_A_MAX + 1] = {
 	[PFMOD_A_FORWARDS] = { .type = NLA_REJECT },
 	[PFMOD_A_FORWARD] = NLA_POLICY_NESTED(pf_fwd_policy),
 	[PFMOD_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __PFMOD_REQ_F_ALL),
+	[PFMOD_A_COUNT] = { .type = NLA_U32 },
 };
 
 static struct genl_family pf_genl_family;
@@ -84,6 +85,21 @@ static int pf_nl_check(const struct sk_buff *skb, const struct genlmsghdr *hdr, 
 		return -EPERM;
 	}
 	return 0;
+}
+
+/* The checks of every request: version, privileges, what only a restore's
+ * commit takes.
+ */
+static int pf_nl_check_req(struct sk_buff *skb, struct genl_info *info, bool admin)
+{
+	int ret = pf_nl_check(skb, info->genlhdr, admin, info->extack);
+
+	if (!ret && info->attrs[PFMOD_A_COUNT] && info->genlhdr->cmd != PFMOD_CMD_REPLACE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PFMOD_A_COUNT],
+				    "only a restore's commit takes a count");
+		ret = -EINVAL;
+	}
+	return ret;
 }
 
 /* -EINVAL with @msg (a literal) if attribute @type is missing. */
@@ -129,7 +145,7 @@ static int pf_nl_from(struct nlattr *from, struct pf_fwd_cfg *c, struct netlink_
 			NL_SET_ERR_MSG_ATTR(extack, a, "too many source prefixes");
 			return -EINVAL;
 		}
-		ret = nla_parse_nested(tb, PFMOD_PREFIX_A_MAX, a, pf_prefix_policy, extack);
+		ret = nla_parse_nested(tb, PFMOD_PREFIX_A_MAX, a, NULL, extack);
 		if (ret)
 			return ret;
 		if (pf_nl_require(extack, a, tb, PFMOD_PREFIX_A_ADDR,
@@ -153,23 +169,22 @@ static const u8 pf_nl_not_in_key[] = {
 };
 
 /*
- * Parses PFMOD_A_FORWARD: everything ADD takes, or (@key) the key DEL
+ * Parses a PFMOD_A_FORWARD: everything ADD takes, or (@key) the key DEL
  * takes. Returns the id instead if DEL names the forward by id alone.
  */
-static int pf_nl_parse(struct genl_info *info, bool key, struct pf_fwd_cfg *c, u32 *id)
+static int pf_nl_parse_fwd(struct nlattr *nest, bool key, struct pf_fwd_cfg *c, u32 *id,
+			   struct netlink_ext_ack *extack)
 {
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr *tb[PFMOD_FWD_A_MAX + 1], *nest;
+	struct nlattr *tb[PFMOD_FWD_A_MAX + 1];
 	unsigned int i;
 	int ret;
 
-	memset(c, 0, sizeof(*c));
+	memset(c, 0, offsetof(struct pf_fwd_cfg, from));
 	*id = 0;
-	ret = pf_nl_require(extack, NULL, info->attrs, PFMOD_A_FORWARD, "forward missing");
-	if (ret)
-		return ret;
-	nest = info->attrs[PFMOD_A_FORWARD];
-	ret = nla_parse_nested(tb, PFMOD_FWD_A_MAX, nest, pf_fwd_policy, extack);
+	/* The family's policy has been applied to the whole request,
+	 * nested attributes included: only split the nest up.
+	 */
+	ret = nla_parse_nested(tb, PFMOD_FWD_A_MAX, nest, NULL, extack);
 	if (ret)
 		return ret;
 	if (tb[PFMOD_FWD_A_ID]) {
@@ -252,6 +267,17 @@ static int pf_nl_parse(struct genl_info *info, bool key, struct pf_fwd_cfg *c, u
 	return 0;
 }
 
+/* The request's PFMOD_A_FORWARD, parsed. */
+static int pf_nl_parse(struct genl_info *info, bool key, struct pf_fwd_cfg *c, u32 *id)
+{
+	int ret;
+
+	ret = pf_nl_require(info->extack, NULL, info->attrs, PFMOD_A_FORWARD, "forward missing");
+	if (ret)
+		return ret;
+	return pf_nl_parse_fwd(info->attrs[PFMOD_A_FORWARD], key, c, id, info->extack);
+}
+
 static u32 pf_nl_flags(struct genl_info *info)
 {
 	return info->attrs[PFMOD_A_FLAGS] ? nla_get_u32(info->attrs[PFMOD_A_FLAGS]) : 0;
@@ -315,14 +341,14 @@ static int pf_nl_put_fwd(struct sk_buff *skb, const struct pf_fwd *f)
 	return 0;
 }
 
-static int pf_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+static int __pf_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pf_table *t;
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
-	ret = pf_nl_check(skb, info->genlhdr, false, info->extack);
+	ret = pf_nl_check_req(skb, info, false);
 	if (ret)
 		return ret;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -361,7 +387,7 @@ static void pf_nl_warn_forwarding(struct net *net, const struct pf_fwd_cfg *c,
 #endif
 }
 
-static int pf_nl_add(struct sk_buff *skb, struct genl_info *info)
+static int __pf_nl_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct pf_fwd_cfg cfg;
@@ -369,7 +395,7 @@ static int pf_nl_add(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int ret;
 
-	ret = pf_nl_check(skb, info->genlhdr, true, info->extack);
+	ret = pf_nl_check_req(skb, info, true);
 	if (ret)
 		return ret;
 	ret = pf_nl_parse(info, false, &cfg, &id);
@@ -384,14 +410,14 @@ static int pf_nl_add(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int pf_nl_del(struct sk_buff *skb, struct genl_info *info)
+static int __pf_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pf_fwd_cfg cfg;
 	struct pf_fwd *key;
 	u32 id;
 	int ret;
 
-	ret = pf_nl_check(skb, info->genlhdr, true, info->extack);
+	ret = pf_nl_check_req(skb, info, true);
 	if (ret)
 		return ret;
 	ret = pf_nl_parse(info, true, &cfg, &id);
@@ -408,11 +434,11 @@ static int pf_nl_del(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int pf_nl_flush(struct sk_buff *skb, struct genl_info *info)
+static int __pf_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	int ret;
 
-	ret = pf_nl_check(skb, info->genlhdr, true, info->extack);
+	ret = pf_nl_check_req(skb, info, true);
 	if (ret)
 		return ret;
 	if (info->attrs[PFMOD_A_FORWARD]) {
@@ -423,7 +449,7 @@ static int pf_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	return pf_config_flush(genl_info_net(info), pf_nl_flags(info));
 }
 
-static int pf_nl_get(struct sk_buff *skb, struct genl_info *info)
+static int __pf_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pf_fwd_cfg cfg;
 	struct pf_table *t;
@@ -433,7 +459,7 @@ static int pf_nl_get(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int ret;
 
-	ret = pf_nl_check(skb, info->genlhdr, true, info->extack);
+	ret = pf_nl_check_req(skb, info, true);
 	if (ret)
 		return ret;
 	ret = pf_nl_parse(info, true, &cfg, &id);
@@ -462,6 +488,87 @@ static int pf_nl_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* A batch of a restore: see PFMOD_CMD_REPLACE in the uapi header. */
+static int __pf_nl_replace(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct net *net = genl_info_net(info);
+	u32 flags = pf_nl_flags(info), id;
+	struct pf_fwd_cfg *cfg;
+	struct nlattr *a;
+	struct pf_fwd *f;
+	int rem, ret;
+
+	ret = pf_nl_check_req(skb, info, true);
+	if (ret)
+		return ret;
+	if (flags & PFMOD_REQ_F_COMMIT) {
+		ret = pf_nl_require(extack, NULL, info->attrs, PFMOD_A_COUNT,
+				    "a commit says how many forwards the restore sent");
+		if (ret)
+			goto err;
+	}
+	if (flags & PFMOD_REQ_F_FLUSH_EXISTING) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[PFMOD_A_FLAGS],
+				    "a restore does not take FLUSH_EXISTING");
+		return -EINVAL;
+	}
+	if (flags & PFMOD_REQ_F_BEGIN) {
+		ret = pf_config_stage_begin(net, info->snd_portid, extack);
+		if (ret)
+			return ret;
+	}
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != PFMOD_A_FORWARD)
+			continue;
+		ret = pf_nl_parse_fwd(a, false, cfg, &id, extack);
+		if (ret)
+			goto err_attr;
+		f = pf_fwd_create(cfg, extack);
+		if (IS_ERR(f)) {
+			ret = PTR_ERR(f);
+			goto err_attr;
+		}
+		ret = pf_config_stage_add(net, info->snd_portid, f, extack);
+		if (ret)
+			goto err_attr;
+		cond_resched();
+	}
+	kfree(cfg);
+	if (flags & PFMOD_REQ_F_COMMIT)
+		return pf_config_stage_commit(net, info->snd_portid, flags,
+					      nla_get_u32(info->attrs[PFMOD_A_COUNT]), extack);
+	return 0;
+
+err_attr:
+	/* Say which forward failed, if the error did not point inside it. */
+	if (!extack->bad_attr)
+		NL_SET_BAD_ATTR(extack, a);
+	kfree(cfg);
+err:
+	pf_config_stage_drop(net, info->snd_portid);
+	return ret;
+}
+
+/* A socket that goes away in the middle of a restore takes it along. */
+static int pf_nl_notify(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC && n->portid)
+		pf_config_stage_drop(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pf_nl_notifier = {
+	.notifier_call = pf_nl_notify,
+};
+
 struct pf_nl_dump_ctx {
 	unsigned long next_id;
 };
@@ -472,10 +579,10 @@ static int pf_nl_dump_start(struct netlink_callback *cb)
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	ctx->next_id = 0;
-	return pf_nl_check(cb->skb, nlmsg_data(cb->nlh), true, cb->extack);
+	return 0;
 }
 
-static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int __pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct pf_net *pn = pf_net(sock_net(cb->skb->sk));
 	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
@@ -483,6 +590,14 @@ static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long id;
 	struct pf_fwd *f;
 	void *hdr;
+	int ret;
+
+	/* Checked here, not in .start: only errors of .dumpit carry their
+	 * extack message (in NLMSG_DONE). Nothing is sent before it passes.
+	 */
+	ret = pf_nl_check(cb->skb, nlmsg_data(cb->nlh), true, cb->extack);
+	if (ret)
+		return ret;
 
 	rcu_read_lock();
 	cb->seq = READ_ONCE(pn->gen);
@@ -502,6 +617,49 @@ static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	rcu_read_unlock();
 	return skb->len;
+}
+
+/*
+ * Every error says what went wrong: the handlers set a precise message
+ * where they can; these wrappers name the errno where they did not.
+ */
+static int pf_nl_ret(struct netlink_ext_ack *extack, int ret)
+{
+	if (ret >= 0 || !extack || extack->_msg)
+		return ret;
+	switch (ret) {
+	case -ENOMEM:
+		NL_SET_ERR_MSG(extack, "out of memory");
+		break;
+	case -EMSGSIZE:
+		NL_SET_ERR_MSG(extack, "the answer does not fit in a netlink message");
+		break;
+	case -EBUSY:
+		NL_SET_ERR_MSG(extack, "busy, try again");
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, "pfmod could not carry out the request");
+		break;
+	}
+	return ret;
+}
+
+#define PF_NL_DOIT(name)						\
+static int name(struct sk_buff *skb, struct genl_info *info)		\
+{									\
+	return pf_nl_ret(info->extack, __##name(skb, info));		\
+}
+
+PF_NL_DOIT(pf_nl_get_info)
+PF_NL_DOIT(pf_nl_add)
+PF_NL_DOIT(pf_nl_del)
+PF_NL_DOIT(pf_nl_flush)
+PF_NL_DOIT(pf_nl_get)
+PF_NL_DOIT(pf_nl_replace)
+
+static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return pf_nl_ret(cb->extack, __pf_nl_dump(skb, cb));
 }
 
 static const struct genl_ops pf_genl_ops[] = {
@@ -527,6 +685,10 @@ static const struct genl_ops pf_genl_ops[] = {
 		.cmd = PFMOD_CMD_FLUSH,
 		.doit = pf_nl_flush,
 	},
+	{
+		.cmd = PFMOD_CMD_REPLACE,
+		.doit = pf_nl_replace,
+	},
 };
 
 static struct genl_family pf_genl_family __ro_after_init = {
@@ -543,10 +705,19 @@ static struct genl_family pf_genl_family __ro_after_init = {
 
 int __init pf_genl_init(void)
 {
-	return genl_register_family(&pf_genl_family);
+	int ret;
+
+	ret = netlink_register_notifier(&pf_nl_notifier);
+	if (ret)
+		return ret;
+	ret = genl_register_family(&pf_genl_family);
+	if (ret)
+		netlink_unregister_notifier(&pf_nl_notifier);
+	return ret;
 }
 
 void pf_genl_uninit(void)
 {
 	genl_unregister_family(&pf_genl_family);
+	netlink_unregister_notifier(&pf_nl_notifier);
 }

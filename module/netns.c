@@ -57,6 +57,7 @@ static void __net_exit pf_net_exit(struct net *net)
 
 	pf_table_free(rcu_dereference_protected(pn->table, true));
 	pf_table_free(pn->kept);
+	pf_table_free(pn->staged);
 	mutex_destroy(&pn->lock);
 }
 

@@ -12,6 +12,8 @@ struct pf_net {
 	struct mutex lock;		/* serialises configuration changes */
 	struct pf_table __rcu *table;	/* never NULL while the namespace lives */
 	struct pf_table *kept;		/* deleted with keep; their connections live */
+	struct pf_table *staged;	/* a restore in progress, for staged_portid */
+	u32 staged_portid;
 	bool hooked[PF_NFAMILIES];	/* NAT lookups registered, per family */
 	u32 gen;			/* changes with the table; never 0 */
 };

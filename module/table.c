@@ -105,8 +105,8 @@ static struct pf_fwd *pf_table_overlap(struct pf_table *t, const struct pf_fwd *
 		for_each_set_bit(plen, &bits, PF_PORT_BITS + 1) {
 			list = pf_table_probe(t, &p, addr, plen);
 			rhl_for_each_entry_rcu(node, pos, list, list) {
-				if (pf_fwd_same_class(node->fwd, f)) {
-					hit = node->fwd;
+				if (pf_fwd_same_class(pf_node_fwd(node), f)) {
+					hit = pf_node_fwd(node);
 					break;
 				}
 			}
@@ -187,8 +187,8 @@ struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key)
 	rcu_read_lock();
 	list = rhltable_lookup(&t->ht, &key->node.key, pf_ht_params);
 	rhl_for_each_entry_rcu(node, pos, list, list) {
-		if (pf_fwd_same_key(node->fwd, key)) {
-			hit = node->fwd;
+		if (pf_fwd_same_key(pf_node_fwd(node), key)) {
+			hit = pf_node_fwd(node);
 			break;
 		}
 	}
@@ -201,7 +201,7 @@ struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p)
 	unsigned int fam = pf_family_index(p->family);
 	int proto = pf_proto_index(p->proto), score, best_score = -1;
 	struct rhlist_head *list, *pos;
-	struct pf_fwd *best = NULL;
+	struct pf_fwd *best = NULL, *f;
 	struct pf_node *node;
 	unsigned long used;
 	unsigned int plen;
@@ -215,11 +215,12 @@ struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p)
 		for_each_set_bit(plen, &used, PF_PORT_BITS + 1) {
 			list = pf_table_probe(t, p, addr, plen);
 			rhl_for_each_entry_rcu(node, pos, list, list) {
-				score = pf_fwd_match(node->fwd, p);
+				f = pf_node_fwd(node);
+				score = pf_fwd_match(f, p);
 				if (score < 0 ||
-				    (best && !pf_fwd_better(node->fwd, score, best, best_score)))
+				    (best && !pf_fwd_better(f, score, best, best_score)))
 					continue;
-				best = node->fwd;
+				best = f;
 				best_score = score;
 			}
 		}
@@ -252,8 +253,8 @@ struct pf_fwd *pf_table_owner(const struct pf_table *t, const struct nf_conn *ct
 		for_each_set_bit(plen, &used, PF_PORT_BITS + 1) {
 			list = pf_table_probe(t, &p, addr, plen);
 			rhl_for_each_entry_rcu(node, pos, list, list) {
-				if (pf_fwd_owns(node->fwd, ct)) {
-					owner = node->fwd;
+				if (pf_fwd_owns(pf_node_fwd(node), ct)) {
+					owner = pf_node_fwd(node);
 					break;
 				}
 			}

@@ -207,8 +207,14 @@ link() {
 		{ echo "cannot create veth $1:$2 - $3:$4"; exit 1; }
 }
 
+# topo_gateway [SUFFIX]: with a suffix, the namespaces are clientSUFFIX,
+# gwSUFFIX, serverSUFFIX, so that several such networks can exist at once;
+# $client, $gw and $server name the last one built.
 topo_gateway() {
-	new_ns client gw server
+	local sfx=${1:-}
+
+	new_ns "client$sfx" "gw$sfx" "server$sfx"
+	client=$NS_TAG"client$sfx" gw=$NS_TAG"gw$sfx" server=$NS_TAG"server$sfx"
 	link "$client" eth0 "$gw" eth0
 	link "$gw" eth1 "$server" eth0
 	ip -n "$client" -b - <<-EOF

@@ -55,8 +55,14 @@ elif [ ! -d /sys/module/pfmod ]; then
 fi
 [ -x "$PFTEST" ] || skip_all=${skip_all:-"$PFTEST missing (make -C selftests)"}
 
+# kmemleak, where the kernel has it: what leaks during the run is reported
+# at the end, after the module is gone.
+kmemleak=/sys/kernel/debug/kmemleak
+[ -w $kmemleak ] && [ -z "$skip_all" ] || kmemleak=
+[ -n "$kmemleak" ] && echo clear > $kmemleak
+
 echo "TAP version 13"
-echo "1..$((${#tests[@]} + loaded_here))"
+echo "1..$((${#tests[@]} + loaded_here + (${#kmemleak} > 0)))"
 pass=0 fail=0 skip=0 n=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
@@ -124,6 +130,22 @@ if [ $loaded_here = 1 ]; then
 		fail=$((fail + 1))
 	else
 		echo "ok $n unload pfmod"
+		pass=$((pass + 1))
+	fi
+fi
+if [ -n "$kmemleak" ]; then
+	n=$((n + 1))
+	# Two scans: an object is reported once seen unreferenced twice.
+	echo scan > $kmemleak
+	sleep 5
+	echo scan > $kmemleak
+	leaks=$(cat $kmemleak)
+	if [ -n "$leaks" ]; then
+		echo "$leaks" | head -n 60 | sed 's/^/#   /'
+		echo "not ok $n kmemleak: $(grep -c '^unreferenced object' <<< "$leaks") objects leaked"
+		fail=$((fail + 1))
+	else
+		echo "ok $n kmemleak: nothing leaked"
 		pass=$((pass + 1))
 	fi
 fi

@@ -32,8 +32,11 @@ int pf_kernel_error(const struct pf_nl *nl, int err, const char *what)
 	switch (-err) {
 	case EPERM:
 	case EACCES:
-		fprintf(stderr, "%s: %s: %s (pfctl needs CAP_NET_ADMIN)\n", prog, what,
-			reason);
+		if (nl && nl->errmsg[0])
+			fprintf(stderr, "%s: %s: not permitted: %s\n", prog, what, reason);
+		else
+			fprintf(stderr, "%s: %s: %s (pfctl needs CAP_NET_ADMIN)\n", prog, what,
+				reason);
 		return EXIT_OTHER;
 	case EINTR:
 		fprintf(stderr, "%s: %s: the forwards changed while being read; try again\n",

@@ -37,11 +37,11 @@ struct pf_forward {
 	union pf_addr to_addr;
 	uint16_t to_port_min, to_port_max;
 	char ifname[IF_NAMESIZE];	/* empty: any */
-	unsigned int n_from;
-	struct pf_prefix from[PFMOD_FROM_MAX];
 	uint8_t snat;			/* enum pfmod_snat */
 	union pf_addr snat_addr;	/* with PFMOD_SNAT_ADDR */
 	uint64_t conns, snat_conns;
+	unsigned int n_from;
+	struct pf_prefix from[PFMOD_FROM_MAX];	/* last: only n_from are set */
 };
 
 enum pf_parse_mode {

@@ -18,12 +18,28 @@ struct pf_talk {
 	int err;
 };
 
+/* The extended ACK attributes of an error (or of the end of a dump). */
+static void pf_nl_extack(const struct nlmsghdr *nlh, unsigned int off, struct pf_nl *nl)
+{
+	const struct nlattr *a;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	mnl_attr_for_each(a, nlh, off) {
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(nl->errmsg, sizeof(nl->errmsg), "%s", mnl_attr_get_str(a));
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			nl->erroff = mnl_attr_get_u32(a);
+	}
+}
+
 static int pf_nl_error(const struct nlmsghdr *nlh, void *arg)
 {
 	struct pf_talk *t = arg;
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	unsigned int off = sizeof(*e);
-	const struct nlattr *a;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
 		t->err = -EBADMSG;
@@ -31,14 +47,7 @@ static int pf_nl_error(const struct nlmsghdr *nlh, void *arg)
 	}
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += mnl_nlmsg_get_payload_len(&e->msg);
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		mnl_attr_for_each(a, nlh, off) {
-			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(t->nl->errmsg, sizeof(t->nl->errmsg), "%s",
-					 mnl_attr_get_str(a));
-		}
-	}
+	pf_nl_extack(nlh, off, t->nl);
 	t->err = e->error;
 	return e->error ? MNL_CB_ERROR : MNL_CB_STOP;
 }
@@ -47,9 +56,13 @@ static int pf_nl_done(const struct nlmsghdr *nlh, void *arg)
 {
 	struct pf_talk *t = arg;
 
-	/* A dump that failed midway ends with NLMSG_DONE carrying -errno. */
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
+	/* A dump that failed ends with NLMSG_DONE carrying -errno, and its
+	 * extack message after it.
+	 */
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
 		t->err = *(int *)mnl_nlmsg_get_payload(nlh);
+		pf_nl_extack(nlh, sizeof(int), t->nl);
+	}
 	return t->err ? MNL_CB_ERROR : MNL_CB_STOP;
 }
 
@@ -66,7 +79,12 @@ static int pf_nl_data(const struct nlmsghdr *nlh, void *arg)
 
 struct nlmsghdr *pf_nl_msg(struct pf_nl *nl, uint8_t cmd, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
+	return pf_nl_msg_in(nl, nl->buf, cmd, flags);
+}
+
+struct nlmsghdr *pf_nl_msg_in(struct pf_nl *nl, void *buf, uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct genlmsghdr *g;
 
 	nlh->nlmsg_type = nl->family;
@@ -80,6 +98,13 @@ struct nlmsghdr *pf_nl_msg(struct pf_nl *nl, uint8_t cmd, uint16_t flags)
 
 int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
+	/* The answer may land where req is: take what is needed first. */
+	return pf_nl_talk_raw(nl, req, req->nlmsg_len, req->nlmsg_seq, cb, data);
+}
+
+int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, mnl_cb_t cb,
+		   void *data)
+{
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = pf_nl_error,
 		[NLMSG_DONE] = pf_nl_done,
@@ -89,14 +114,16 @@ int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 	int ret;
 
 	nl->errmsg[0] = '\0';
-	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+	nl->erroff = 0;
+	if (mnl_socket_sendto(nl->sock, buf, len) < 0)
 		return -errno;
 	do {
 		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->bufsize);
 		if (n < 0)
 			return -errno;
-		ret = mnl_cb_run2(nl->buf, n, req->nlmsg_seq, nl->portid,
-				  pf_nl_data, &t, ctl, NLMSG_MIN_TYPE);
+		errno = 0;
+		ret = mnl_cb_run2(nl->buf, n, seq, nl->portid, pf_nl_data, &t, ctl,
+				  NLMSG_MIN_TYPE);
 	} while (ret == MNL_CB_OK);
 	if (ret == MNL_CB_ERROR && !t.err)
 		t.err = errno ? -errno : -EPROTO;

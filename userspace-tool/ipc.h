@@ -17,7 +17,8 @@ struct pf_nl {
 	uint32_t version;	/* its version, as the kernel registered it */
 	uint32_t portid;
 	uint32_t seq;
-	char errmsg[256];	/* extack message of the last failed request */
+	char errmsg[256];	/* extack message of the last request, if any */
+	uint32_t erroff;	/* extack: offset of the bad attribute, or 0 */
 	char *buf;
 	size_t bufsize;
 };
@@ -28,6 +29,8 @@ void pf_nl_close(struct pf_nl *nl);
 
 /* Starts a request for @cmd in nl->buf; add attributes with mnl_attr_*. */
 struct nlmsghdr *pf_nl_msg(struct pf_nl *nl, uint8_t cmd, uint16_t flags);
+/* The same in a buffer of the caller's (big requests). */
+struct nlmsghdr *pf_nl_msg_in(struct pf_nl *nl, void *buf, uint8_t cmd, uint16_t flags);
 
 /*
  * Sends @req and reads the answer to its end (ACK, or the end of a dump),
@@ -35,5 +38,8 @@ struct nlmsghdr *pf_nl_msg(struct pf_nl *nl, uint8_t cmd, uint16_t flags);
  * extack message, if it sent one, in nl->errmsg.
  */
 int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
+/* The same for @len raw bytes whose answers carry @seq (for testing). */
+int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, mnl_cb_t cb,
+		   void *data);
 
 #endif /* PFCTL_IPC_H */

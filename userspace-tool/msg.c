@@ -21,13 +21,19 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 	mnl_attr_put_u8(nlh, PFMOD_FWD_A_PROTO, f->proto);
 	if (f->has_addr)
 		mnl_attr_put(nlh, PFMOD_FWD_A_ADDR, addr_len(f->family), &f->addr);
+	/* Attributes that say what the kernel assumes anyway are left out:
+	 * a restore sends a hundred thousand of these.
+	 */
 	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MIN, f->port_min);
-	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MAX, f->port_max);
+	if (f->port_max != f->port_min)
+		mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MAX, f->port_max);
 	if (mode == PF_PARSE_ADD) {
 		if (f->has_to_addr)
 			mnl_attr_put(nlh, PFMOD_FWD_A_TO_ADDR, addr_len(f->family), &f->to_addr);
-		mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
-		mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
+		if (f->to_port_min != f->port_min)
+			mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
+		if (f->to_port_max != f->to_port_min + (f->port_max - f->port_min))
+			mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
 		if (f->to_self)
 			mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS, PFMOD_F_TO_SELF);
 		if (f->snat != PFMOD_SNAT_AUTO)

@@ -282,7 +282,7 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 	unsigned int i;
 	int a = 0;
 
-	memset(f, 0, sizeof(*f));
+	memset(f, 0, offsetof(struct pf_forward, from));
 	f->proto = IPPROTO_TCP;
 	if (req->family)
 		set_family(&ps, req->family, req->family == AF_INET ? "-4" : "-6");

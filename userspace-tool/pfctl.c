@@ -24,6 +24,9 @@ static const struct {
 	{ "show", cmd_show, "", "list the forwards (also: list; with -j, as JSON)" },
 	{ "list", cmd_show, NULL, NULL },
 	{ "flush", cmd_flush, "[keep]", "delete every forward" },
+	{ "save", cmd_save, "", "print the forwards as lines that restore reads" },
+	{ "restore", cmd_restore, "[FILE|-] [keep]",
+	  "replace all forwards with the file's, at once; a bad line changes nothing" },
 	{ "version", cmd_version, "", "print pfctl's version and the module's" },
 	{ "help", cmd_help, "", "print this help" },
 };

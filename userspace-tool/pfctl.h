@@ -34,6 +34,9 @@ int pf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int pf_kernel_error(const struct pf_nl *nl, int err, const char *what);
 /* Opens the family; on failure prints why and returns the exit code. */
 int pf_connect(struct pf_nl *nl);
+struct pf_list;
+/* All forwards of the namespace; on failure prints why, returns the code. */
+int pf_read_forwards(struct pf_list *list);
 
 int cmd_add(int argc, char **argv);
 int cmd_del(int argc, char **argv);

@@ -12,6 +12,7 @@
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+source selftests/scripts/common.sh
 mkdir -p build
 log=build/check.log
 : > "$log"
@@ -29,14 +30,7 @@ stage() {
 }
 
 summary() {
-	local pass fail skip
-
-	skip=$(grep -cE '^ok .*# SKIP' "$log")
-	pass=$(($(grep -cE '^ok ' "$log") - skip))
-	fail=$(grep -cE '^not ok ' "$log")
-	echo "# make check took $(($(date +%s) - start))s; log in $log"
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+	pf_summary "$log" "$start"
 }
 
 if ! selftests/scripts/deps.sh check; then
@@ -51,17 +45,12 @@ if ! selftests/scripts/deps.sh check; then
 fi
 
 # The kernel to build for and boot: the Makefile's choice, or the newest.
-if [ -z "${KDIR:-}" ]; then
-	KDIR=$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1)
-	KERNELRELEASE=$(basename "$(dirname "$KDIR")")
-fi
-export KERNELRELEASE
+pf_kernel
 
 build() {
 	local out
 
-	if out=$(make -s KDIR="$KDIR" module tool 2>&1 && make -s -C selftests 2>&1) &&
-	   ! grep -q 'warning:' <<< "$out"; then
+	if out=$(pf_build) && ! grep -q 'warning:' <<< "$out"; then
 		echo "ok 1 build: pfmod.ko for $KERNELRELEASE, pfctl, test tools, no warnings"
 	else
 		echo "not ok 1 build"

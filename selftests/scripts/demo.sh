@@ -9,13 +9,10 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 
 if [ "${1:-}" != guest ]; then
-	selftests/scripts/deps.sh check >/dev/null || selftests/scripts/deps.sh install || exit 1
-	if [ -z "${KDIR:-}" ]; then
-		KDIR=$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1)
-		KERNELRELEASE=$(basename "$(dirname "$KDIR")")
-	fi
-	export KERNELRELEASE
-	make -s KDIR="$KDIR" module tool && make -s -C selftests || exit 1
+	source selftests/scripts/common.sh
+	pf_deps || exit 1
+	pf_kernel
+	pf_build || exit 1
 	exec selftests/qemu/vm.sh -t 600 -n demo -- selftests/scripts/demo.sh guest
 fi
 

@@ -14,8 +14,9 @@ packages=(
 	linux-image-amd64 qemu-system-x86 busybox-static cpio gzip xz-utils zstd
 	# the selftests
 	iproute2 iptables nftables conntrack socat procps psmisc util-linux curl
-	# `make style` (checkpatch.pl ships in the kernel source) and DKMS
-	linux-source-6.1 perl dkms
+	# `make style` (checkpatch.pl ships in the kernel source), DKMS,
+	# `make check-debug` (a kernel build), `make bench` (its plot)
+	linux-source-6.1 perl dkms bc bison flex libelf-dev libssl-dev gnuplot-nox
 )
 
 missing() {

@@ -14,9 +14,16 @@
  *   pftest chat [-u|-s] [-w MS] ADDR PORT
  *	One connection; every line read on stdin is sent as a request and the
  *	answer printed. Stops with exit 1 and the reason at the first failure.
- *   pftest flood [-w MS] [-P PARALLEL] -n CONNS ADDR PORT
+ *   pftest flood [-w MS] [-P PARALLEL] [-b ADDR] -n CONNS ADDR PORT
  *	CONNS short TCP connections (connect, request, answer, close), PARALLEL
- *	at a time; prints "CONNS ok FAILED failed SECONDS s RATE conn/s".
+ *	at a time, each given up as failed after MS; prints "OK ok FAILED
+ *	failed SECONDS s RATE conn/s". SIGINT or SIGTERM: finish the
+ *	connections under way, then print.
+ *   pftest sink -p PORT [-d]
+ *	Accepts TCP connections and reads them to the end.
+ *   pftest blast [-t SECONDS] ADDR PORT
+ *	Writes to one TCP connection for SECONDS (default 5); prints "MBYTES MB
+ *	SECONDS s RATE MB/s".
  *
  * ADDR is an IPv4 or IPv6 address. Servers listen on both families unless
  * -a gives an address.
@@ -380,6 +387,14 @@ static int cmd_chat(int argc, char **argv)
 	return 0;
 }
 
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -391,19 +406,23 @@ static double now(void)
 static int cmd_flood(int argc, char **argv)
 {
 	int parallel = 4, conns = 0, opt, started = 0, done = 0, failed = 0, i;
-	struct slot { int fd; int state; } *s;
-	struct sockaddr_storage ss;
+	struct slot { int fd; int state; double start; } *s;
+	struct sockaddr_storage ss, bs;
+	const char *bind_addr = NULL;
+	socklen_t blen = 0;
 	struct pollfd *pfd;
 	socklen_t alen;
 	char buf[512];
 	double t0, t;
 
 	for (;;) {
-		if (parse_common(argc, argv, "P:n:", &opt))
+		if (parse_common(argc, argv, "P:n:b:", &opt))
 			continue;
 		if (opt == -1)
 			break;
-		if (opt == 'P')
+		if (opt == 'b')
+			bind_addr = optarg;
+		else if (opt == 'P')
 			parallel = atoi(optarg);
 		else if (opt == 'n')
 			conns = atoi(optarg);
@@ -413,20 +432,26 @@ static int cmd_flood(int argc, char **argv)
 	if (argc - optind != 2 || conns <= 0 || parallel <= 0)
 		die("usage: flood [-w MS] [-P PARALLEL] -n CONNS ADDR PORT");
 	alen = make_addr(argv[optind], atoi(argv[optind + 1]), &ss);
+	if (bind_addr)
+		blen = make_addr(bind_addr, 0, &bs);
 	s = calloc(parallel, sizeof(*s));
 	pfd = calloc(parallel, sizeof(*pfd));
 	if (!s || !pfd)
 		die("out of memory");
 	for (i = 0; i < parallel; i++)
 		s[i].fd = -1;
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
 	t0 = now();
-	while (done < conns) {
+	while (done < started || (!stop && done < conns)) {
 		for (i = 0; i < parallel; i++) {
-			if (s[i].fd >= 0 || started >= conns)
+			if (s[i].fd >= 0 || started >= conns || stop)
 				continue;
 			s[i].fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 			if (s[i].fd < 0)
 				die("socket: %s", strerror(errno));
+			if (bind_addr && bind(s[i].fd, (void *)&bs, blen) < 0)
+				die("bind %s: %s", bind_addr, strerror(errno));
 			if (connect(s[i].fd, (void *)&ss, alen) < 0 && errno != EINPROGRESS) {
 				close(s[i].fd);
 				s[i].fd = -1;
@@ -436,6 +461,7 @@ static int cmd_flood(int argc, char **argv)
 				continue;
 			}
 			s[i].state = 0;
+			s[i].start = now();
 			started++;
 		}
 		for (i = 0; i < parallel; i++) {
@@ -443,11 +469,21 @@ static int cmd_flood(int argc, char **argv)
 			pfd[i].events = s[i].state ? POLLIN : POLLOUT;
 			pfd[i].revents = 0;
 		}
-		if (poll(pfd, parallel, wait_ms) == 0)
-			die("flood: no progress for %d ms (%d of %d done)", wait_ms, done, conns);
+		if (done == started)
+			continue;
+		poll(pfd, parallel, 100);
+		t = now();
 		for (i = 0; i < parallel; i++) {
 			int ok = 1;
 
+			if (s[i].fd >= 0 && !pfd[i].revents && t - s[i].start > wait_ms / 1e3) {
+				/* Given up: it took too long. */
+				close(s[i].fd);
+				s[i].fd = -1;
+				failed++;
+				done++;
+				continue;
+			}
 			if (s[i].fd < 0 || !pfd[i].revents)
 				continue;
 			if (s[i].state == 0) {
@@ -470,9 +506,89 @@ static int cmd_flood(int argc, char **argv)
 		}
 	}
 	t = now() - t0;
-	printf("%d ok %d failed %.3f s %.1f conn/s\n", conns - failed, failed, t,
-	       (conns - failed) / t);
+	printf("%d ok %d failed %.3f s %.1f conn/s\n", done - failed, failed, t,
+	       (done - failed) / t);
 	return failed ? 1 : 0;
+}
+
+static int cmd_sink(int argc, char **argv)
+{
+	int opt, port = 0, daemonize = 0, fd, c, one = 1, zero = 0;
+	struct sockaddr_storage ss;
+	socklen_t alen;
+	static char buf[1 << 16];
+
+	while ((opt = getopt(argc, argv, "p:d")) != -1) {
+		if (opt == 'p')
+			port = atoi(optarg);
+		else if (opt == 'd')
+			daemonize = 1;
+		else
+			die("usage: sink -p PORT [-d]");
+	}
+	alen = make_addr("::", port, &ss);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (fd < 0 || bind(fd, (void *)&ss, alen) < 0 || listen(fd, 16) < 0)
+		die("sink: port %d: %s", port, strerror(errno));
+	if (daemonize) {
+		pid_t pid = fork();
+
+		if (pid) {
+			printf("%d\n", pid);
+			return 0;
+		}
+		setsid();
+		fclose(stdout);
+	}
+	signal(SIGCHLD, SIG_IGN);
+	for (;;) {
+		c = accept(fd, NULL, NULL);
+		if (c < 0)
+			continue;
+		if (fork() == 0) {
+			while (read(c, buf, sizeof(buf)) > 0)
+				;
+			_exit(0);
+		}
+		close(c);
+	}
+}
+
+static int cmd_blast(int argc, char **argv)
+{
+	static char buf[1 << 16];
+	double secs = 5, t0, t;
+	long long total = 0;
+	char err[256];
+	ssize_t w;
+	int opt, fd, fl;
+
+	while ((opt = getopt(argc, argv, "t:")) != -1) {
+		if (opt == 't')
+			secs = atof(optarg);
+		else
+			die("usage: blast [-t SECONDS] ADDR PORT");
+	}
+	if (argc - optind != 2)
+		die("usage: blast [-t SECONDS] ADDR PORT");
+	fd = open_conn(argv[optind], atoi(argv[optind + 1]), NULL, 0, err, sizeof(err));
+	if (fd < 0)
+		die("%s", err);
+	fl = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	t0 = now();
+	do {
+		w = write(fd, buf, sizeof(buf));
+		if (w < 0)
+			die("blast: %s", strerror(errno));
+		total += w;
+		t = now() - t0;
+	} while (t < secs);
+	close(fd);
+	printf("%.1f MB %.3f s %.2f MB/s\n", total / 1e6, t, total / 1e6 / t);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -488,5 +604,9 @@ int main(int argc, char **argv)
 		return cmd_chat(argc, argv);
 	if (!strcmp(argv[1], "flood"))
 		return cmd_flood(argc, argv);
+	if (!strcmp(argv[1], "sink"))
+		return cmd_sink(argc, argv);
+	if (!strcmp(argv[1], "blast"))
+		return cmd_blast(argc, argv);
 	die("unknown command '%s'", argv[1]);
 }

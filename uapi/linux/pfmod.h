@@ -70,6 +70,25 @@
  * PFMOD_CMD_FLUSH: delete every forward of the namespace.
  *	PFMOD_A_FLAGS: NLA_U32, PFMOD_REQ_F_KEEP_CONNS
  *
+ * PFMOD_CMD_REPLACE: stage forwards for an atomic replacement of the whole
+ *	table. A request with PFMOD_REQ_F_BEGIN starts (or restarts) the
+ *	socket's staged table; following requests each carry any number of
+ *	PFMOD_A_FORWARD attributes as for ADD; the request with
+ *	PFMOD_REQ_F_COMMIT swaps the staged table in at once; one request may
+ *	carry both flags. An error in a request drops the staged table and
+ *	leaves the live one unchanged (the extack's bad attribute lies inside
+ *	the PFMOD_A_FORWARD that failed); so does closing the socket before the
+ *	commit. A request refused before pfmod sees it (by the attribute
+ *	policies) cannot drop anything: that is what the count is for. One
+ *	restore at a time per namespace: another socket's BEGIN gets EBUSY.
+ *	Connections translated by forwards that the new table no longer has end
+ *	unless the commit carries PFMOD_REQ_F_KEEP_CONNS.
+ *	PFMOD_A_FLAGS: NLA_U32, PFMOD_REQ_F_BEGIN, PFMOD_REQ_F_COMMIT,
+ *		PFMOD_REQ_F_KEEP_CONNS
+ *	PFMOD_A_COUNT: NLA_U32, with PFMOD_REQ_F_COMMIT (required): how many
+ *		forwards the whole restore sent; if fewer were staged, the
+ *		commit is refused and the staged table dropped
+ *
  * All commands but GET_INFO need CAP_NET_ADMIN (see the module parameter
  * userns_admin for user namespaces).
  */
@@ -89,6 +108,7 @@ enum pfmod_cmd {
 	PFMOD_CMD_DEL,
 	PFMOD_CMD_GET,
 	PFMOD_CMD_FLUSH,
+	PFMOD_CMD_REPLACE,
 
 	__PFMOD_CMD_MAX
 };
@@ -103,6 +123,7 @@ enum pfmod_attr {
 	PFMOD_A_FORWARDS,
 	PFMOD_A_FORWARD,
 	PFMOD_A_FLAGS,
+	PFMOD_A_COUNT,
 
 	__PFMOD_A_MAX
 };
@@ -187,8 +208,11 @@ enum pfmod_fwd_flag {
 enum pfmod_req_flag {
 	PFMOD_REQ_F_KEEP_CONNS = 1U << 0,
 	PFMOD_REQ_F_FLUSH_EXISTING = 1U << 1,
+	PFMOD_REQ_F_BEGIN = 1U << 2,
+	PFMOD_REQ_F_COMMIT = 1U << 3,
 
-	__PFMOD_REQ_F_ALL = PFMOD_REQ_F_KEEP_CONNS | PFMOD_REQ_F_FLUSH_EXISTING
+	__PFMOD_REQ_F_ALL = PFMOD_REQ_F_KEEP_CONNS | PFMOD_REQ_F_FLUSH_EXISTING |
+			    PFMOD_REQ_F_BEGIN | PFMOD_REQ_F_COMMIT
 };
 
 #endif /* _UAPI_LINUX_PFMOD_H */

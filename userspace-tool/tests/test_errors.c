@@ -50,6 +50,9 @@ int main(void)
 	   "EOPNOTSUPP (version mismatch) exits 3");
 	ok(kernel_error("", -EPERM, "cannot add forward") == EXIT_OTHER, "EPERM exits 1");
 	ok(strstr(captured, "CAP_NET_ADMIN") != NULL, "EPERM names the capability: %s", captured);
+	ok(kernel_error("CAP_NET_ADMIN needed", -EPERM, "cannot add forward") == EXIT_OTHER &&
+	   !strcmp(captured, "pfctl: cannot add forward: not permitted: CAP_NET_ADMIN needed"),
+	   "EPERM with the kernel's reason: %s", captured);
 	ok(kernel_error("", -EINTR, "cannot list forwards") == EXIT_OTHER &&
 	   strstr(captured, "try again"), "an interrupted dump says to try again");
 	printf("1..%d\n", tap_n);

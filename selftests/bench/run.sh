@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: build, run selftests/bench/bench.sh in the QEMU guest, and
+# write the report (selftests/bench/report.sh). Takes about 15 minutes here.
+# BENCH_* variables pass through to bench.sh.
+
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+source selftests/scripts/common.sh
+pf_deps || exit 1
+pf_kernel
+pf_build || exit 1
+env=(PFMOD_OUT=/run/pfmod-out)
+for v in $(compgen -e | grep '^BENCH_'); do
+	env+=("$v=${!v}")
+done
+VM_MEM=${VM_MEM:-4G} selftests/qemu/vm.sh -t 7200 -n bench -- env "${env[@]}" selftests/bench/bench.sh ||
+	exit 1
+selftests/bench/report.sh build/vm/bench/bench.tsv

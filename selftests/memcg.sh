@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Forward memory is charged to the memory cgroup of whoever adds it
+# (GFP_KERNEL_ACCOUNT): 4,000 forwards restored from inside a cgroup show
+# up in its slab counter, and leave it again with a flush.
+
+source "$(dirname "$0")/lib.sh"
+
+[ -f /proc/cgroups ] && grep -qw memory /proc/cgroups || skip "this kernel has no memory cgroup"
+root=/sys/fs/cgroup
+if [ ! -f $root/cgroup.controllers ]; then
+	mount -t cgroup2 none $root 2>/dev/null || skip "cannot mount cgroup2"
+	mounted=1
+fi
+grep -qw memory $root/cgroup.controllers || skip "no memory controller in cgroup2"
+echo +memory > $root/cgroup.subtree_control 2>/dev/null
+cg=$root/pft-$$
+mkdir $cg || skip "cannot create a cgroup"
+cleanup_cg() {
+	rmdir $cg 2>/dev/null
+	[ -n "${mounted:-}" ] && umount $root
+}
+
+new_ns ns
+awk 'BEGIN { for (p = 10000; p < 14000; p++) printf "tcp %d 192.168.1.2:8080\n", p }' > /tmp/pft-$$
+slab() { awk '$1 == "slab" { print $2 }' $cg/memory.stat; }
+before=$(slab)
+check "restore 4,000 forwards from inside the cgroup" \
+	bash -c "echo \$\$ > $cg/cgroup.procs && ip netns exec $ns $PFCTL restore /tmp/pft-$$"
+after=$(slab)
+grown=$(( (after - before) / 4000 ))
+if [ "$grown" -ge 100 ]; then
+	echo "ok: the cgroup's slab grew by $grown bytes per forward"
+else
+	fail "the cgroup's slab grew by only $grown bytes per forward ($before -> $after)"
+fi
+check "flush" pfctl "$ns" flush
+sleep 1
+left=$(slab)
+if [ $(( (left - before) / 4000 )) -lt 50 ]; then
+	echo "ok: after a flush the charge is gone ($left bytes of slab)"
+else
+	fail "after a flush the cgroup still holds $(( left - before )) bytes more slab"
+fi
+rm -f /tmp/pft-$$
+cleanup_cg
+finish

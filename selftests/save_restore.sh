@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pfctl save / restore: save -> flush -> restore round-trips exactly; a bad
+# line anywhere (found by pfctl or by the kernel, in any batch) leaves the
+# table as it was and names the line; 100,000 lines restore; and new
+# connections during a restore see the old table or the new, never a gap.
+# timeout=600
+
+source "$(dirname "$0")/lib.sh"
+
+topo_gateway
+ip -n "$gw" addr add 203.0.113.11/24 dev eth0
+ip -n "$gw" addr add 2001:db8:ffff::11/64 dev eth0 nodad
+serve "$server" -p 8080,8081,9000,9050 -n "web%p"
+serve "$server" -u -p 5353 -n dns
+tmp=$(mktemp -d)
+
+pfctl "$gw" add 80 192.168.1.2:8080
+pfctl "$gw" add udp 53 192.168.1.2:5353 from 203.0.113.0/24 from 198.51.100.0/24
+pfctl "$gw" add 203.0.113.11:8000-8099 192.168.1.2:9000-9099 dev eth0 snat always
+pfctl "$gw" add '[2001:db8:ffff::11]:443' '[2001:db8:1::2]:8081' snat never
+pfctl "$gw" -6 add 2222 local:22
+pfctl "$gw" add sctp 9999 192.168.1.2 snat 192.168.1.1
+pfctl "$gw" save > "$tmp/saved"
+check_match "save: one line per forward, in pfctl add's words" \
+	"^tcp 203\.0\.113\.11:8000-8099 192\.168\.1\.2:9000-9099 dev eth0 snat always$" "$(cat "$tmp/saved")"
+check_match "save: the family even where no address tells it" "^tcp \[::\]:2222 local:22$" "$(cat "$tmp/saved")"
+check "flush" pfctl "$gw" flush
+check "restore" pfctl "$gw" restore "$tmp/saved"
+pfctl "$gw" save > "$tmp/again"
+if cmp -s "$tmp/saved" "$tmp/again"; then
+	echo "ok: save -> flush -> restore -> save is the same"
+else
+	fail "round trip differs: $(diff "$tmp/saved" "$tmp/again")"
+fi
+out=$(request "$client" 203.0.113.11 8050)
+check_match "a restored forward works" "^web9050 " "$out"
+check "restore from stdin" eval "pfctl '$gw' restore - < '$tmp/saved'"
+check "restore with comments and blank lines" eval "(echo '# hello'; echo; sed 's/\$/  # comment/' '$tmp/saved') | pfctl '$gw' restore"
+check_match "... same forwards" "^$(wc -l < "$tmp/saved")$" "$(pfctl "$gw" save | wc -l)"
+
+before=$(pfctl "$gw" -j show)
+# Bad lines: found by pfctl before anything is sent ...
+{ head -n 3 "$tmp/saved"; echo "tcp 8080 192.168.1.300"; tail -n +4 "$tmp/saved"; } > "$tmp/bad1"
+out=$(pfctl "$gw" restore "$tmp/bad1" 2>&1)
+check_match "a bad line is named (pfctl)" "^pfctl: $tmp/bad1:4: bad target '192\.168\.1\.300'.*; the forwards are unchanged$" "$out"
+# ... by the kernel, in a later batch, after earlier ones were staged ...
+for p in $(seq 10000 12999); do echo "tcp 203.0.113.10:$p 192.168.1.2:9000"; done > "$tmp/bad2"
+echo "tcp 203.0.113.10:13000 127.0.0.1:9000" >> "$tmp/bad2"
+for p in $(seq 13001 14000); do echo "tcp 203.0.113.10:$p 192.168.1.2:9000"; done >> "$tmp/bad2"
+out=$(pfctl "$gw" restore "$tmp/bad2" 2>&1)
+check_match "a bad line is named (kernel, batch 2+)" "^pfctl: $tmp/bad2:3001: cannot restore: target is a loopback address.*; the forwards are unchanged$" "$out"
+# ... by pfctl again, but after earlier batches went to the kernel (the
+# staged table goes with pfctl's socket) ...
+{ head -n 3000 "$tmp/bad2"; echo "tcp 13000 nowhere"; tail -n 1000 "$tmp/bad2"; } > "$tmp/bad4"
+out=$(pfctl "$gw" restore "$tmp/bad4" 2>&1)
+check_match "a bad line after staged batches is named (pfctl)" "^pfctl: $tmp/bad4:3001: target address missing in 'nowhere'" "$out"
+# ... and two lines that overlap.
+{ cat "$tmp/saved"; echo "tcp 8000-8100 192.168.1.2"; echo "tcp 8100 192.168.1.3"; } > "$tmp/bad3"
+out=$(pfctl "$gw" restore "$tmp/bad3" 2>&1)
+check_match "overlapping lines are both named" "^pfctl: $tmp/bad3:9: cannot restore: it overlaps line 8 \(tcp 8000-8100 192\.168\.1\.2:8000-8100\)" "$out"
+after=$(pfctl "$gw" -j show)
+[ "$before" = "$after" ] && echo "ok: after the bad files the table is unchanged" ||
+	fail "the table changed: $before -> $after"
+check "an empty file empties the table" eval "pfctl '$gw' restore < /dev/null"
+check_match "... empty" '^\[\]$' "$(pfctl "$gw" -j show)"
+
+# 100,000 forwards: two addresses, 50,000 ports each.
+echo 200000 > /sys/module/pfmod/parameters/max_forwards
+awk 'BEGIN { for (a = 10; a <= 11; a++) for (p = 10000; p < 60000; p++)
+	printf "tcp 203.0.113.%d:%d 192.168.1.2:%d\n", a, p, (p == 40000 ? 8081 : 9000) }' > "$tmp/big"
+check "restore 100,000 lines" pfctl "$gw" restore "$tmp/big"
+check_match "... 100,000 forwards" "^100001$" "$(pfctl "$gw" save | wc -l)"
+out=$(request "$client" 203.0.113.11 40000)
+check_match "... and one of them works" "^web8081 " "$out"
+
+# Atomic: a client connecting all along sees the old forward or the new one.
+check "flush" pfctl "$gw" flush
+check "add 80 to 8080" pfctl "$gw" add 80 192.168.1.2:8080
+head -n 50000 "$tmp/big" > "$tmp/swap"
+echo "tcp 80 192.168.1.2:8081" >> "$tmp/swap"
+ip netns exec "$client" "$PFTEST" flood -w 5000 -P 2 -n 100000 203.0.113.10 80 > "$tmp/flood" 2>&1 &
+flood=$!
+_pids+=("$flood")
+sleep 1
+check "restore while connections come" pfctl "$gw" restore "$tmp/swap" keep
+sleep 1
+kill -INT "$flood" 2>/dev/null
+wait "$flood"
+out=$(request "$client" 203.0.113.10 80)
+check_match "the new table is in" "^web8081 " "$out"
+check_match "no connection failed during the restore" "^[0-9]+ ok 0 failed" "$(cat "$tmp/flood")"
+rm -rf "$tmp"
+finish

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by the scripts behind make's targets, from the top of the tree.
+
+# KDIR and KERNELRELEASE as the Makefile chose them, or the newest installed.
+pf_kernel() {
+	if [ -z "${KDIR:-}" ]; then
+		KDIR=$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1)
+		KERNELRELEASE=$(basename "$(dirname "$KDIR")")
+	fi
+	export KDIR KERNELRELEASE
+}
+
+# Installs what is missing (as root), or says what to run.
+pf_deps() {
+	selftests/scripts/deps.sh check >/dev/null || selftests/scripts/deps.sh install
+}
+
+# The module, pfctl and the test tools; build output on stdout.
+pf_build() {
+	make -s KDIR="$KDIR" module tool 2>&1 && make -s -C selftests 2>&1
+}
+
+# pf_summary LOG START: the TAP lines of LOG counted into the summary line;
+# fails unless something passed and nothing failed.
+pf_summary() {
+	local log=$1 start=$2 pass fail skip
+
+	skip=$(grep -cE '^ok .*# SKIP' "$log")
+	pass=$(($(grep -cE '^ok ' "$log") - skip))
+	fail=$(grep -cE '^not ok ' "$log")
+	echo "# took $(($(date +%s) - start))s; log in $log"
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+}
