@@ -132,22 +132,30 @@ int pf_config_del(struct net *net, u32 id, const struct pf_fwd *key, u32 flags,
 		return -ENOENT;
 	}
 	pf_table_remove(t, f);
-	/* Let packets that found the forward finish: then their entries are
-	 * in the table the flush walks, and its nodes are free to move.
-	 */
-	synchronize_net();
 	if (flags & PFMOD_REQ_F_KEEP_CONNS) {
+		/* Its nodes move to the kept table once no reader can be
+		 * walking them; the NAT registration stays as it is meanwhile.
+		 */
+		synchronize_net();
 		ret = pf_config_keep(pn, f);
-		if (ret)
-			NL_SET_ERR_MSG(extack,
-				       "forward deleted, but there was no memory to keep its connections");
-	}
-	if (!(flags & PFMOD_REQ_F_KEEP_CONNS) || ret) {
-		pf_ct_flush_fwd(net, f);
-		pf_fwd_free(f);
+		if (!ret) {
+			pf_config_done(net, pn);
+			mutex_unlock(&pn->lock);
+			return 0;
+		}
+		NL_SET_ERR_MSG(extack,
+			       "forward deleted, but there was no memory to keep its connections");
 	}
 	pf_config_done(net, pn);
 	mutex_unlock(&pn->lock);
+	/* Outside the lock, so that other changes do not wait on readers:
+	 * once packets that found the forward are through, every entry it
+	 * made is in the table the flush walks. (A forward added meanwhile
+	 * with the very same target loses its first connections too.)
+	 */
+	synchronize_net();
+	pf_ct_flush_fwd(net, f);
+	pf_fwd_free(f);
 	return ret;
 }
 

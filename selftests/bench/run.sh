@@ -8,7 +8,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source selftests/scripts/common.sh
-pf_deps || exit 1
+pf_deps bench || exit 1
 pf_kernel
 pf_build || exit 1
 env=(PFMOD_OUT=/run/pfmod-out)

@@ -16,7 +16,7 @@ log=build/check-debug.log
 start=$(date +%s)
 say() { echo "$*" | tee -a "$log"; }
 
-pf_deps || exit 1
+pf_deps debug || exit 1
 t0=$(date +%s)
 dk=$(selftests/scripts/debug-kernel.sh | tail -n1)
 [ -f "$dk/done" ] || { say "not ok 1 debug kernel build"; echo "0 passed, 1 failed"; exit 1; }

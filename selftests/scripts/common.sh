@@ -11,9 +11,9 @@ pf_kernel() {
 	export KDIR KERNELRELEASE
 }
 
-# Installs what is missing (as root), or says what to run.
+# pf_deps [GROUP...]: installs what is missing (as root), or says what to run.
 pf_deps() {
-	selftests/scripts/deps.sh check >/dev/null || selftests/scripts/deps.sh install
+	selftests/scripts/deps.sh check "$@" >/dev/null || selftests/scripts/deps.sh install "$@"
 }
 
 # The module, pfctl and the test tools; build output on stdout.

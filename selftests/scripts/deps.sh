@@ -2,44 +2,64 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What building and testing pfmod need, from Debian 12 (bookworm).
-#   deps.sh check     exit 1 and list what is missing
-#   deps.sh install   install it (as root): apt-get -t bookworm install ...
-#   deps.sh list      print the package names
+#   deps.sh check [GROUP...]    exit 1 and list what is missing
+#   deps.sh install [GROUP...]  install it (as root): apt-get -t bookworm install ...
+#   deps.sh list [GROUP...]     print the package names
+# GROUP: check (the default: make, make check, make demo), debug (make
+# check-debug: a kernel build), bench (make bench: its plot), all.
 
 set -u
-packages=(
+group_check=(
 	# build
 	make gcc libc6-dev pkg-config libmnl-dev linux-headers-amd64 kmod
 	# the test guest
 	linux-image-amd64 qemu-system-x86 busybox-static cpio gzip xz-utils zstd
-	# the selftests
+	# the selftests and the demo
 	iproute2 iptables nftables conntrack socat procps psmisc util-linux curl
-	# `make style` (checkpatch.pl ships in the kernel source), DKMS,
-	# `make check-debug` (a kernel build), `make bench` (its plot)
-	linux-source-6.1 perl dkms bc bison flex libelf-dev libssl-dev gnuplot-nox
+	# style (checkpatch.pl ships in the kernel source) and the DKMS proof
+	linux-source-6.1 perl dkms
 )
+group_debug=(bc bison flex libelf-dev libssl-dev)
+group_bench=(gnuplot-nox)
+
+packages() {
+	local g
+
+	for g in "${@:-check}"; do
+		case $g in
+		check) echo "${group_check[@]}" ;;
+		debug) echo "${group_check[@]}" "${group_debug[@]}" ;;
+		bench) echo "${group_check[@]}" "${group_bench[@]}" ;;
+		all) echo "${group_check[@]}" "${group_debug[@]}" "${group_bench[@]}" ;;
+		*) echo "deps.sh: unknown group '$g'" >&2; exit 2 ;;
+		esac
+	done | tr ' ' '\n' | sort -u
+}
 
 missing() {
 	local p
 
-	for p in "${packages[@]}"; do
+	for p in $(packages "$@"); do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 			echo "$p"
 	done
 }
 
-case "${1:-check}" in
+cmd=${1:-check}
+shift
+case $cmd in
 list)
-	echo "${packages[@]}"
+	packages "$@" | tr '\n' ' '
+	echo
 	;;
 check)
-	m=$(missing | tr '\n' ' ')
+	m=$(missing "$@" | tr '\n' ' ')
 	[ -z "$m" ] && exit 0
 	echo "pfmod: missing packages: $m"
 	exit 1
 	;;
 install)
-	m=$(missing | tr '\n' ' ')
+	m=$(missing "$@" | tr '\n' ' ')
 	[ -z "$m" ] && { echo "pfmod: all dependencies are installed"; exit 0; }
 	if [ "$(id -u)" != 0 ]; then
 		echo "pfmod: as root, run:"
@@ -52,7 +72,7 @@ install)
 		apt-get -t bookworm install -y -q --no-install-recommends $m
 	;;
 *)
-	echo "usage: deps.sh check|install|list" >&2
+	echo "usage: deps.sh check|install|list [check|debug|bench|all]" >&2
 	exit 2
 	;;
 esac
