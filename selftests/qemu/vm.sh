@@ -107,7 +107,8 @@ echo >> "$outdir/cmd"
 
 append="console=ttyS0,115200 loglevel=7 panic=-1 oops=panic printk.devkmsg=on"
 append+=" mitigations=off nokaslr no_hash_pointers watchdog_thresh=30"
-append+=" rcupdate.rcu_cpu_stall_timeout=120 pfmod_src=$top ${VM_APPEND:-}"
+append+=" rcupdate.rcu_cpu_stall_timeout=120 softlockup_panic=1"
+append+=" sysctl.kernel.panic_on_rcu_stall=1 pfmod_src=$top ${VM_APPEND:-}"
 
 qemu=(qemu-system-x86_64 -nodefaults -nic none -no-reboot
 	-machine pc -accel tcg,thread=multi -cpu max

@@ -72,7 +72,7 @@ guest() {
 	local rc
 
 	# shellcheck disable=SC2086
-	selftests/qemu/vm.sh -t "${VM_TIMEOUT:-3000}" -n selftests -- selftests/run_tests.sh ${T:-}
+	selftests/qemu/vm.sh -t "${VM_TIMEOUT:-1500}" -n selftests -- selftests/run_tests.sh ${T:-}
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		echo "ok 1 guest run: finished, kernel log clean"
