@@ -138,16 +138,14 @@ int pf_config_del(struct net *net, u32 id, const struct pf_fwd *key, u32 flags,
 		 */
 		synchronize_net();
 		ret = pf_config_keep(pn, f);
-		if (!ret) {
-			pf_config_done(net, pn);
-			mutex_unlock(&pn->lock);
-			return 0;
-		}
-		NL_SET_ERR_MSG(extack,
-			       "forward deleted, but there was no memory to keep its connections");
+		if (ret)
+			NL_SET_ERR_MSG(extack,
+				       "forward deleted, but there was no memory to keep its connections");
 	}
 	pf_config_done(net, pn);
 	mutex_unlock(&pn->lock);
+	if ((flags & PFMOD_REQ_F_KEEP_CONNS) && !ret)
+		return 0;
 	/* Outside the lock, so that other changes do not wait on readers:
 	 * once packets that found the forward are through, every entry it
 	 * made is in the table the flush walks. (A forward added meanwhile

@@ -22,18 +22,21 @@ group_check=(
 group_debug=(bc bison flex libelf-dev libssl-dev)
 group_bench=(gnuplot-nox)
 
+# The packages of the groups asked for: check's, and debug's and bench's
+# on top when asked.
 packages() {
-	local g
+	local g extra=()
 
 	for g in "${@:-check}"; do
 		case $g in
-		check) echo "${group_check[@]}" ;;
-		debug) echo "${group_check[@]}" "${group_debug[@]}" ;;
-		bench) echo "${group_check[@]}" "${group_bench[@]}" ;;
-		all) echo "${group_check[@]}" "${group_debug[@]}" "${group_bench[@]}" ;;
-		*) echo "deps.sh: unknown group '$g'" >&2; exit 2 ;;
+		check) ;;
+		debug) extra+=("${group_debug[@]}") ;;
+		bench) extra+=("${group_bench[@]}") ;;
+		all) extra+=("${group_debug[@]}" "${group_bench[@]}") ;;
+		*) echo "deps.sh: unknown group '$g' (check, debug, bench or all)" >&2; return 2 ;;
 		esac
-	done | tr ' ' '\n' | sort -u
+	done
+	printf '%s\n' "${group_check[@]}" "${extra[@]}" | sort -u
 }
 
 missing() {
@@ -47,6 +50,7 @@ missing() {
 
 cmd=${1:-check}
 shift
+packages "$@" > /dev/null || exit 2
 case $cmd in
 list)
 	packages "$@" | tr '\n' ' '
