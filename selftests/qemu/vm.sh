@@ -146,13 +146,22 @@ elif [ ! -s "$outdir/rc" ]; then
 	verdict=125 reason="no result came back (QEMU status $qrc)"
 fi
 patterns=$(grep -v '^#' "$here/complaints")
-complaints=$(cat "$outdir/console.log" 2>/dev/null | tr -d '\r' | grep -E -f <(echo "$patterns") | head -n 20)
+# The console shows what happened up to a crash; the kernel log the guest
+# saved at its end holds what the console may have dropped.
+complaints=$( (tr -d '\r' < "$outdir/console.log"; cat "$outdir/dmesg") 2>/dev/null |
+	grep -E -f <(echo "$patterns") | awk '!seen[$0]++' | head -n 20)
 if [ -n "$complaints" ]; then
 	verdict=125 reason="${reason:+$reason; }the kernel complained"
 fi
+if [ -s "$outdir/rc" ] && [ ! -s "$outdir/dmesg" ]; then
+	verdict=125 reason="${reason:+$reason; }the guest saved no kernel log"
+fi
+if [ -s "$outdir/rc" ] && [ ! -s "$outdir/tainted" ]; then
+	verdict=125 reason="${reason:+$reason; }the guest saved no taint flags"
+fi
 tainted=$(cat "$outdir/tainted" 2>/dev/null || echo 0)
 if [ $((tainted & ~(4096 | 8192))) -ne 0 ]; then
-	verdict=125 reason="${reason:+$reason; }kernel tainted ($tainted)"
+	verdict=125 reason="${reason:+$reason; }kernel tainted ($tainted, beyond O and E)"
 fi
 rc=$(cat "$outdir/rc" 2>/dev/null || echo 125)
 if [ $verdict -eq 0 ] && [ "$rc" -ne 0 ]; then

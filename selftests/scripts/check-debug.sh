@@ -10,47 +10,54 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source selftests/scripts/common.sh
+source selftests/scripts/tap.sh
 mkdir -p build
 log=build/check-debug.log
 : > "$log"
 start=$(date +%s)
 say() { echo "$*" | tee -a "$log"; }
+stage() { tap_stage "$log" "$@"; }
+summary() { tap_summary "$log" "$start"; }
 
 pf_deps debug || exit 1
 t0=$(date +%s)
 dk=$(selftests/scripts/debug-kernel.sh | tail -n1)
-[ -f "$dk/done" ] || { say "not ok 1 debug kernel build"; echo "0 passed, 1 failed"; exit 1; }
+[ -f "$dk/done" ] || { say "not ok - debug kernel build"; summary; exit 1; }
 krel=$(cat "$dk/build/include/config/kernel.release")
 say "# debug kernel $krel in $dk (built in $(cat "$dk/build-seconds")s once; this time $(($(date +%s) - t0))s)"
 
 # The module, built for the debug kernel from a copy of its sources (an
 # external module's objects land beside its sources).
 mod=build/debug-module
-rm -rf "$mod" && mkdir -p "$mod"
-cp -r Kbuild module uapi "$mod"/
-find "$mod" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
-if out=$(make -s -C "$dk/build" M="$PWD/$mod" modules 2>&1) && [ -f "$mod/pfmod.ko" ] &&
-   ! grep -q 'warning:' <<< "$out"; then
-	say "ok 1 build: pfmod.ko for the debug kernel, no warnings"
-else
-	say "not ok 1 build: pfmod.ko for the debug kernel"
-	sed 's/^/#   /' <<< "$out" | tee -a "$log"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-make -s tool >/dev/null && make -s -C selftests >/dev/null || exit 1
+build() {
+	local out
 
-guest() {
-	VMLINUZ=$dk/bzImage MODDIR=$dk/mods/lib/modules/$krel VM_APPEND="acpi=off" VM_MEM=${VM_MEM:-4G} \
-		selftests/qemu/vm.sh -t "${VM_TIMEOUT:-7200}" -n check-debug -- \
-		env PFMOD_KO="$PWD/$mod/pfmod.ko" PFMOD_FUZZ_COUNT="${PFMOD_FUZZ_COUNT:-100000}" \
-		${PFMOD_FUZZ_SEED:+PFMOD_FUZZ_SEED=$PFMOD_FUZZ_SEED} selftests/run_tests.sh ${T:-}
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		echo "ok 1 debug guest run: finished, kernel log clean"
+	echo "1..1"
+	rm -rf "$mod" && mkdir -p "$mod"
+	cp -r Kbuild module uapi "$mod"/
+	find "$mod" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
+	if out=$(make -s -C "$dk/build" M="$PWD/$mod" modules 2>&1) && [ -f "$mod/pfmod.ko" ] &&
+	   ! grep -q 'warning:' <<< "$out" && out+=$(make -s tool 2>&1 && make -s -C selftests 2>&1); then
+		echo "ok 1 build: pfmod.ko for the debug kernel, no warnings; pfctl and the test tools"
 	else
-		echo "not ok 1 debug guest run: vm.sh exit status $rc (see above)"
+		echo "not ok 1 build: pfmod.ko for the debug kernel, pfctl, the test tools"
+		sed 's/^/#   /' <<< "$out"
+		return 1
 	fi
 }
-guest 2>&1 | tee -a "$log"
-pf_summary "$log" "$start"
+stage build build || { summary; exit 1; }
+
+debug_vm() {
+	VMLINUZ=$dk/bzImage MODDIR=$dk/mods/lib/modules/$krel VM_APPEND="acpi=off" VM_MEM=${VM_MEM:-4G} \
+		PFMOD_KO="$PWD/$mod/pfmod.ko" KDIR=$dk/build "$@"
+}
+if [ -z "${T:-}" ]; then
+	stage "harness self-test" debug_vm selftests/qemu/harness.sh
+fi
+guest() {
+	debug_vm selftests/qemu/vm.sh -t "${VM_TIMEOUT:-7200}" -n check-debug -- \
+		env PFMOD_KO="$PWD/$mod/pfmod.ko" PFMOD_FUZZ_COUNT="${PFMOD_FUZZ_COUNT:-100000}" \
+		${PFMOD_FUZZ_SEED:+PFMOD_FUZZ_SEED=$PFMOD_FUZZ_SEED} selftests/run_tests.sh ${T:-}
+}
+stage "selftests in the debug guest" guest
+summary

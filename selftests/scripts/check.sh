@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make check`: pfctl's unit tests and the style check on the host, the
-# harness's self-test, then every selftest in a QEMU guest running the
-# Debian kernel the module is built for. Ends with one summary line:
+# `make check`: the build, the style check, pfctl's unit tests, the DKMS
+# proof and the harness's self-test on the host, then every selftest in a
+# QEMU guest running the Debian kernel the module is built for. Every stage
+# prints TAP and is judged by its plan and exit status as well as its
+# results (selftests/scripts/tap.sh). Ends with one summary line:
 # "N passed, N failed, N skipped".
 #
 # Environment: KDIR, KERNELRELEASE (from the Makefile); T="test ..." runs only
@@ -13,32 +15,23 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source selftests/scripts/common.sh
+source selftests/scripts/tap.sh
 mkdir -p build
 log=build/check.log
 : > "$log"
 start=$(date +%s)
 
 say() { echo "$*" | tee -a "$log"; }
-# stage NAME COMMAND...: the command prints TAP lines; all output is logged.
-stage() {
-	local name=$1
-
-	shift
-	say "# --- $name"
-	"$@" 2>&1 | tee -a "$log"
-	return "${PIPESTATUS[0]}"
-}
-
-summary() {
-	pf_summary "$log" "$start"
-}
+stage() { tap_stage "$log" "$@"; }
+summary() { tap_summary "$log" "$start"; }
 
 if ! selftests/scripts/deps.sh check; then
 	if [ "$(id -u)" = 0 ]; then
-		selftests/scripts/deps.sh install || { say "not ok 1 install dependencies"; summary; exit 1; }
+		selftests/scripts/deps.sh install ||
+			{ say "not ok - install dependencies (selftests/scripts/deps.sh install)"; summary; exit 1; }
 	else
 		selftests/scripts/deps.sh install
-		say "not ok 1 dependencies missing"
+		say "not ok - dependencies missing"
 		summary
 		exit 1
 	fi
@@ -50,6 +43,7 @@ pf_kernel
 build() {
 	local out
 
+	echo "1..1"
 	if out=$(pf_build) && ! grep -q 'warning:' <<< "$out"; then
 		echo "ok 1 build: pfmod.ko for $KERNELRELEASE, pfctl, test tools, no warnings"
 	else
@@ -60,25 +54,19 @@ build() {
 }
 stage build build || { summary; exit 1; }
 stage style selftests/scripts/style.sh
-stage "pfctl unit tests" make -s -C userspace-tool test
+for t in $(make -s -C userspace-tool list-tests); do
+	stage "pfctl unit test $t" "userspace-tool/$t"
+done
 stage dkms selftests/scripts/dkms.sh "$KERNELRELEASE"
 if [ -n "${T:-}" ]; then
-	say "ok 1 harness self-test # SKIP only selected tests run (T=$T)"
+	say "ok - harness self-test # SKIP only selected tests run (T=$T)"
 else
-	stage "harness self-test" selftests/qemu/harness.sh "$KDIR"
+	stage "harness self-test" selftests/qemu/harness.sh
 fi
 
 guest() {
-	local rc
-
 	# shellcheck disable=SC2086
 	selftests/qemu/vm.sh -t "${VM_TIMEOUT:-1500}" -n selftests -- selftests/run_tests.sh ${T:-}
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		echo "ok 1 guest run: finished, kernel log clean"
-	else
-		echo "not ok 1 guest run: vm.sh exit status $rc (see above)"
-	fi
 }
 stage "selftests in the guest" guest
 summary

@@ -20,16 +20,3 @@ pf_deps() {
 pf_build() {
 	make -s KDIR="$KDIR" module tool 2>&1 && make -s -C selftests 2>&1
 }
-
-# pf_summary LOG START: the TAP lines of LOG counted into the summary line;
-# fails unless something passed and nothing failed.
-pf_summary() {
-	local log=$1 start=$2 pass fail skip
-
-	skip=$(grep -cE '^ok .*# SKIP' "$log")
-	pass=$(($(grep -cE '^ok ' "$log") - skip))
-	fail=$(grep -cE '^not ok ' "$log")
-	echo "# took $(($(date +%s) - start))s; log in $log"
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
-}

@@ -9,6 +9,7 @@
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+echo "1..1"
 krel=$1
 name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' dkms.conf)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)

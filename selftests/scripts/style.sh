@@ -7,6 +7,7 @@
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+echo "1..1"
 
 cp=${CHECKPATCH:-}
 if [ -z "$cp" ]; then
