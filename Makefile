@@ -2,15 +2,35 @@
 #
 # pfmod: `make` builds pfmod.ko here and userspace-tool/pfctl.
 #
-#   make [KERNELRELEASE=x.y.z] [KDIR=/path/to/kernel/build]
+#   make [KERNELRELEASE=x.y.z] [KDIR=/path/to/kernel/build] [KVER=LINE]
 #   make check        unit tests, then the selftests in a QEMU guest
+#   make check-kernels  the whole suite on every Debian kernel line in turn
 #   make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel
+#   make check-mutants  deliberate faults, each of which a test must catch
+#   make check-system  the packages installed in a guest, then a systemd boot
 #   make demo         the README's example forward, live in a QEMU guest
 #   make bench        pfmod against iptables and nftables (bench/results/)
+#   make bench-limits  what limits cost a forward without any
 #   make deps         install what building and testing need (Debian 12)
 #   make style        checkpatch.pl --strict over module/ and uapi/
+#   make load         insmod pfmod.ko here, after the modules it needs
 #   make install      module (+ depmod), pfctl and its man page
 #   make dkms-install register, build and install the module with DKMS
+#   make deb          Debian packages pfmod-dkms and pfctl, at the top
+
+# KVER=5.10, 6.1, 6.12 or 7: build for (and with make check, boot) that
+# Debian kernel line, fetched into ~/.cache/pfmod/kernels by
+# selftests/scripts/kernels.sh. KMAKEFLAGS: what building for it takes on
+# this machine (the compiler, and overrides for newer compilers' options).
+ifneq ($(KVER),)
+ifneq ($(shell selftests/scripts/kernels.sh fetch -b $(KVER) >/dev/null && echo ok),ok)
+$(error pfmod: cannot fetch the $(KVER) kernel line)
+endif
+KDIR := $(shell selftests/scripts/kernels.sh get $(KVER) KDIR)
+KERNELRELEASE := $(shell selftests/scripts/kernels.sh get $(KVER) RELEASE)
+KMAKEFLAGS := $(shell selftests/scripts/kernels.sh get $(KVER) MAKEFLAGS)
+endif
+export KMAKEFLAGS
 
 KERNELRELEASE ?= $(shell uname -r)
 ifeq ($(origin KDIR),undefined)
@@ -35,10 +55,10 @@ all: module tool
 
 module:
 	@test -f "$(KDIR)/Makefile" || { echo "pfmod: no kernel headers in '$(KDIR)' (install linux-headers-$(KERNELRELEASE), or run 'make deps')" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KMAKEFLAGS) modules
 
 debug:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) PFMOD_DEBUG=y modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KMAKEFLAGS) PFMOD_DEBUG=y modules
 
 tool:
 	$(MAKE) -C userspace-tool
@@ -53,6 +73,12 @@ install: all
 	$(DEPMOD) -a $(KERNELRELEASE)
 	$(MAKE) -C userspace-tool install
 
+# insmod loads nothing a module needs: load what modinfo says it depends on.
+load: module
+	@test "$$(id -u)" = 0 || { echo "pfmod: make load needs root" >&2; exit 1; }
+	modprobe -a $$(modinfo -F depends pfmod.ko | tr , ' ')
+	insmod pfmod.ko
+
 dkms-install:
 	@command -v dkms >/dev/null || { echo "pfmod: dkms is not installed" >&2; exit 1; }
 	rm -rf $(DESTDIR)/usr/src/pfmod-$(PFMOD_VERSION)
@@ -60,14 +86,26 @@ dkms-install:
 	cp -r Kbuild dkms.conf module uapi $(DESTDIR)/usr/src/pfmod-$(PFMOD_VERSION)/
 	dkms install pfmod/$(PFMOD_VERSION) -k $(KERNELRELEASE)
 
+deb:
+	selftests/scripts/deb.sh
+
 deps:
 	selftests/scripts/deps.sh install
 
 check:
-	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/scripts/check.sh
+	KVER="$(KVER)" KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/scripts/check.sh
+
+check-kernels:
+	selftests/scripts/check-kernels.sh
 
 check-debug:
 	selftests/scripts/check-debug.sh
+
+check-mutants:
+	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/scripts/mutants.sh
+
+check-system:
+	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/scripts/system.sh
 
 demo:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/scripts/demo.sh
@@ -78,4 +116,7 @@ style:
 bench:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/run.sh
 
-.PHONY: all module debug tool clean install dkms-install deps check check-debug demo style bench
+bench-limits:
+	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/limits-cost.sh
+
+.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits

@@ -1,55 +1,150 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Configuration changes of a namespace, each whole under its lock: the
- * table, the NAT registration that follows it, and the conntrack entries
- * that must go with a forward.
+ * Configuration changes of a namespace: the table, under the namespace's
+ * lock; the registrations that follow it; and the connections that go with
+ * a forward.
  *
- * A forward deleted with "keep" leaves its connections to the NAT core,
- * which translates them only while somebody in the namespace is registered
- * with it. Such forwards wait in pn->kept, never looked up, until their
- * last connection is gone (pf_config_prune) or a flush ends them.
+ * Connections are pfmod's by record (owner.h), so every change ends exactly
+ * the connections of the forwards it removes, and no others (end.h); "keep"
+ * leaves them to run out. A restore keeps the connections whose forward
+ * stays the same, and those that the new table would translate the same
+ * way (they are handed over to the forward that now would take them).
+ *
+ * The namespace stays registered with the NAT core, and keeps the drop hook
+ * for ended connections, while it has forwards or connections of them: once
+ * the last forward of a family is gone, a lingering check (a delayed work,
+ * from 1 second between walks doubling to 64) counts the connections until
+ * none of that family is left.
+ *
+ * The walks over the connections run outside the lock, after the readers
+ * that could still see a removed forward are gone (synchronize_net()).
  */
 
 #include <linux/moduleparam.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include <net/genetlink.h>
 
 #include "config.h"
 #include "ct.h"
+#include "end.h"
+#include "event.h"
+#include "expire.h"
 #include "nat.h"
-#include "netns.h"
 
 unsigned int pf_max_forwards __read_mostly = 4096;
 module_param_named(max_forwards, pf_max_forwards, uint, 0644);
 MODULE_PARM_DESC(max_forwards, "Forwards allowed per network namespace (default 4096)");
 
-/* Drops the kept forwards whose connections are all gone. */
-static void pf_config_prune(struct net *net, struct pf_net *pn)
-{
-	struct pf_fwd *f;
-	unsigned long id;
+#define PF_LINGER_MIN	HZ
+#define PF_LINGER_MAX	(64 * HZ)
 
-	if (!pn->kept || !pn->kept->count)
-		return;
-	pf_ct_mark_owners(net, pn->kept);
-	xa_for_each(&pn->kept->fwds, id, f) {
-		if (f->flags & PF_F_ALIVE) {
-			f->flags &= ~PF_F_ALIVE;
-			continue;
-		}
-		pf_table_remove(pn->kept, f);
-		pf_fwd_free(f);
+static void pf_config_linger_later(struct pf_net *pn)
+{
+	if (!pn->exiting)
+		mod_delayed_work(system_wq, &pn->linger, pn->linger_delay);
+}
+
+/*
+ * Under the lock: the registrations the namespace needs now, from its
+ * forwards and @c, connections counted by a walk that began when the table
+ * was at generation @gen (NULL, or another generation since: unknown, keep
+ * what is registered).
+ */
+static int pf_config_settle(struct net *net, struct pf_net *pn, const struct pf_end_counts *c,
+			    u32 gen, struct netlink_ext_ack *extack)
+{
+	const struct pf_table *t = pf_net_table(pn);
+	bool nat[PF_NFAMILIES], end[PF_NFAMILIES], any = false, linger = false;
+	bool counted = c && gen == pn->gen && !pn->exiting;
+	unsigned int fam;
+	int ret = 0;
+
+	lockdep_assert_held(&pn->lock);
+	for (fam = 0; fam < PF_NFAMILIES; fam++) {
+		nat[fam] = t->n_family[fam] ||
+			   (counted ? c->live[fam] || c->ended[fam] : pn->nat[fam]);
+		end[fam] = counted ? c->ended[fam] : pn->end[fam];
+		any |= nat[fam];
+		linger |= (nat[fam] && !t->n_family[fam]) || end[fam];
 	}
+	/* Labels first: the connections NAT brings must carry them. */
+	if (any && !pn->labels) {
+		ret = pf_owner_net_get(net);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "cannot have conntrack labels here");
+			return ret;
+		}
+		pn->labels = true;
+	}
+	for (fam = 0; fam < PF_NFAMILIES; fam++) {
+		if (nat[fam] && !pn->nat[fam]) {
+			ret = pf_nat_hook(net, fam);
+			if (ret) {
+				NL_SET_ERR_MSG(extack,
+					       "cannot register with conntrack and the NAT core");
+				return ret;
+			}
+			pn->nat[fam] = true;
+		} else if (!nat[fam] && pn->nat[fam]) {
+			pf_nat_unhook(net, fam);
+			pn->nat[fam] = false;
+		}
+		if (end[fam] && !pn->end[fam]) {
+			ret = pf_end_hook(net, fam);
+			if (ret) {
+				NL_SET_ERR_MSG(extack,
+					       "cannot register the hook that drops ended connections");
+				return ret;
+			}
+			pn->end[fam] = true;
+		} else if (!end[fam] && pn->end[fam]) {
+			pf_end_unhook(net, fam);
+			pn->end[fam] = false;
+		}
+	}
+	if (!any && pn->labels) {
+		pf_owner_net_put(net);
+		pn->labels = false;
+	}
+	if (linger)
+		pf_config_linger_later(pn);
+	return 0;
 }
 
-/* After the changes of an operation: registration, dumps, kept forwards. */
-static void pf_config_done(struct net *net, struct pf_net *pn)
+/* Ends connections with @fn, then settles. Outside the lock. */
+static void pf_config_end(struct net *net, struct pf_net *pn, pf_end_fn fn, void *data, u32 gen)
 {
-	pf_net_changed(pn);
-	pf_config_prune(net, pn);
-	pf_nat_sync(net, pn, NULL);
+	struct pf_end_counts counts;
+
+	synchronize_net();
+	pf_end_walk(net, fn, data, &counts);
+	mutex_lock(&pn->lock);
+	pn->linger_delay = PF_LINGER_MIN;
+	pf_config_settle(net, pn, &counts, gen, NULL);
+	mutex_unlock(&pn->lock);
 }
 
-int pf_config_add(struct net *net, struct pf_fwd *f, u32 flags, struct netlink_ext_ack *extack)
+static void pf_config_linger(struct work_struct *work)
 {
+	struct pf_net *pn = container_of(to_delayed_work(work), struct pf_net, linger);
+	struct pf_end_counts counts;
+	u32 gen;
+
+	mutex_lock(&pn->lock);
+	gen = pn->gen;
+	mutex_unlock(&pn->lock);
+	pf_end_walk(pn->net, NULL, NULL, &counts);
+	mutex_lock(&pn->lock);
+	pn->linger_delay = min(2 * pn->linger_delay, (unsigned long)PF_LINGER_MAX);
+	pf_config_settle(pn->net, pn, &counts, gen, NULL);
+	mutex_unlock(&pn->lock);
+}
+
+int pf_config_add(struct net *net, struct pf_fwd *f, u32 flags, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info ? info->extack : NULL;
 	struct pf_net *pn = pf_net(net);
 	struct pf_table *t;
 	int ret;
@@ -62,105 +157,126 @@ int pf_config_add(struct net *net, struct pf_fwd *f, u32 flags, struct netlink_e
 		ret = -ENOSPC;
 		goto err_free;
 	}
+	if (!pn->next_id) {
+		NL_SET_ERR_MSG(extack, "this namespace has used up its 2^32 forward ids");
+		ret = -ENOSPC;
+		goto err_free;
+	}
+	f->id = pn->next_id;
 	ret = pf_table_insert(t, f, extack);
 	if (ret)
 		goto err_free;
-	ret = pf_nat_sync(net, pn, extack);
+	ret = pf_config_settle(net, pn, NULL, 0, extack);
 	if (ret) {
 		pf_table_remove(t, f);
-		pf_nat_sync(net, pn, NULL);
+		pf_config_settle(net, pn, NULL, 0, NULL);
+		mutex_unlock(&pn->lock);
 		synchronize_net();
-		goto err_free;
+		pf_fwd_free(f);
+		return ret;
 	}
+	pn->next_id++;
+	pf_net_changed(pn);
+	pf_expire_arm(pn);
+	pf_event_fwd(net, info, PFMOD_CMD_ADD, f, 0);
 	/* Entries made before the forward existed would keep their flows
 	 * away from it: UDP and SCTP flows would never notice, so they go;
 	 * TCP connections to a local service only on request.
 	 */
 	if (f->proto != IPPROTO_TCP || (flags & PFMOD_REQ_F_FLUSH_EXISTING))
 		pf_ct_flush_stale(net, f);
-	pf_config_done(net, pn);
-	goto out;
+	mutex_unlock(&pn->lock);
+	return 0;
 
 err_free:
-	pf_fwd_free(f);
-out:
 	mutex_unlock(&pn->lock);
+	pf_fwd_free(f);
 	return ret;
 }
 
-/* Moves @f, out of every table for a grace period, to the kept ones. */
-static int pf_config_keep(struct pf_net *pn, struct pf_fwd *f)
+static bool pf_config_end_id(struct nf_conn *ct, const struct pf_owner *o, void *data)
 {
-	if (!pn->kept) {
-		pn->kept = pf_table_new();
-		if (!pn->kept)
-			return -ENOMEM;
-	}
-	return pf_table_link(pn->kept, f);
+	return o->id == *(u32 *)data;
 }
 
-/* Keeps the connections of every forward of @old, which nobody sees any more. */
-static void pf_config_keep_all(struct net *net, struct pf_net *pn, struct pf_table *old)
+/*
+ * Takes @f out of the table (under the lock, which it releases), says so
+ * (@announce: PFMOD_EVENT_F_* for the announcement), ends its connections
+ * unless @flags keeps them, frees it.
+ */
+static void pf_config_remove(struct net *net, struct pf_net *pn, struct pf_fwd *f, u32 flags,
+			     u32 announce, struct genl_info *info)
 {
-	struct pf_fwd *f;
-	unsigned long id;
+	bool keep = flags & PFMOD_REQ_F_KEEP_CONNS;
+	u32 gen;
 
-	xa_for_each(&old->fwds, id, f) {
-		pf_table_remove(old, f);
-		if (pf_config_keep(pn, f)) {
-			/* No memory to keep it: its connections end instead. */
-			pf_ct_flush_fwd(net, f);
-			pf_fwd_free(f);
-		}
-	}
+	lockdep_assert_held(&pn->lock);
+	pf_table_remove(pf_net_table(pn), f);
+	pf_net_changed(pn);
+	gen = pn->gen;
+	pf_expire_arm(pn);
+	pf_event_fwd(net, info, PFMOD_CMD_DEL, f, (flags & PFMOD_REQ_F_KEEP_CONNS) | announce);
+	if (keep)
+		pf_config_settle(net, pn, NULL, 0, NULL);
+	mutex_unlock(&pn->lock);
+	if (!keep)
+		pf_config_end(net, pn, pf_config_end_id, &f->id, gen);
+	else
+		synchronize_net();
+	pf_fwd_free(f);
 }
 
 int pf_config_del(struct net *net, u32 id, const struct pf_fwd *key, u32 flags,
-		  struct netlink_ext_ack *extack)
+		  struct genl_info *info)
 {
+	struct netlink_ext_ack *extack = info ? info->extack : NULL;
 	struct pf_net *pn = pf_net(net);
 	struct pf_table *t;
 	struct pf_fwd *f;
-	int ret = 0;
 
 	mutex_lock(&pn->lock);
 	t = pf_net_table(pn);
-	f = id ? xa_load(&t->fwds, id) : pf_table_find(t, key);
+	f = id ? pf_table_get(t, id) : pf_table_find(t, key);
 	if (!f) {
 		mutex_unlock(&pn->lock);
 		NL_SET_ERR_MSG(extack, "no such forward");
 		return -ENOENT;
 	}
-	pf_table_remove(t, f);
-	if (flags & PFMOD_REQ_F_KEEP_CONNS) {
-		/* Its nodes move to the kept table once no reader can be
-		 * walking them; the NAT registration stays as it is meanwhile.
-		 */
-		synchronize_net();
-		ret = pf_config_keep(pn, f);
-		if (ret)
-			NL_SET_ERR_MSG(extack,
-				       "forward deleted, but there was no memory to keep its connections");
-	}
-	pf_config_done(net, pn);
-	mutex_unlock(&pn->lock);
-	if ((flags & PFMOD_REQ_F_KEEP_CONNS) && !ret)
-		return 0;
-	/* Outside the lock, so that other changes do not wait on readers:
-	 * once packets that found the forward are through, every entry it
-	 * made is in the table the flush walks. (A forward added meanwhile
-	 * with the very same target loses its first connections too.)
-	 */
-	synchronize_net();
-	pf_ct_flush_fwd(net, f);
-	pf_fwd_free(f);
-	return ret;
+	pf_config_remove(net, pn, f, flags, 0, info);
+	return 0;
 }
 
-int pf_config_flush(struct net *net, u32 flags)
+void pf_config_expire(struct net *net)
 {
 	struct pf_net *pn = pf_net(net);
+	struct pf_fwd *f;
+
+	for (;;) {
+		mutex_lock(&pn->lock);
+		f = pn->exiting ? NULL :
+		    pf_table_expired(pf_net_table(pn), ktime_get_boottime_ns());
+		if (!f) {
+			pf_expire_arm(pn);
+			mutex_unlock(&pn->lock);
+			return;
+		}
+		pf_config_remove(net, pn, f,
+				 f->flags & PFMOD_F_EXPIRE_KEEP ? PFMOD_REQ_F_KEEP_CONNS : 0,
+				 PFMOD_EVENT_F_EXPIRED, NULL);
+	}
+}
+
+static bool pf_config_end_table(struct nf_conn *ct, const struct pf_owner *o, void *data)
+{
+	return pf_table_get(data, o->id);
+}
+
+int pf_config_flush(struct net *net, u32 flags, struct genl_info *info)
+{
+	bool keep = flags & PFMOD_REQ_F_KEEP_CONNS;
+	struct pf_net *pn = pf_net(net);
 	struct pf_table *old, *t;
+	u32 gen;
 
 	t = pf_table_new();
 	if (!t)
@@ -168,16 +284,17 @@ int pf_config_flush(struct net *net, u32 flags)
 	mutex_lock(&pn->lock);
 	old = pf_net_table(pn);
 	rcu_assign_pointer(pn->table, t);
-	synchronize_net();
-	if (flags & PFMOD_REQ_F_KEEP_CONNS) {
-		pf_config_keep_all(net, pn, old);
-	} else {
-		pf_ct_flush_tables(net, old, pn->kept, NULL);
-		pf_table_free(pn->kept);
-		pn->kept = NULL;
-	}
-	pf_config_done(net, pn);
+	pf_net_changed(pn);
+	gen = pn->gen;
+	pf_expire_arm(pn);
+	pf_event_table(net, info, PFMOD_CMD_FLUSH, old->count, flags & PFMOD_REQ_F_KEEP_CONNS);
+	if (keep || !old->count)
+		pf_config_settle(net, pn, NULL, 0, NULL);
 	mutex_unlock(&pn->lock);
+	if (!keep && old->count)
+		pf_config_end(net, pn, pf_config_end_table, old, gen);
+	else
+		synchronize_net();
 	pf_table_free(old);
 	return 0;
 }
@@ -240,7 +357,7 @@ int pf_config_stage_add(struct net *net, u32 portid, struct pf_fwd *f,
 		ret = -ENOSPC;
 		goto err_unstage;
 	}
-	ret = pf_table_insert(t, f, extack);
+	ret = pf_table_stage(t, f, extack);
 	if (ret)
 		goto err_unstage;
 	mutex_unlock(&pn->lock);
@@ -254,12 +371,76 @@ err:
 	return ret;
 }
 
-int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
-			   struct netlink_ext_ack *extack)
+/* A staged forward's id: its live twin's, if it has one, or a new one. */
+static u32 pf_config_id_of(struct pf_fwd *f, void *data)
 {
+	struct pf_net *pn = data;
+	struct pf_fwd *twin = pf_table_find(pf_net_table(pn), f);
+
+	if (twin && pf_fwd_same(twin, f))
+		return twin->id;
+	return pn->next_id++;
+}
+
+struct pf_config_restore {
+	struct net *net;
+	struct pf_net *pn;
+	const struct pf_table *old;
+};
+
+/*
+ * A connection of a forward that the restore replaced: it goes on, handed
+ * over, if the new table would translate it just the same.
+ */
+static bool pf_config_end_restored(struct nf_conn *ct, const struct pf_owner *o, void *data)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	const struct pf_config_restore *r = data;
+	struct pf_pkt p = {
+		.saddr = &t->src.u3,
+		.daddr = &t->dst.u3,
+		.dport = ntohs(t->dst.u.all),
+		.family = nf_ct_l3num(ct),
+		.proto = t->dst.protonum,
+		.any_in = true,
+	};
+	const struct pf_fwd *f, *g;
+	bool end = true;
+
+	f = pf_table_get(r->old, o->id);
+	if (!f)
+		return false;
+	rcu_read_lock();
+	if (pf_table_get(rcu_dereference(r->pn->table), o->id)) {
+		end = false;
+		goto out;
+	}
+	p.self_only = p.family == NFPROTO_IPV4 ? ipv4_is_loopback(p.daddr->ip) :
+		      ipv6_addr_loopback(&p.daddr->in6);
+	g = pf_table_lookup(rcu_dereference(r->pn->table), &p);
+	if (g && ((g->flags & PF_F_HAS_ADDR) || p.self_only ||
+		  pf_nat_is_local(r->net, NULL, p.family, p.daddr)) &&
+	    pf_fwd_same_translation(f, g, ct)) {
+		pf_owner_move(ct, g->id);
+		end = false;
+	}
+out:
+	rcu_read_unlock();
+	return end;
+}
+
+int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
+			   struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info ? info->extack : NULL;
+	bool keep = flags & PFMOD_REQ_F_KEEP_CONNS;
 	struct pf_net *pn = pf_net(net);
+	struct pf_config_restore r = { .net = net, .pn = pn };
 	struct pf_table *old, *t;
+	struct pf_fwd *f, *twin;
+	unsigned long id;
 	int ret;
+	u32 gen;
 
 	mutex_lock(&pn->lock);
 	t = pf_config_staged(pn, portid, extack);
@@ -268,37 +449,60 @@ int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
 		return -EINVAL;
 	}
 	if (t->count != count) {
-		pf_config_unstage(pn);
-		mutex_unlock(&pn->lock);
 		NL_SET_ERR_MSG(extack,
 			       "fewer forwards staged than the restore sent (a request was refused); nothing changed");
-		return -EINVAL;
+		ret = -EINVAL;
+		goto err_unstage;
 	}
+	if (!pn->next_id || U32_MAX - pn->next_id < t->count) {
+		NL_SET_ERR_MSG(extack, "this namespace has used up its 2^32 forward ids");
+		ret = -ENOSPC;
+		goto err_unstage;
+	}
+	old = pf_net_table(pn);
+	ret = pf_table_number(t, pf_config_id_of, pn);
+	if (ret)
+		goto err_unstage;
 	pn->staged = NULL;
 	WRITE_ONCE(pn->staged_portid, 0);
-	old = pf_net_table(pn);
 	rcu_assign_pointer(pn->table, t);
-	ret = pf_nat_sync(net, pn, extack);
+	ret = pf_config_settle(net, pn, NULL, 0, extack);
 	if (ret) {
 		rcu_assign_pointer(pn->table, old);
-		pf_nat_sync(net, pn, NULL);
+		pf_config_settle(net, pn, NULL, 0, NULL);
 		mutex_unlock(&pn->lock);
 		synchronize_net();
 		pf_table_free(t);
 		return ret;
 	}
-	synchronize_net();
-	if (flags & PFMOD_REQ_F_KEEP_CONNS) {
-		pf_config_keep_all(net, pn, old);
-	} else {
-		/* What the new table translates the same way goes on. */
-		pf_ct_flush_tables(net, old, NULL, t);
+	pf_net_changed(pn);
+	gen = pn->gen;
+	pf_expire_arm(pn);
+	pf_event_table(net, info, PFMOD_CMD_REPLACE, t->count, flags & PFMOD_REQ_F_KEEP_CONNS);
+	/* A forward that stays what it was keeps its counters (and the state
+	 * of its limits).
+	 */
+	xa_for_each(&t->fwds, id, f) {
+		twin = pf_table_get(old, id);
+		if (twin)
+			pf_fwd_take_stats(f, twin);
 	}
 	pf_ct_flush_stale_table(net, t);
-	pf_config_done(net, pn);
+	if (keep || !old->count)
+		pf_config_settle(net, pn, NULL, 0, NULL);
 	mutex_unlock(&pn->lock);
+	r.old = old;
+	if (!keep && old->count)
+		pf_config_end(net, pn, pf_config_end_restored, &r, gen);
+	else
+		synchronize_net();
 	pf_table_free(old);
 	return 0;
+
+err_unstage:
+	pf_config_unstage(pn);
+	mutex_unlock(&pn->lock);
+	return ret;
 }
 
 void pf_config_stage_drop(struct net *net, u32 portid)
@@ -311,4 +515,70 @@ void pf_config_stage_drop(struct net *net, u32 portid)
 	if (pn->staged && pn->staged_portid == portid)
 		pf_config_unstage(pn);
 	mutex_unlock(&pn->lock);
+}
+
+void pf_config_net_init(struct net *net, struct pf_net *pn)
+{
+	mutex_init(&pn->lock);
+	pn->gen = 1;
+	pn->next_id = 1;
+	pn->net = net;
+	pn->linger_delay = PF_LINGER_MIN;
+	INIT_DELAYED_WORK(&pn->linger, pf_config_linger);
+	pf_expire_init(pn);
+}
+
+static bool pf_config_end_all(struct nf_conn *ct, const struct pf_owner *o, void *data)
+{
+	return true;
+}
+
+/* Drops every registration, whatever is left. */
+static void pf_config_unhook_all(struct net *net, struct pf_net *pn)
+{
+	unsigned int fam;
+
+	for (fam = 0; fam < PF_NFAMILIES; fam++) {
+		if (pn->nat[fam])
+			pf_nat_unhook(net, fam);
+		if (pn->end[fam])
+			pf_end_unhook(net, fam);
+		pn->nat[fam] = false;
+		pn->end[fam] = false;
+	}
+	if (pn->labels)
+		pf_owner_net_put(net);
+	pn->labels = false;
+}
+
+/*
+ * The module is going, or the namespace. A namespace that stays (the
+ * module is removed) has its connections ended: nothing would translate
+ * them any more. A namespace that goes keeps translating until its devices
+ * are gone (pf_config_net_exit), so that nothing leaks while it goes.
+ */
+void pf_config_net_pre_exit(struct net *net, struct pf_net *pn)
+{
+	struct pf_end_counts counts;
+
+	mutex_lock(&pn->lock);
+	pn->exiting = true;
+	mutex_unlock(&pn->lock);
+	cancel_delayed_work_sync(&pn->linger);
+	pf_expire_stop(pn);
+	if (!check_net(net))
+		return;
+	synchronize_net();
+	pf_end_walk(net, pf_config_end_all, NULL, &counts);
+	mutex_lock(&pn->lock);
+	pf_config_unhook_all(net, pn);
+	mutex_unlock(&pn->lock);
+}
+
+void pf_config_net_exit(struct net *net, struct pf_net *pn)
+{
+	pf_config_unhook_all(net, pn);
+	pf_table_free(rcu_dereference_protected(pn->table, true));
+	pf_table_free(pn->staged);
+	mutex_destroy(&pn->lock);
 }

@@ -1,68 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Conntrack cleanup: connections end when the forward that translated them
- * goes, and a new forward is not shadowed by entries made before it.
- *
- * The iterators run under a conntrack bucket lock with BHs off: no sleeping,
- * and nothing they read may go away during the walk (the callers own it).
+ * Conntrack walks that end nothing (ct.h). The iterators run under a
+ * conntrack bucket lock with BHs off: no sleeping, and nothing they read may
+ * go away during the walk (the callers own it).
  */
 
+#include <linux/bsearch.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_acct.h>
 
 #include "ct.h"
 #include "nat.h"
-
-static int pf_ct_fwd(struct nf_conn *ct, void *data)
-{
-	return pf_fwd_owns(data, ct);
-}
-
-void pf_ct_flush_fwd(struct net *net, const struct pf_fwd *f)
-{
-	pf_ct_cleanup_net(net, pf_ct_fwd, (void *)f);
-}
-
-struct pf_ct_tables {
-	const struct pf_table *gone, *gone2, *keep;
-};
-
-static int pf_ct_tables(struct nf_conn *ct, void *data)
-{
-	const struct pf_ct_tables *d = data;
-
-	if (!(READ_ONCE(ct->status) & IPS_DST_NAT))
-		return 0;
-	if (!(d->gone && pf_table_owner(d->gone, ct)) &&
-	    !(d->gone2 && pf_table_owner(d->gone2, ct)))
-		return 0;
-	return !(d->keep && pf_table_owner(d->keep, ct));
-}
-
-void pf_ct_flush_tables(struct net *net, const struct pf_table *gone,
-			const struct pf_table *gone2, const struct pf_table *keep)
-{
-	struct pf_ct_tables d = { .gone = gone, .gone2 = gone2, .keep = keep };
-
-	if ((gone && gone->count) || (gone2 && gone2->count))
-		pf_ct_cleanup_net(net, pf_ct_tables, &d);
-}
-
-static int pf_ct_mark(struct nf_conn *ct, void *data)
-{
-	struct pf_fwd *f;
-
-	if (READ_ONCE(ct->status) & IPS_DST_NAT) {
-		f = pf_table_owner(data, ct);
-		if (f)
-			f->flags |= PF_F_ALIVE;
-	}
-	return 0;
-}
-
-void pf_ct_mark_owners(struct net *net, struct pf_table *t)
-{
-	pf_ct_cleanup_net(net, pf_ct_mark, t);
-}
+#include "owner.h"
 
 struct pf_ct_stale {
 	struct net *net;
@@ -117,4 +66,48 @@ void pf_ct_flush_stale_table(struct net *net, const struct pf_table *t)
 
 	if (t->count)
 		pf_ct_cleanup_net(net, pf_ct_stale, &d);
+}
+
+struct pf_ct_usage_walk {
+	struct pf_ct_usage *usage;
+	unsigned int n;
+};
+
+static int pf_ct_usage_cmp(const void *key, const void *elt)
+{
+	u32 id = *(const u32 *)key, other = ((const struct pf_ct_usage *)elt)->id;
+
+	return id < other ? -1 : id > other;
+}
+
+static int pf_ct_usage_iter(struct nf_conn *ct, void *data)
+{
+	struct pf_ct_usage_walk *w = data;
+	const struct nf_conn_acct *acct;
+	struct pf_ct_usage *u;
+	struct pf_owner o;
+
+	if (!pf_owner_get(ct, &o) || o.ended || nf_ct_is_dying(ct))
+		return 0;
+	u = bsearch(&o.id, w->usage, w->n, sizeof(*u), pf_ct_usage_cmp);
+	if (!u)
+		return 0;
+	u->active++;
+	acct = nf_conn_acct_find(ct);
+	if (acct) {
+		u->packets += atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].packets) +
+			      atomic64_read(&acct->counter[IP_CT_DIR_REPLY].packets);
+		u->bytes += atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].bytes) +
+			    atomic64_read(&acct->counter[IP_CT_DIR_REPLY].bytes);
+	}
+	return 0;
+}
+
+bool pf_ct_usage(struct net *net, struct pf_ct_usage *usage, unsigned int n)
+{
+	struct pf_ct_usage_walk w = { .usage = usage, .n = n };
+
+	if (n)
+		pf_ct_cleanup_net(net, pf_ct_usage_iter, &w);
+	return nf_ct_acct_enabled(net);
 }

@@ -4,23 +4,31 @@
 
 #include "table.h"
 
-/* End the connections @f translated. */
-void pf_ct_flush_fwd(struct net *net, const struct pf_fwd *f);
 /*
- * End the connections that forwards of @gone or @gone2 (either may be NULL)
- * translated, unless @keep (may be NULL) has a forward that translates them
- * the same way.
+ * Conntrack walks that end nothing: entries that would keep a new forward
+ * from its flows, and what the forwards' open connections add up to.
  */
-void pf_ct_flush_tables(struct net *net, const struct pf_table *gone,
-			const struct pf_table *gone2, const struct pf_table *keep);
+
 /*
- * End untranslated connections to @f's listen ports, so that the next
- * packet of the flow is forwarded.
+ * End untranslated entries to @f's listen ports, so that the next packet
+ * of the flow is forwarded.
  */
 void pf_ct_flush_stale(struct net *net, const struct pf_fwd *f);
 /* The same for the UDP and SCTP forwards of @t, in one walk. */
 void pf_ct_flush_stale_table(struct net *net, const struct pf_table *t);
-/* Set PF_F_ALIVE on the forwards of @t that translated a live connection. */
-void pf_ct_mark_owners(struct net *net, struct pf_table *t);
+
+/* What the open connections of one forward add up to. */
+struct pf_ct_usage {
+	u32 id;
+	u64 active;		/* connections open, not ended */
+	u64 packets, bytes;	/* theirs, both ways (conntrack accounting) */
+};
+
+/*
+ * Fills @usage (@n entries, ascending ids, zeroed counters) from the
+ * connections of @net. Returns whether conntrack accounting is on (else
+ * packets and bytes stay 0). Sleeps.
+ */
+bool pf_ct_usage(struct net *net, struct pf_ct_usage *usage, unsigned int n);
 
 #endif /* PFMOD_CT_H */

@@ -13,8 +13,15 @@
 #include <net/netfilter/nf_conntrack.h>
 
 #include "forward.h"
+#include "limit.h"
 
 static struct kmem_cache *pf_fwd_cache __read_mostly;
+static atomic_t pf_fwd_all = ATOMIC_INIT(0);
+
+unsigned int pf_fwd_count_all(void)
+{
+	return atomic_read(&pf_fwd_all);
+}
 
 int __init pf_fwd_init(void)
 {
@@ -138,6 +145,15 @@ static int pf_fwd_check(const struct pf_fwd_cfg *c, struct netlink_ext_ack *exta
 	}
 	if (c->key_only)
 		return 0;
+	if (c->rate_period && c->rate_period != 1 && c->rate_period != 60 &&
+	    c->rate_period != 3600) {
+		NL_SET_ERR_MSG(extack, "a rate is per second, minute or hour (period 1, 60, 3600)");
+		return -EINVAL;
+	}
+	if ((c->rate_period || c->burst) && !c->rate) {
+		NL_SET_ERR_MSG(extack, "a rate period or burst goes with a rate");
+		return -EINVAL;
+	}
 	if (c->to_port_min > c->to_port_max) {
 		NL_SET_ERR_MSG(extack, "target port range ends before it starts");
 		return -EINVAL;
@@ -198,7 +214,8 @@ static int pf_fwd_check(const struct pf_fwd_cfg *c, struct netlink_ext_ack *exta
 	return 0;
 }
 
-struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *c, struct netlink_ext_ack *extack)
+struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
+			     struct netlink_ext_ack *extack)
 {
 	u16 port[PF_MAX_PREFIXES];
 	u8 plen[PF_MAX_PREFIXES];
@@ -213,6 +230,12 @@ struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *c, struct netlink_ext_ack 
 	f = kmem_cache_zalloc(pf_fwd_cache, GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
+	atomic_inc(&pf_fwd_all);
+	f->stats = alloc_percpu_gfp(struct pf_stats, GFP_KERNEL_ACCOUNT);
+	if (!f->stats)
+		goto err;
+	for_each_possible_cpu(i)
+		u64_stats_init(&per_cpu_ptr(f->stats, i)->syncp);
 	f->family = c->family;
 	f->proto = c->proto;
 	f->flags = c->flags | (c->has_addr ? PF_F_HAS_ADDR : 0);
@@ -222,16 +245,31 @@ struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *c, struct netlink_ext_ack 
 	f->to_port_max = c->to_port_max;
 	f->to_addr = c->to_addr;
 	f->snat = c->snat;
-	if (c->ifname[0] || c->n_from || c->has_snat_addr) {
+	if (c->ifname[0] || c->n_from || c->has_snat_addr || c->timeout || c->maxconn ||
+	    c->maxconn_src || c->rate) {
 		ext = kzalloc(struct_size(ext, from, c->n_from), GFP_KERNEL_ACCOUNT);
 		if (!ext)
 			goto err;
+		f->ext = ext;
 		strscpy(ext->ifname, c->ifname, sizeof(ext->ifname));
 		ext->snat_addr = c->snat_addr;
+		INIT_LIST_HEAD(&ext->expiring);
+		ext->fwd = f;
+		if (c->timeout)
+			ext->expires = ktime_get_boottime_ns() + (u64)c->timeout * NSEC_PER_SEC;
+		ext->limits = pf_limits_new(net, c);
+		if (IS_ERR(ext->limits)) {
+			ret = PTR_ERR(ext->limits);
+			ext->limits = NULL;
+			NL_SET_ERR_MSG(extack, "cannot set up the connection limits");
+			pf_fwd_free(f);
+			return ERR_PTR(ret);
+		}
+		if (ext->limits)
+			f->flags |= PF_F_LIMITED;
 		ext->n_from = c->n_from;
 		memcpy(ext->from, c->from, c->n_from * sizeof(ext->from[0]));
 		sort(ext->from, ext->n_from, sizeof(ext->from[0]), pf_prefix_cmp, NULL);
-		f->ext = ext;
 		for (i = 1; i < ext->n_from; i++) {
 			if (!pf_prefix_cmp(&ext->from[i - 1], &ext->from[i])) {
 				NL_SET_ERR_MSG(extack, "source prefix given twice");
@@ -259,8 +297,6 @@ struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *c, struct netlink_ext_ack 
 		node->key.proto = c->proto;
 		node->index = i;
 	}
-	atomic64_set(&f->conns, 0);
-	atomic64_set(&f->snat_conns, 0);
 	return f;
 
 err:
@@ -270,9 +306,61 @@ err:
 
 void pf_fwd_free(struct pf_fwd *f)
 {
+	free_percpu(f->stats);
 	kfree(f->more);
+	if (f->ext)
+		pf_limits_free(f->ext->limits);
 	kfree(f->ext);
 	kmem_cache_free(pf_fwd_cache, f);
+	atomic_dec(&pf_fwd_all);
+}
+
+void pf_fwd_count(struct pf_fwd *f, enum pf_stat stat)
+{
+	struct pf_stats *s = get_cpu_ptr(READ_ONCE(f->stats));
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	u64_stats_inc(stat == PF_STAT_CONNS ? &s->conns : &s->snat_conns);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(s);
+}
+
+void pf_fwd_stats(const struct pf_fwd *f, struct pf_stats_sum *sum)
+{
+	const struct pf_stats *s;
+	unsigned int start, cpu;
+	u64 conns, snat_conns;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(f->stats, cpu);
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			conns = u64_stats_read(&s->conns);
+			snat_conns = u64_stats_read(&s->snat_conns);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum->conns += conns;
+		sum->snat_conns += snat_conns;
+	}
+}
+
+void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from)
+{
+	struct pf_stats __percpu *s = to->stats;
+	struct pf_limits *l;
+
+	/* @from may be live: whichever counters a reader sees are there. */
+	WRITE_ONCE(to->stats, from->stats);
+	WRITE_ONCE(from->stats, s);
+	/* The same limits (pf_fwd_same): the connections counted, the
+	 * tokens left and the drops go on with @to.
+	 */
+	if (to->flags & PF_F_LIMITED) {
+		l = to->ext->limits;
+		WRITE_ONCE(to->ext->limits, from->ext->limits);
+		WRITE_ONCE(from->ext->limits, l);
+	}
 }
 
 int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
@@ -355,20 +443,25 @@ bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b)
 	return true;
 }
 
-bool pf_fwd_owns(const struct pf_fwd *f, const struct nf_conn *ct)
+bool pf_fwd_same(const struct pf_fwd *a, const struct pf_fwd *b)
+{
+	return pf_fwd_same_key(a, b) && a->flags == b->flags && a->snat == b->snat &&
+	       pf_limits_same(a->ext ? a->ext->limits : NULL, b->ext ? b->ext->limits : NULL) &&
+	       a->to_port_min == b->to_port_min && a->to_port_max == b->to_port_max &&
+	       nf_inet_addr_cmp(&a->to_addr, &b->to_addr) &&
+	       (a->snat != PFMOD_SNAT_ADDR ||
+		nf_inet_addr_cmp(&a->ext->snat_addr, &b->ext->snat_addr));
+}
+
+bool pf_fwd_same_translation(const struct pf_fwd *f, const struct pf_fwd *g,
+			     const struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	const struct nf_conntrack_tuple *r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	u16 dport = ntohs(o->dst.u.all);
 
-	if (nf_ct_l3num(ct) != f->family || o->dst.protonum != f->proto ||
-	    !(READ_ONCE(ct->status) & IPS_DST_NAT) ||
-	    dport < f->port_min || dport > f->port_max)
+	if (pf_fwd_ifname(g)[0] && strncmp(pf_fwd_ifname(g), pf_fwd_ifname(f), IFNAMSIZ))
 		return false;
-	if ((f->flags & PF_F_HAS_ADDR) && !nf_inet_addr_cmp(&o->dst.u3, pf_fwd_addr(f)))
-		return false;
-	if (ntohs(r->src.u.all) != pf_fwd_to_port(f, dport))
-		return false;
-	return nf_inet_addr_cmp(&r->src.u3,
-				(f->flags & PFMOD_F_TO_SELF) ? &o->dst.u3 : &f->to_addr);
+	return ((f->flags ^ g->flags) & PFMOD_F_TO_SELF) == 0 &&
+	       pf_fwd_to_port(f, dport) == pf_fwd_to_port(g, dport) &&
+	       nf_inet_addr_cmp(&f->to_addr, &g->to_addr);
 }

@@ -3,12 +3,16 @@
 #define PFMOD_FORWARD_H
 
 #include <linux/if.h>
-#include <linux/rhashtable-types.h>
+#include <linux/list.h>
 #include <linux/netfilter.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable-types.h>
+#include <linux/u64_stats_sync.h>
 #include <uapi/linux/pfmod.h>
 
 struct nf_conn;
 struct net;
+struct pf_limits;
 
 /*
  * A listen port range is stored as the aligned power-of-two blocks ("port
@@ -52,24 +56,44 @@ struct pf_prefix {
 };
 
 /* What few forwards have: an ingress interface, source prefixes, a fixed
- * source address.
+ * source address, a time to expire, limits.
  */
 struct pf_fwd_ext {
 	char ifname[IFNAMSIZ];		/* empty: any interface */
 	union nf_inet_addr snat_addr;	/* with PFMOD_SNAT_ADDR */
+	u64 expires;			/* CLOCK_BOOTTIME ns; 0: never */
+	struct list_head expiring;	/* in its table's, with expires */
+	struct pf_fwd *fwd;		/* whose it is */
+	struct pf_limits *limits;	/* with PF_F_LIMITED */
 	u8 n_from;
 	struct pf_prefix from[];	/* sorted, unique */
 };
 
 /* pf_fwd.flags: the uapi's PFMOD_F_* plus the module's own. */
+#define PF_F_LIMITED		BIT(6)	/* ext->limits: check new connections */
 #define PF_F_HAS_ADDR		BIT(7)	/* listens on node.key.addr only */
-#define PF_F_ALIVE		BIT(6)	/* kept, and still has connections */
-#define PF_F_PRIVATE		(PF_F_HAS_ADDR | PF_F_ALIVE)
+#define PF_F_PRIVATE		(PF_F_HAS_ADDR | PF_F_LIMITED)
+
+/* Counters of a forward, one set per CPU. */
+struct pf_stats {
+	u64_stats_t conns;		/* connections translated */
+	u64_stats_t snat_conns;		/* of those, source-NATed */
+	struct u64_stats_sync syncp;
+};
+
+enum pf_stat {
+	PF_STAT_CONNS,
+	PF_STAT_SNAT_CONNS,
+};
+
+struct pf_stats_sum {
+	u64 conns, snat_conns;
+};
 
 struct pf_fwd {
 	struct pf_node node;		/* the first port prefix */
 	struct pf_more *more;		/* the others, for n_more > 0 */
-	u32 id;
+	u32 id;				/* never reused in the namespace */
 	u8 family;
 	u8 proto;
 	u8 flags;
@@ -79,8 +103,7 @@ struct pf_fwd {
 	u16 to_port_min, to_port_max;	/* target ports, host order */
 	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
 	struct pf_fwd_ext *ext;		/* NULL if none */
-	atomic64_t conns;		/* connections forwarded */
-	atomic64_t snat_conns;		/* of those, source-NATed */
+	struct pf_stats __percpu *stats;
 };
 
 /* What a request says a forward is, before it is checked and built. */
@@ -95,6 +118,9 @@ struct pf_fwd_cfg {
 	bool has_snat_addr;
 	union nf_inet_addr snat_addr;
 	bool key_only;			/* what DEL names: no target */
+	u32 timeout;			/* seconds; 0: none */
+	u32 maxconn, maxconn_src;	/* 0: no limit */
+	u32 rate, rate_period, burst;	/* rate 0: no limit */
 	u8 n_from;
 	struct pf_prefix from[PFMOD_FROM_MAX];	/* last: only n_from are set */
 };
@@ -111,14 +137,32 @@ struct pf_pkt {
 
 int pf_fwd_init(void);
 void pf_fwd_uninit(void);
+/* Forwards that exist, in all namespaces. */
+unsigned int pf_fwd_count_all(void);
 
-struct pf_fwd *pf_fwd_create(const struct pf_fwd_cfg *cfg, struct netlink_ext_ack *extack);
+/* A forward of @net's (its limits count connections there). */
+struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *cfg,
+			     struct netlink_ext_ack *extack);
 /*
  * Forwards have no rcu_head: whoever frees one that the packet path could
  * see waits for readers first (synchronize_net()), which every path that
- * removes forwards does anyway for the conntrack cleanup.
+ * removes forwards does anyway before it ends their connections.
  */
 void pf_fwd_free(struct pf_fwd *f);
+
+/* Counts one event of @f on this CPU. Any context. */
+void pf_fwd_count(struct pf_fwd *f, enum pf_stat stat);
+void pf_fwd_stats(const struct pf_fwd *f, struct pf_stats_sum *sum);
+/*
+ * Gives @to the counters and the state of the limits of @from (a forward
+ * that stays what it was).
+ */
+void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from);
+
+static inline u64 pf_fwd_expires(const struct pf_fwd *f)
+{
+	return f->ext ? f->ext->expires : 0;
+}
 
 /* The node for port prefix @i, 0 <= i <= f->n_more. */
 static inline struct pf_node *pf_fwd_node(struct pf_fwd *f, unsigned int i)
@@ -170,7 +214,14 @@ bool pf_fwd_better(const struct pf_fwd *a, int a_score, const struct pf_fwd *b, 
 bool pf_fwd_same_class(const struct pf_fwd *a, const struct pf_fwd *b);
 /* Same listen side and ports: what DEL names. */
 bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b);
-/* Whether @f translated @ct. */
-bool pf_fwd_owns(const struct pf_fwd *f, const struct nf_conn *ct);
+/* The same forward in every respect but its id, counters and expiry. */
+bool pf_fwd_same(const struct pf_fwd *a, const struct pf_fwd *b);
+/*
+ * Whether @g would translate connection @ct the way @f did: the same target
+ * for its port, and no interface of its own unless @f's (a connection's
+ * ingress interface is not recorded).
+ */
+bool pf_fwd_same_translation(const struct pf_fwd *f, const struct pf_fwd *g,
+			     const struct nf_conn *ct);
 
 #endif /* PFMOD_FORWARD_H */

@@ -2,21 +2,38 @@
 /*
  * The NAT side: lookup functions that the nf_nat core calls for the first
  * packet of every connection (registered with nf_nat_ipv4/ipv6_register_fn,
- * not as netfilter hooks of their own). They only decide and bind the
- * mapping with nf_nat_setup_info(); the NAT core rewrites this packet and
- * every later one in both directions.
+ * not as netfilter hooks of their own). They only decide and bind mappings
+ * with nf_nat_setup_info(); the NAT core rewrites this packet and every
+ * later one in both directions.
+ *
+ * A connection meets pfmod three times, each before it is confirmed:
+ *   dnat	PRE_ROUTING, LOCAL_OUT: the table lookup; the forward's id and
+ *		snat mode are recorded on the connection (owner.h) and its
+ *		destination is bound.
+ *   admit	POST_ROUTING, LOCAL_IN, before any source NAT: a connection whose
+ *		forward has gone since dnat chose it is dropped; the others are
+ *		counted, now that the filter rules let them through.
+ *   snat	POST_ROUTING, after the admin's own source NAT: the recorded
+ *		snat mode of the recorded forward, never a second lookup.
  */
 
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/if_bridge.h>
+#include <linux/inetdevice.h>
 #include <net/addrconf.h>
+#include <net/ip6_route.h>
+#include <net/ip_fib.h>
+#include <net/l3mdev.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/nf_nat_masquerade.h>
 #include <net/route.h>
 
+#include "limit.h"
 #include "nat.h"
 #include "netns.h"
+#include "owner.h"
 
 bool pf_nat_is_local(struct net *net, const struct net_device *dev, u8 family,
 		     const union nf_inet_addr *a)
@@ -31,24 +48,41 @@ static bool pf_nat_is_loopback(u8 family, const union nf_inet_addr *a)
 	return family == NFPROTO_IPV4 ? ipv4_is_loopback(a->ip) : ipv6_addr_loopback(&a->in6);
 }
 
+/* A new connection that nobody has translated yet, or NULL. */
+static struct nf_conn *pf_nat_new_ct(struct sk_buff *skb)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	/* A confirmed entry cannot be bound any more: one that began while
+	 * the NAT core was not registered in this namespace.
+	 */
+	if (!ct || ctinfo != IP_CT_NEW || nf_ct_is_confirmed(ct))
+		return NULL;
+	return ct;
+}
+
 /*
  * The forward for a new connection, from its original tuple and where it
- * came in (@in: NULL for this host's own connections). @local_out: whether
- * it was made by this host.
+ * came in (@in: NULL for this host's own connections).
  */
-static struct pf_fwd *pf_nat_lookup(const struct nf_hook_state *state, const struct nf_conn *ct,
-				    const struct net_device *in, bool local_out)
+static struct pf_fwd *pf_nat_lookup(const struct nf_hook_state *state, const struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	bool local_out = state->hook == NF_INET_LOCAL_OUT;
+	struct pf_net *pn = pf_net(state->net);
 	struct pf_pkt p = {
 		.saddr = &o->src.u3,
 		.daddr = &o->dst.u3,
 		.dport = ntohs(o->dst.u.all),
 		.family = state->pf,
 		.proto = o->dst.protonum,
-		.in = in,
+		.in = state->in,
 	};
 
+	/* The module is going: no new connection of pfmod's. */
+	if (READ_ONCE(pn->exiting))
+		return NULL;
 	/* Loopback destinations only arrive from this host itself, and only
 	 * a forward to a local port may keep them.
 	 */
@@ -57,7 +91,7 @@ static struct pf_fwd *pf_nat_lookup(const struct nf_hook_state *state, const str
 			return NULL;
 		p.self_only = true;
 	}
-	return pf_table_lookup(rcu_dereference(pf_net(state->net)->table), &p);
+	return pf_table_lookup(rcu_dereference(pn->table), &p);
 }
 
 /* PRE_ROUTING and LOCAL_OUT: DNAT new connections to a forward's target. */
@@ -66,16 +100,15 @@ static unsigned int pf_nat_dnat(void *priv, struct sk_buff *skb,
 {
 	bool local_out = state->hook == NF_INET_LOCAL_OUT;
 	const struct nf_conntrack_tuple *o;
-	enum ip_conntrack_info ctinfo;
 	struct nf_nat_range2 range;
 	struct nf_conn *ct;
 	struct pf_fwd *f;
 	u16 dport;
 
-	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo != IP_CT_NEW || nf_nat_initialized(ct, NF_NAT_MANIP_DST))
+	ct = pf_nat_new_ct(skb);
+	if (!ct || nf_nat_initialized(ct, NF_NAT_MANIP_DST))
 		return NF_ACCEPT;
-	f = pf_nat_lookup(state, ct, state->in, local_out);
+	f = pf_nat_lookup(state, ct);
 	if (!f)
 		return NF_ACCEPT;
 	o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
@@ -87,6 +120,15 @@ static unsigned int pf_nat_dnat(void *priv, struct sk_buff *skb,
 	    !pf_nat_is_local(state->net, local_out ? state->out : state->in, state->pf,
 			     &o->dst.u3))
 		return NF_ACCEPT;
+	/* Over the forward's limits: dropped, not forwarded (only the first
+	 * packet of a connection comes here).
+	 */
+	if (unlikely(f->flags & PF_F_LIMITED) &&
+	    !pf_limits_admit(READ_ONCE(f->ext->limits), skb, ct))
+		return NF_DROP;
+	/* What pfmod cannot own, it does not translate. */
+	if (!pf_owner_set(ct, f->id, f->snat))
+		return NF_ACCEPT;
 
 	memset(&range, 0, sizeof(range));
 	range.flags = NF_NAT_RANGE_PROTO_SPECIFIED;
@@ -97,46 +139,164 @@ static unsigned int pf_nat_dnat(void *priv, struct sk_buff *skb,
 		range.min_addr = f->to_addr;
 		range.max_addr = f->to_addr;
 	}
-	atomic64_inc(&f->conns);
 	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 }
 
+/* The recorded forward of a new connection that pfmod translated, or NULL. */
+static struct pf_fwd *pf_nat_owner(const struct nf_hook_state *state, const struct nf_conn *ct,
+				   struct pf_owner *o)
+{
+	o->id = 0;
+	if (!pf_owner_get(ct, o))
+		return NULL;
+	return pf_table_get(rcu_dereference(pf_net(state->net)->table), o->id);
+}
+
 /*
- * POST_ROUTING: source NAT for connections a forward translated, by its
- * snat mode. "auto" masquerades hairpinned connections only: those that
- * leave by the interface they came in on, whose target would otherwise
- * answer the client directly.
+ * POST_ROUTING and LOCAL_IN, ahead of every source NAT lookup, binding
+ * nothing: the last word on a connection before it is confirmed.
+ */
+static unsigned int pf_nat_admit(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct nf_conn *ct = pf_nat_new_ct(skb);
+	struct pf_owner o;
+	struct pf_fwd *f;
+
+	if (!ct)
+		return NF_ACCEPT;
+	f = pf_nat_owner(state, ct, &o);
+	if (!f)
+		/* Chosen by a forward that has gone since (a delete while
+		 * the packet was queued, or between the hooks): it must not
+		 * start with the old target.
+		 */
+		return o.id ? NF_DROP : NF_ACCEPT;
+	pf_fwd_count(f, PF_STAT_CONNS);
+	return NF_ACCEPT;
+}
+
+/*
+ * Whether a connection from @client that leaves by @out is hairpinned:
+ * this host's route back to the client goes out by @out too, so the target
+ * would answer the client directly, past the translation. The route is
+ * looked up in the routing domain (VRF) of @out.
+ */
+static bool pf_nat_hairpin(struct net *net, u8 family, const union nf_inet_addr *client,
+			   const struct net_device *out)
+{
+	int l3mdev = l3mdev_master_ifindex_rcu(out);
+	bool same = false;
+
+	if (family == NFPROTO_IPV4) {
+		struct flowi4 fl4 = {
+			.daddr = client->ip,
+			.flowi4_iif = LOOPBACK_IFINDEX,
+			.flowi4_scope = RT_SCOPE_UNIVERSE,
+		};
+		struct fib_result res;
+		unsigned int i;
+
+		pf_flowi4_set_l3mdev(&fl4, l3mdev);
+		if (fib_lookup(net, &fl4, &res, FIB_LOOKUP_IGNORE_LINKSTATE) ||
+		    res.type != RTN_UNICAST)
+			return false;
+		for (i = 0; i < fib_info_num_path(res.fi) && !same; i++)
+			same = fib_info_nhc(res.fi, i)->nhc_dev == out;
+		return same;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		struct flowi6 fl6 = {
+			.daddr = client->in6,
+			.flowi6_iif = LOOPBACK_IFINDEX,
+		};
+		struct rt6_info *rt;
+
+		pf_flowi6_set_l3mdev(&fl6, l3mdev);
+		rt = (struct rt6_info *)ip6_route_lookup(net, &fl6, NULL, 0);
+		same = !rt->dst.error && !(rt->rt6i_flags & (RTF_REJECT | RTF_LOCAL)) &&
+		       rt->dst.dev == out;
+		ip6_rt_put(rt);
+	}
+#endif
+	return same;
+}
+
+/*
+ * The device a connection leaves by, as routing sees it. With
+ * bridge-nf-call-iptables, a connection DNATed back into the bridge it came
+ * from is bridged, not routed: POST_ROUTING then sees the bridge port, but
+ * the route and the addresses are the bridge's.
+ */
+static const struct net_device *pf_nat_out_dev(const struct net_device *out)
+{
+	struct net_device *master;
+
+	if (!netif_is_bridge_port(out))
+		return out;
+	master = netdev_master_upper_dev_get_rcu((struct net_device *)out);
+	return master ?: out;
+}
+
+/*
+ * Source NAT to @dev's address for a connection that POST_ROUTING sees
+ * leave by one of @dev's bridge ports. Not masquerade: that would tie the
+ * connection to @dev (masq_index) and kill it at its next packet, which
+ * leaves by the port again.
+ */
+static unsigned int pf_nat_snat_dev(struct sk_buff *skb, struct nf_conn *ct, u8 family,
+				    const struct net_device *dev)
+{
+	struct nf_nat_range2 range = { .flags = NF_NAT_RANGE_MAP_IPS };
+
+	if (family == NFPROTO_IPV4) {
+		range.min_addr.ip = inet_select_addr(dev, ip_hdr(skb)->daddr, RT_SCOPE_UNIVERSE);
+		if (!range.min_addr.ip)
+			return NF_DROP;
+	} else if (!IS_ENABLED(CONFIG_IPV6) ||
+		   ipv6_dev_get_saddr(dev_net(dev), dev, &ipv6_hdr(skb)->daddr, 0,
+				      &range.min_addr.in6)) {
+		return NF_DROP;
+	}
+	range.max_addr = range.min_addr;
+	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
+}
+
+/*
+ * POST_ROUTING, after the admin's own source NAT: the recorded snat mode.
+ * "auto" masquerades hairpinned connections only.
  */
 static unsigned int pf_nat_snat(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	enum ip_conntrack_info ctinfo;
+	const struct nf_conntrack_tuple *o;
+	const struct net_device *out;
 	struct nf_nat_range2 range;
-	const struct net_device *in;
+	struct pf_owner owner;
 	unsigned int verdict;
 	struct nf_conn *ct;
 	struct pf_fwd *f;
 
-	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo != IP_CT_NEW || !(READ_ONCE(ct->status) & IPS_DST_NAT) ||
-	    nf_nat_initialized(ct, NF_NAT_MANIP_SRC))
+	ct = pf_nat_new_ct(skb);
+	if (!ct || !(READ_ONCE(ct->status) & IPS_DST_NAT))
 		return NF_ACCEPT;
-	/* Find the forward again as the DNAT lookup did, from where the
-	 * connection came in (none: this host's own).
-	 */
-	in = skb->skb_iif ? dev_get_by_index_rcu(state->net, skb->skb_iif) : NULL;
-	f = pf_nat_lookup(state, ct, in, !skb->skb_iif);
-	if (!f || !pf_fwd_owns(f, ct))
+	f = pf_nat_owner(state, ct, &owner);
+	if (!f)
 		return NF_ACCEPT;
+	o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	out = pf_nat_out_dev(state->out);
 
 	memset(&range, 0, sizeof(range));
-	switch (f->snat) {
+	switch (owner.snat_mode) {
 	case PFMOD_SNAT_AUTO:
-		if (!in || in != state->out)
+		if (!pf_nat_hairpin(state->net, state->pf, &o->src.u3, out))
 			return NF_ACCEPT;
 		fallthrough;
 	case PFMOD_SNAT_ALWAYS:
-		if (state->pf == NFPROTO_IPV4)
+		if (out != state->out)
+			verdict = pf_nat_snat_dev(skb, ct, state->pf, out);
+		else if (state->pf == NFPROTO_IPV4)
 			verdict = nf_nat_masquerade_ipv4(skb, state->hook, &range, state->out);
 		else if (IS_ENABLED(CONFIG_IPV6))
 			verdict = nf_nat_masquerade_ipv6(skb, &range, state->out);
@@ -152,14 +312,18 @@ static unsigned int pf_nat_snat(void *priv, struct sk_buff *skb,
 	default:
 		return NF_ACCEPT;
 	}
-	if (verdict == NF_ACCEPT)
-		atomic64_inc(&f->snat_conns);
+	if (verdict == NF_ACCEPT && nf_nat_initialized(ct, NF_NAT_MANIP_SRC)) {
+		pf_owner_flag(ct, PF_OWNER_BIT_SNATTED);
+		pf_fwd_count(f, PF_STAT_SNAT_CONNS);
+	}
 	return verdict;
 }
 
 /*
- * After the admin's own NAT rules (iptables nat, nft chains at dstnat):
- * the core runs lookups in priority order and stops at the first binding.
+ * Priorities order the lookups inside the NAT core's hooks. dnat and snat
+ * come after the admin's own NAT rules (iptables nat, nft chains at dstnat
+ * and srcnat): the core stops at the first binding. admit comes first of
+ * all and binds nothing.
  */
 static const struct nf_hook_ops pf_nat_ops4[] = {
 	{
@@ -173,6 +337,18 @@ static const struct nf_hook_ops pf_nat_ops4[] = {
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP_PRI_NAT_DST + 1,
+	},
+	{
+		.hook = pf_nat_admit,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = INT_MIN + 1,
+	},
+	{
+		.hook = pf_nat_admit,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = INT_MIN + 1,
 	},
 	{
 		.hook = pf_nat_snat,
@@ -194,6 +370,18 @@ static const struct nf_hook_ops pf_nat_ops6[] = {
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP6_PRI_NAT_DST + 1,
+	},
+	{
+		.hook = pf_nat_admit,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = INT_MIN + 1,
+	},
+	{
+		.hook = pf_nat_admit,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = INT_MIN + 1,
 	},
 	{
 		.hook = pf_nat_snat,
@@ -231,7 +419,14 @@ static u8 pf_nat_nfproto(unsigned int fam)
 	return fam ? NFPROTO_IPV6 : NFPROTO_IPV4;
 }
 
-static void pf_nat_unhook(struct net *net, unsigned int fam)
+static atomic_t pf_nat_hooked = ATOMIC_INIT(0);
+
+unsigned int pf_nat_hooks(void)
+{
+	return atomic_read(&pf_nat_hooked);
+}
+
+void pf_nat_unhook(struct net *net, unsigned int fam)
 {
 	const struct nf_hook_ops *ops = pf_nat_ops(fam);
 	unsigned int i;
@@ -239,9 +434,10 @@ static void pf_nat_unhook(struct net *net, unsigned int fam)
 	for (i = ARRAY_SIZE(pf_nat_ops4); i-- > 0;)
 		pf_nat_unregister(net, fam, &ops[i]);
 	nf_ct_netns_put(net, pf_nat_nfproto(fam));
+	atomic_dec(&pf_nat_hooked);
 }
 
-static int pf_nat_hook(struct net *net, unsigned int fam)
+int pf_nat_hook(struct net *net, unsigned int fam)
 {
 	const struct nf_hook_ops *ops = pf_nat_ops(fam);
 	unsigned int i;
@@ -256,6 +452,7 @@ static int pf_nat_hook(struct net *net, unsigned int fam)
 		if (ret)
 			goto err;
 	}
+	atomic_inc(&pf_nat_hooked);
 	return 0;
 
 err:
@@ -263,47 +460,6 @@ err:
 		pf_nat_unregister(net, fam, &ops[i]);
 	nf_ct_netns_put(net, pf_nat_nfproto(fam));
 	return ret;
-}
-
-static int pf_nat_apply(struct net *net, struct pf_net *pn, bool all_off,
-			struct netlink_ext_ack *extack)
-{
-	const struct pf_table *t = pf_net_table(pn);
-	unsigned int fam;
-	bool want;
-	int ret;
-
-	lockdep_assert_held(&pn->lock);
-	for (fam = 0; fam < PF_NFAMILIES; fam++) {
-		/* Kept connections are translated by the NAT core only while
-		 * someone in the namespace is registered with it.
-		 */
-		want = !all_off && (t->n_family[fam] || (pn->kept && pn->kept->n_family[fam]));
-		if (want == pn->hooked[fam])
-			continue;
-		if (want) {
-			ret = pf_nat_hook(net, fam);
-			if (ret) {
-				NL_SET_ERR_MSG(extack,
-					       "cannot register with conntrack and the NAT core");
-				return ret;
-			}
-		} else {
-			pf_nat_unhook(net, fam);
-		}
-		pn->hooked[fam] = want;
-	}
-	return 0;
-}
-
-int pf_nat_sync(struct net *net, struct pf_net *pn, struct netlink_ext_ack *extack)
-{
-	return pf_nat_apply(net, pn, false, extack);
-}
-
-void pf_nat_unhook_all(struct net *net, struct pf_net *pn)
-{
-	pf_nat_apply(net, pn, true, NULL);
 }
 
 /* Masqueraded connections end when their address or device goes. */

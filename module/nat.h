@@ -4,18 +4,17 @@
 
 #include "table.h"
 
-struct pf_net;
-
-/*
- * Registers or unregisters the namespace's NAT lookups so that they exist
- * for the families that have forwards, or kept connections. Needs the
- * namespace's lock.
- */
 int pf_nat_init(void);
 void pf_nat_uninit(void);
 
-int pf_nat_sync(struct net *net, struct pf_net *pn, struct netlink_ext_ack *extack);
-void pf_nat_unhook_all(struct net *net, struct pf_net *pn);
+/*
+ * Registers the namespace's NAT lookups for family index @fam (0: IPv4,
+ * 1: IPv6), with a conntrack reference for that family; and undoes that.
+ */
+int pf_nat_hook(struct net *net, unsigned int fam);
+void pf_nat_unhook(struct net *net, unsigned int fam);
+/* Namespace and family pairs registered, in all namespaces. */
+unsigned int pf_nat_hooks(void);
 
 /* Whether @a is one of this host's addresses (@dev: where to look, or NULL). */
 bool pf_nat_is_local(struct net *net, const struct net_device *dev, u8 family,

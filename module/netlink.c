@@ -12,6 +12,10 @@
 #include <uapi/linux/pfmod.h>
 
 #include "config.h"
+#include "ct.h"
+#include "msg.h"
+#include "end.h"
+#include "nat.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -22,6 +26,13 @@ MODULE_PARM_DESC(userns_admin,
 		 "Let CAP_NET_ADMIN of a user namespace (a container's root) configure the forwards of its network namespaces (default: no, only the initial user namespace's)");
 
 #define PF_ADDR_POLICY NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr), sizeof(struct in6_addr))
+/* New connections per period, and a burst: no more than a token bucket's
+ * nanoseconds can hold (an hour's cost times the burst).
+ */
+static struct netlink_range_validation pf_rate_range = {
+	.min = 1,
+	.max = PFMOD_RATE_MAX,
+};
 
 static const struct nla_policy pf_prefix_policy[PFMOD_PREFIX_A_MAX + 1] = {
 	[PFMOD_PREFIX_A_ADDR] = PF_ADDR_POLICY,
@@ -50,6 +61,17 @@ static const struct nla_policy pf_fwd_policy[PFMOD_FWD_A_MAX + 1] = {
 	[PFMOD_FWD_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __PFMOD_F_ALL),
 	[PFMOD_FWD_A_CONNS] = { .type = NLA_REJECT },
 	[PFMOD_FWD_A_SNAT_CONNS] = { .type = NLA_REJECT },
+	[PFMOD_FWD_A_ACTIVE] = { .type = NLA_REJECT },
+	[PFMOD_FWD_A_PACKETS] = { .type = NLA_REJECT },
+	[PFMOD_FWD_A_BYTES] = { .type = NLA_REJECT },
+	[PFMOD_FWD_A_TIMEOUT] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PFMOD_FWD_A_EXPIRES] = { .type = NLA_REJECT },
+	[PFMOD_FWD_A_MAXCONN] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PFMOD_FWD_A_MAXCONN_SRC] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PFMOD_FWD_A_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &pf_rate_range),
+	[PFMOD_FWD_A_RATE_PERIOD] = NLA_POLICY_RANGE(NLA_U32, 1, 3600),
+	[PFMOD_FWD_A_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32, &pf_rate_range),
+	[PFMOD_FWD_A_DROPS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy pf_nl_policy[PFMOD_A_MAX + 1] = {
@@ -60,26 +82,24 @@ static const struct nla_policy pf_nl_policy[PFMOD_A_MAX + 1] = {
 	[PFMOD_A_FORWARD] = NLA_POLICY_NESTED(pf_fwd_policy),
 	[PFMOD_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __PFMOD_REQ_F_ALL),
 	[PFMOD_A_COUNT] = { .type = NLA_U32 },
+	[PFMOD_A_ALL_FORWARDS] = { .type = NLA_REJECT },
+	[PFMOD_A_NAT_HOOKS] = { .type = NLA_REJECT },
+	[PFMOD_A_END_HOOKS] = { .type = NLA_REJECT },
 };
 
-static struct genl_family pf_genl_family;
-
+/*
+ * What every request passes. CAP_NET_ADMIN over the namespace is the ops'
+ * GENL_UNS_ADMIN_PERM, checked by genetlink; by default the initial user
+ * namespace's is needed too (module parameter userns_admin).
+ */
 static int pf_nl_check(const struct sk_buff *skb, const struct genlmsghdr *hdr, bool admin,
 		       struct netlink_ext_ack *extack)
 {
-	struct net *net = sock_net(skb->sk);
-
 	if (hdr->version != PFMOD_GENL_VERSION) {
 		NL_SET_ERR_MSG(extack, "unsupported pfmod netlink version");
 		return -EOPNOTSUPP;
 	}
-	if (!admin)
-		return 0;
-	if (!netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG(extack, "CAP_NET_ADMIN needed");
-		return -EPERM;
-	}
-	if (!READ_ONCE(pf_userns_admin) && !netlink_capable(skb, CAP_NET_ADMIN)) {
+	if (admin && !READ_ONCE(pf_userns_admin) && !netlink_capable(skb, CAP_NET_ADMIN)) {
 		NL_SET_ERR_MSG(extack,
 			       "CAP_NET_ADMIN in the initial user namespace needed (module parameter userns_admin)");
 		return -EPERM;
@@ -102,23 +122,14 @@ static int pf_nl_check_req(struct sk_buff *skb, struct genl_info *info, bool adm
 	return ret;
 }
 
-/* -EINVAL with @msg (a literal) if attribute @type is missing. */
-#define pf_nl_require(extack, nest, tb, type, msg) ({			\
-	struct netlink_ext_ack *__pf_ext = (extack);			\
-	struct nlattr *__pf_nest = (nest);				\
-	int __ret = 0;							\
-									\
-	if (!(tb)[type]) {						\
-		NL_SET_ERR_MSG_ATTR(__pf_ext, __pf_nest, msg);		\
-		NL_SET_ERR_ATTR_MISS(__pf_ext, __pf_nest, type);	\
-		__ret = -EINVAL;					\
-	}								\
-	__ret;								\
-})
-
 static u16 pf_nl_u16(const struct nlattr *a, u16 dflt)
 {
 	return a ? nla_get_u16(a) : dflt;
+}
+
+static u32 pf_nl_u32(const struct nlattr *a, u32 dflt)
+{
+	return a ? nla_get_u32(a) : dflt;
 }
 
 static int pf_nl_addr(const struct nlattr *a, u8 family, union nf_inet_addr *addr,
@@ -148,11 +159,14 @@ static int pf_nl_from(struct nlattr *from, struct pf_fwd_cfg *c, struct netlink_
 		ret = nla_parse_nested(tb, PFMOD_PREFIX_A_MAX, a, NULL, extack);
 		if (ret)
 			return ret;
-		if (pf_nl_require(extack, a, tb, PFMOD_PREFIX_A_ADDR,
-				  "source prefix without address") ||
-		    pf_nl_require(extack, a, tb, PFMOD_PREFIX_A_LEN,
-				  "source prefix without length"))
+		if (NL_REQ_ATTR_CHECK(extack, a, tb, PFMOD_PREFIX_A_ADDR)) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "source prefix without address");
 			return -EINVAL;
+		}
+		if (NL_REQ_ATTR_CHECK(extack, a, tb, PFMOD_PREFIX_A_LEN)) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "source prefix without length");
+			return -EINVAL;
+		}
 		ret = pf_nl_addr(tb[PFMOD_PREFIX_A_ADDR], c->family, &c->from[c->n_from].addr,
 				 extack);
 		if (ret)
@@ -165,7 +179,8 @@ static int pf_nl_from(struct nlattr *from, struct pf_fwd_cfg *c, struct netlink_
 /* Output-only attributes, and what a forward's key does not include. */
 static const u8 pf_nl_not_in_key[] = {
 	PFMOD_FWD_A_TO_ADDR, PFMOD_FWD_A_TO_PORT_MIN, PFMOD_FWD_A_TO_PORT_MAX, PFMOD_FWD_A_FLAGS,
-	PFMOD_FWD_A_SNAT, PFMOD_FWD_A_SNAT_ADDR,
+	PFMOD_FWD_A_SNAT, PFMOD_FWD_A_SNAT_ADDR, PFMOD_FWD_A_TIMEOUT, PFMOD_FWD_A_MAXCONN,
+	PFMOD_FWD_A_MAXCONN_SRC, PFMOD_FWD_A_RATE, PFMOD_FWD_A_RATE_PERIOD, PFMOD_FWD_A_BURST,
 };
 
 /*
@@ -208,10 +223,18 @@ static int pf_nl_parse_fwd(struct nlattr *nest, bool key, struct pf_fwd_cfg *c, 
 			return -EINVAL;
 		}
 	}
-	if (pf_nl_require(extack, nest, tb, PFMOD_FWD_A_FAMILY, "address family missing") ||
-	    pf_nl_require(extack, nest, tb, PFMOD_FWD_A_PROTO, "protocol missing") ||
-	    pf_nl_require(extack, nest, tb, PFMOD_FWD_A_PORT_MIN, "listen port missing"))
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PFMOD_FWD_A_FAMILY)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "address family missing");
 		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PFMOD_FWD_A_PROTO)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "protocol missing");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PFMOD_FWD_A_PORT_MIN)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "listen port missing");
+		return -EINVAL;
+	}
 	c->family = nla_get_u8(tb[PFMOD_FWD_A_FAMILY]);
 	if (c->family != NFPROTO_IPV4 && c->family != NFPROTO_IPV6) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[PFMOD_FWD_A_FAMILY],
@@ -264,17 +287,27 @@ static int pf_nl_parse_fwd(struct nlattr *nest, bool key, struct pf_fwd_cfg *c, 
 	}
 	if (tb[PFMOD_FWD_A_FLAGS])
 		c->flags = nla_get_u32(tb[PFMOD_FWD_A_FLAGS]);
+	c->timeout = pf_nl_u32(tb[PFMOD_FWD_A_TIMEOUT], 0);
+	c->maxconn = pf_nl_u32(tb[PFMOD_FWD_A_MAXCONN], 0);
+	c->maxconn_src = pf_nl_u32(tb[PFMOD_FWD_A_MAXCONN_SRC], 0);
+	c->rate = pf_nl_u32(tb[PFMOD_FWD_A_RATE], 0);
+	c->rate_period = pf_nl_u32(tb[PFMOD_FWD_A_RATE_PERIOD], 0);
+	c->burst = pf_nl_u32(tb[PFMOD_FWD_A_BURST], 0);
+	if ((c->flags & PFMOD_F_EXPIRE_KEEP) && !c->timeout) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PFMOD_FWD_A_FLAGS],
+				    "keeping the connections at expiry needs a timeout");
+		return -EINVAL;
+	}
 	return 0;
 }
 
 /* The request's PFMOD_A_FORWARD, parsed. */
 static int pf_nl_parse(struct genl_info *info, bool key, struct pf_fwd_cfg *c, u32 *id)
 {
-	int ret;
-
-	ret = pf_nl_require(info->extack, NULL, info->attrs, PFMOD_A_FORWARD, "forward missing");
-	if (ret)
-		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, PFMOD_A_FORWARD)) {
+		GENL_SET_ERR_MSG(info, "forward missing");
+		return -EINVAL;
+	}
 	return pf_nl_parse_fwd(info->attrs[PFMOD_A_FORWARD], key, c, id, info->extack);
 }
 
@@ -283,345 +316,9 @@ static u32 pf_nl_flags(struct genl_info *info)
 	return info->attrs[PFMOD_A_FLAGS] ? nla_get_u32(info->attrs[PFMOD_A_FLAGS]) : 0;
 }
 
-static int pf_nl_put_addr(struct sk_buff *skb, int type, u8 family, const union nf_inet_addr *a)
-{
-	return nla_put(skb, type, family == NFPROTO_IPV4 ? sizeof(struct in_addr) :
-			sizeof(struct in6_addr), a);
-}
-
-static int pf_nl_put_from(struct sk_buff *skb, const struct pf_fwd *f)
-{
-	struct nlattr *from, *pfx;
-	unsigned int i;
-
-	from = nla_nest_start(skb, PFMOD_FWD_A_FROM);
-	if (!from)
-		return -EMSGSIZE;
-	for (i = 0; i < f->ext->n_from; i++) {
-		pfx = nla_nest_start(skb, PFMOD_FROM_A_PREFIX);
-		if (!pfx || pf_nl_put_addr(skb, PFMOD_PREFIX_A_ADDR, f->family,
-					   &f->ext->from[i].addr) ||
-		    nla_put_u8(skb, PFMOD_PREFIX_A_LEN, f->ext->from[i].len))
-			return -EMSGSIZE;
-		nla_nest_end(skb, pfx);
-	}
-	nla_nest_end(skb, from);
-	return 0;
-}
-
-static int pf_nl_put_fwd(struct sk_buff *skb, const struct pf_fwd *f)
-{
-	struct nlattr *nest = nla_nest_start(skb, PFMOD_A_FORWARD);
-
-	if (!nest ||
-	    nla_put_u32(skb, PFMOD_FWD_A_ID, f->id) ||
-	    nla_put_u8(skb, PFMOD_FWD_A_FAMILY, f->family) ||
-	    nla_put_u8(skb, PFMOD_FWD_A_PROTO, f->proto) ||
-	    ((f->flags & PF_F_HAS_ADDR) &&
-	     pf_nl_put_addr(skb, PFMOD_FWD_A_ADDR, f->family, pf_fwd_addr(f))) ||
-	    nla_put_u16(skb, PFMOD_FWD_A_PORT_MIN, f->port_min) ||
-	    nla_put_u16(skb, PFMOD_FWD_A_PORT_MAX, f->port_max) ||
-	    (!(f->flags & PFMOD_F_TO_SELF) &&
-	     pf_nl_put_addr(skb, PFMOD_FWD_A_TO_ADDR, f->family, &f->to_addr)) ||
-	    nla_put_u16(skb, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min) ||
-	    nla_put_u16(skb, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max) ||
-	    (pf_fwd_ifname(f)[0] &&
-	     nla_put_string(skb, PFMOD_FWD_A_IFNAME, pf_fwd_ifname(f))) ||
-	    (f->ext && f->ext->n_from && pf_nl_put_from(skb, f)) ||
-	    nla_put_u8(skb, PFMOD_FWD_A_SNAT, f->snat) ||
-	    (f->snat == PFMOD_SNAT_ADDR &&
-	     pf_nl_put_addr(skb, PFMOD_FWD_A_SNAT_ADDR, f->family, &f->ext->snat_addr)) ||
-	    nla_put_u32(skb, PFMOD_FWD_A_FLAGS, f->flags & __PFMOD_F_ALL) ||
-	    nla_put_u64_64bit(skb, PFMOD_FWD_A_CONNS, atomic64_read(&f->conns),
-			      PFMOD_FWD_A_PAD) ||
-	    nla_put_u64_64bit(skb, PFMOD_FWD_A_SNAT_CONNS, atomic64_read(&f->snat_conns),
-			      PFMOD_FWD_A_PAD))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int __pf_nl_get_info(struct sk_buff *skb, struct genl_info *info)
-{
-	struct pf_table *t;
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
-
-	ret = pf_nl_check_req(skb, info, false);
-	if (ret)
-		return ret;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &pf_genl_family, 0, PFMOD_CMD_GET_INFO);
-	rcu_read_lock();
-	t = rcu_dereference(pf_net(genl_info_net(info))->table);
-	if (!hdr ||
-	    nla_put_string(msg, PFMOD_A_VERSION, PFMOD_VERSION) ||
-	    nla_put_u32(msg, PFMOD_A_API, PFMOD_GENL_VERSION) ||
-	    nla_put_u32(msg, PFMOD_A_MAX_FORWARDS, READ_ONCE(pf_max_forwards)) ||
-	    nla_put_u32(msg, PFMOD_A_FORWARDS, READ_ONCE(t->count))) {
-		rcu_read_unlock();
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	rcu_read_unlock();
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
-/* A hint on success: the forward is in, but the host will not route it. */
-static void pf_nl_warn_forwarding(struct net *net, const struct pf_fwd_cfg *c,
-				  struct netlink_ext_ack *extack)
-{
-	if (c->flags & PFMOD_F_TO_SELF)
-		return;
-	if (c->family == NFPROTO_IPV4 && !IPV4_DEVCONF_ALL(net, FORWARDING))
-		NL_SET_ERR_MSG(extack,
-			       "warning: net.ipv4.ip_forward is 0 here, so only this host's own connections will be forwarded");
-#if IS_ENABLED(CONFIG_IPV6)
-	if (c->family == NFPROTO_IPV6 && !READ_ONCE(net->ipv6.devconf_all->forwarding))
-		NL_SET_ERR_MSG(extack,
-			       "warning: net.ipv6.conf.all.forwarding is 0 here, so only this host's own connections will be forwarded");
-#endif
-}
-
-static int __pf_nl_add(struct sk_buff *skb, struct genl_info *info)
-{
-	struct net *net = genl_info_net(info);
-	struct pf_fwd_cfg cfg;
-	struct pf_fwd *f;
-	u32 id;
-	int ret;
-
-	ret = pf_nl_check_req(skb, info, true);
-	if (ret)
-		return ret;
-	ret = pf_nl_parse(info, false, &cfg, &id);
-	if (ret)
-		return ret;
-	f = pf_fwd_create(&cfg, info->extack);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	ret = pf_config_add(net, f, pf_nl_flags(info), info->extack);
-	if (!ret)
-		pf_nl_warn_forwarding(net, &cfg, info->extack);
-	return ret;
-}
-
-static int __pf_nl_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct pf_fwd_cfg cfg;
-	struct pf_fwd *key;
-	u32 id;
-	int ret;
-
-	ret = pf_nl_check_req(skb, info, true);
-	if (ret)
-		return ret;
-	ret = pf_nl_parse(info, true, &cfg, &id);
-	if (ret)
-		return ret;
-	if (id)
-		return pf_config_del(genl_info_net(info), id, NULL, pf_nl_flags(info),
-				     info->extack);
-	key = pf_fwd_create(&cfg, info->extack);
-	if (IS_ERR(key))
-		return PTR_ERR(key);
-	ret = pf_config_del(genl_info_net(info), 0, key, pf_nl_flags(info), info->extack);
-	pf_fwd_free(key);
-	return ret;
-}
-
-static int __pf_nl_flush(struct sk_buff *skb, struct genl_info *info)
-{
-	int ret;
-
-	ret = pf_nl_check_req(skb, info, true);
-	if (ret)
-		return ret;
-	if (info->attrs[PFMOD_A_FORWARD]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PFMOD_A_FORWARD],
-				    "flush takes no forward");
-		return -EINVAL;
-	}
-	return pf_config_flush(genl_info_net(info), pf_nl_flags(info));
-}
-
-static int __pf_nl_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct pf_fwd_cfg cfg;
-	struct pf_table *t;
-	struct sk_buff *msg;
-	struct pf_fwd *f;
-	void *hdr;
-	u32 id;
-	int ret;
-
-	ret = pf_nl_check_req(skb, info, true);
-	if (ret)
-		return ret;
-	ret = pf_nl_parse(info, true, &cfg, &id);
-	if (ret)
-		return ret;
-	if (!id) {
-		GENL_SET_ERR_MSG(info, "get takes a forward's id (or ask for a dump)");
-		return -EINVAL;
-	}
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &pf_genl_family, 0, PFMOD_CMD_GET);
-	rcu_read_lock();
-	t = rcu_dereference(pf_net(genl_info_net(info))->table);
-	f = xa_load(&t->fwds, id);
-	ret = !f ? -ENOENT : !hdr ? -EMSGSIZE : pf_nl_put_fwd(msg, f);
-	rcu_read_unlock();
-	if (ret) {
-		if (ret == -ENOENT)
-			GENL_SET_ERR_MSG(info, "no forward with this id");
-		nlmsg_free(msg);
-		return ret;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
-/* A batch of a restore: see PFMOD_CMD_REPLACE in the uapi header. */
-static int __pf_nl_replace(struct sk_buff *skb, struct genl_info *info)
-{
-	struct netlink_ext_ack *extack = info->extack;
-	struct net *net = genl_info_net(info);
-	u32 flags = pf_nl_flags(info), id;
-	struct pf_fwd_cfg *cfg;
-	struct nlattr *a;
-	struct pf_fwd *f;
-	int rem, ret;
-
-	ret = pf_nl_check_req(skb, info, true);
-	if (ret)
-		return ret;
-	if (flags & PFMOD_REQ_F_COMMIT) {
-		ret = pf_nl_require(extack, NULL, info->attrs, PFMOD_A_COUNT,
-				    "a commit says how many forwards the restore sent");
-		if (ret)
-			goto err;
-	}
-	if (flags & PFMOD_REQ_F_FLUSH_EXISTING) {
-		NL_SET_ERR_MSG_ATTR(extack, info->attrs[PFMOD_A_FLAGS],
-				    "a restore does not take FLUSH_EXISTING");
-		return -EINVAL;
-	}
-	if (flags & PFMOD_REQ_F_BEGIN) {
-		ret = pf_config_stage_begin(net, info->snd_portid, extack);
-		if (ret)
-			return ret;
-	}
-	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg) {
-		ret = -ENOMEM;
-		goto err;
-	}
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(a) != PFMOD_A_FORWARD)
-			continue;
-		ret = pf_nl_parse_fwd(a, false, cfg, &id, extack);
-		if (ret)
-			goto err_attr;
-		f = pf_fwd_create(cfg, extack);
-		if (IS_ERR(f)) {
-			ret = PTR_ERR(f);
-			goto err_attr;
-		}
-		ret = pf_config_stage_add(net, info->snd_portid, f, extack);
-		if (ret)
-			goto err_attr;
-		cond_resched();
-	}
-	kfree(cfg);
-	if (flags & PFMOD_REQ_F_COMMIT)
-		return pf_config_stage_commit(net, info->snd_portid, flags,
-					      nla_get_u32(info->attrs[PFMOD_A_COUNT]), extack);
-	return 0;
-
-err_attr:
-	/* Say which forward failed, if the error did not point inside it. */
-	if (!extack->bad_attr)
-		NL_SET_BAD_ATTR(extack, a);
-	kfree(cfg);
-err:
-	pf_config_stage_drop(net, info->snd_portid);
-	return ret;
-}
-
-/* A socket that goes away in the middle of a restore takes it along. */
-static int pf_nl_notify(struct notifier_block *nb, unsigned long event, void *ptr)
-{
-	struct netlink_notify *n = ptr;
-
-	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC && n->portid)
-		pf_config_stage_drop(n->net, n->portid);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block pf_nl_notifier = {
-	.notifier_call = pf_nl_notify,
-};
-
-struct pf_nl_dump_ctx {
-	unsigned long next_id;
-};
-
-static int pf_nl_dump_start(struct netlink_callback *cb)
-{
-	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
-
-	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	ctx->next_id = 0;
-	return 0;
-}
-
-static int __pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct pf_net *pn = pf_net(sock_net(cb->skb->sk));
-	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
-	struct pf_table *t;
-	unsigned long id;
-	struct pf_fwd *f;
-	void *hdr;
-	int ret;
-
-	/* Checked here, not in .start: only errors of .dumpit carry their
-	 * extack message (in NLMSG_DONE). Nothing is sent before it passes.
-	 */
-	ret = pf_nl_check(cb->skb, nlmsg_data(cb->nlh), true, cb->extack);
-	if (ret)
-		return ret;
-
-	rcu_read_lock();
-	cb->seq = READ_ONCE(pn->gen);
-	t = rcu_dereference(pn->table);
-	xa_for_each_start(&t->fwds, id, f, ctx->next_id) {
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-				  &pf_genl_family, NLM_F_MULTI, PFMOD_CMD_GET);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (pf_nl_put_fwd(skb, f)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		ctx->next_id = id + 1;
-	}
-	rcu_read_unlock();
-	return skb->len;
-}
-
 /*
  * Every error says what went wrong: the handlers set a precise message
- * where they can; these wrappers name the errno where they did not.
+ * where they can; this names the errno where they did not.
  */
 static int pf_nl_ret(struct netlink_ext_ack *extack, int ret)
 {
@@ -644,22 +341,378 @@ static int pf_nl_ret(struct netlink_ext_ack *extack, int ret)
 	return ret;
 }
 
-#define PF_NL_DOIT(name)						\
-static int name(struct sk_buff *skb, struct genl_info *info)		\
-{									\
-	return pf_nl_ret(info->extack, __##name(skb, info));		\
+static int pf_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pf_table *t;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	ret = pf_nl_check_req(skb, info, false);
+	if (ret)
+		goto out;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	hdr = genlmsg_put_reply(msg, info, &pf_genl_family, 0, PFMOD_CMD_GET_INFO);
+	rcu_read_lock();
+	t = rcu_dereference(pf_net(genl_info_net(info))->table);
+	ret = !hdr ||
+	      nla_put_string(msg, PFMOD_A_VERSION, PFMOD_VERSION) ||
+	      nla_put_u32(msg, PFMOD_A_API, PFMOD_GENL_VERSION) ||
+	      nla_put_u32(msg, PFMOD_A_MAX_FORWARDS, READ_ONCE(pf_max_forwards)) ||
+	      nla_put_u32(msg, PFMOD_A_FORWARDS, READ_ONCE(t->count));
+	rcu_read_unlock();
+	/* What all namespaces hold is the host admin's business only. */
+	if (!ret && netlink_capable(skb, CAP_NET_ADMIN))
+		ret = nla_put_u32(msg, PFMOD_A_ALL_FORWARDS, pf_fwd_count_all()) ||
+		      nla_put_u32(msg, PFMOD_A_NAT_HOOKS, pf_nat_hooks()) ||
+		      nla_put_u32(msg, PFMOD_A_END_HOOKS, pf_end_hooks());
+	if (ret) {
+		nlmsg_free(msg);
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	return pf_nl_ret(info->extack, ret);
 }
 
-PF_NL_DOIT(pf_nl_get_info)
-PF_NL_DOIT(pf_nl_add)
-PF_NL_DOIT(pf_nl_del)
-PF_NL_DOIT(pf_nl_flush)
-PF_NL_DOIT(pf_nl_get)
-PF_NL_DOIT(pf_nl_replace)
+/* A hint on success: the forward is in, but the host will not route it. */
+static void pf_nl_warn_forwarding(struct net *net, const struct pf_fwd_cfg *c,
+				  struct netlink_ext_ack *extack)
+{
+	if (c->flags & PFMOD_F_TO_SELF)
+		return;
+	if (c->family == NFPROTO_IPV4 && !IPV4_DEVCONF_ALL(net, FORWARDING))
+		NL_SET_ERR_MSG(extack,
+			       "warning: net.ipv4.ip_forward is 0 here, so only this host's own connections will be forwarded");
+#if IS_ENABLED(CONFIG_IPV6)
+	if (c->family == NFPROTO_IPV6 && !READ_ONCE(net->ipv6.devconf_all->forwarding))
+		NL_SET_ERR_MSG(extack,
+			       "warning: net.ipv6.conf.all.forwarding is 0 here, so only this host's own connections will be forwarded");
+#endif
+}
+
+static int pf_nl_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct pf_fwd_cfg cfg;
+	struct pf_fwd *f;
+	u32 id;
+	int ret;
+
+	ret = pf_nl_check_req(skb, info, true);
+	if (ret)
+		goto out;
+	ret = pf_nl_parse(info, false, &cfg, &id);
+	if (ret)
+		goto out;
+	f = pf_fwd_create(net, &cfg, info->extack);
+	if (IS_ERR(f)) {
+		ret = PTR_ERR(f);
+		goto out;
+	}
+	ret = pf_config_add(net, f, pf_nl_flags(info), info);
+	if (!ret)
+		pf_nl_warn_forwarding(net, &cfg, info->extack);
+out:
+	return pf_nl_ret(info->extack, ret);
+}
+
+static int pf_nl_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct pf_fwd_cfg cfg;
+	struct pf_fwd *key;
+	u32 id;
+	int ret;
+
+	ret = pf_nl_check_req(skb, info, true);
+	if (ret)
+		goto out;
+	ret = pf_nl_parse(info, true, &cfg, &id);
+	if (ret)
+		goto out;
+	if (id) {
+		ret = pf_config_del(net, id, NULL, pf_nl_flags(info), info);
+		goto out;
+	}
+	key = pf_fwd_create(net, &cfg, info->extack);
+	if (IS_ERR(key)) {
+		ret = PTR_ERR(key);
+		goto out;
+	}
+	ret = pf_config_del(net, 0, key, pf_nl_flags(info), info);
+	pf_fwd_free(key);
+out:
+	return pf_nl_ret(info->extack, ret);
+}
+
+static int pf_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	ret = pf_nl_check_req(skb, info, true);
+	if (ret)
+		goto out;
+	if (info->attrs[PFMOD_A_FORWARD]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PFMOD_A_FORWARD],
+				    "flush takes no forward");
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = pf_config_flush(genl_info_net(info), pf_nl_flags(info), info);
+out:
+	return pf_nl_ret(info->extack, ret);
+}
+
+static int pf_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pf_fwd_cfg cfg;
+	struct pf_table *t;
+	struct sk_buff *msg;
+	struct pf_fwd *f;
+	void *hdr;
+	u32 id;
+	int ret;
+
+	ret = pf_nl_check_req(skb, info, true);
+	if (ret)
+		goto out;
+	ret = pf_nl_parse(info, true, &cfg, &id);
+	if (ret)
+		goto out;
+	if (!id) {
+		GENL_SET_ERR_MSG(info, "get takes a forward's id (or ask for a dump)");
+		ret = -EINVAL;
+		goto out;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	hdr = genlmsg_put_reply(msg, info, &pf_genl_family, 0, PFMOD_CMD_GET);
+	rcu_read_lock();
+	t = rcu_dereference(pf_net(genl_info_net(info))->table);
+	f = pf_table_get(t, id);
+	ret = !f ? -ENOENT : !hdr ? -EMSGSIZE : pf_msg_put_fwd(msg, f, NULL, false);
+	rcu_read_unlock();
+	if (ret) {
+		if (ret == -ENOENT)
+			GENL_SET_ERR_MSG(info, "no forward with this id");
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	return pf_nl_ret(info->extack, ret);
+}
+
+/* A batch of a restore: see PFMOD_CMD_REPLACE in the uapi header. */
+static int pf_nl_replace(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct net *net = genl_info_net(info);
+	u32 flags = pf_nl_flags(info), id;
+	struct pf_fwd_cfg *cfg;
+	struct nlattr *a;
+	struct pf_fwd *f;
+	int rem, ret;
+
+	ret = pf_nl_check_req(skb, info, true);
+	if (ret)
+		goto out;
+	if ((flags & PFMOD_REQ_F_COMMIT) && GENL_REQ_ATTR_CHECK(info, PFMOD_A_COUNT)) {
+		GENL_SET_ERR_MSG(info, "a commit says how many forwards the restore sent");
+		ret = -EINVAL;
+		goto err;
+	}
+	if (flags & PFMOD_REQ_F_FLUSH_EXISTING) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[PFMOD_A_FLAGS],
+				    "a restore does not take FLUSH_EXISTING");
+		ret = -EINVAL;
+		goto out;
+	}
+	if (flags & PFMOD_REQ_F_BEGIN) {
+		ret = pf_config_stage_begin(net, info->snd_portid, extack);
+		if (ret)
+			goto out;
+	}
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != PFMOD_A_FORWARD)
+			continue;
+		ret = pf_nl_parse_fwd(a, false, cfg, &id, extack);
+		if (ret)
+			goto err_attr;
+		f = pf_fwd_create(net, cfg, extack);
+		if (IS_ERR(f)) {
+			ret = PTR_ERR(f);
+			goto err_attr;
+		}
+		ret = pf_config_stage_add(net, info->snd_portid, f, extack);
+		if (ret)
+			goto err_attr;
+		cond_resched();
+	}
+	kfree(cfg);
+	if (flags & PFMOD_REQ_F_COMMIT)
+		ret = pf_config_stage_commit(net, info->snd_portid, flags,
+					     nla_get_u32(info->attrs[PFMOD_A_COUNT]), info);
+	goto out;
+
+err_attr:
+	/* Say which forward failed, if the error did not point inside it. */
+	if (!extack->bad_attr)
+		NL_SET_BAD_ATTR(extack, a);
+	kfree(cfg);
+err:
+	pf_config_stage_drop(net, info->snd_portid);
+out:
+	return pf_nl_ret(extack, ret);
+}
+
+/* A socket that goes away in the middle of a restore takes it along. */
+static int pf_nl_notify(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC && n->portid)
+		pf_config_stage_drop(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pf_nl_notifier = {
+	.notifier_call = pf_nl_notify,
+};
+
+struct pf_nl_dump_ctx {
+	unsigned long next_id;
+	/* GET_STATS: what the forwards' connections added up to at .start */
+	struct pf_ct_usage *usage;
+	unsigned int n_usage;
+	bool acct;
+};
+
+static int pf_nl_dump_start(struct netlink_callback *cb)
+{
+	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	memset(ctx, 0, sizeof(*ctx));
+	return 0;
+}
+
+/* GET_STATS: one walk over the connections before the dump. */
+static int pf_nl_dump_stats_start(struct netlink_callback *cb)
+{
+	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
+	struct net *net = sock_net(cb->skb->sk);
+	struct pf_net *pn = pf_net(net);
+	struct pf_table *t;
+	struct pf_fwd *f;
+	unsigned long id;
+	unsigned int n = 0;
+	int ret;
+
+	pf_nl_dump_start(cb);
+	/* The walk is not for those the dump itself will refuse. */
+	ret = pf_nl_check(cb->skb, nlmsg_data(cb->nlh), true, cb->extack);
+	if (ret)
+		return ret;
+	mutex_lock(&pn->lock);
+	t = pf_net_table(pn);
+	ctx->usage = kvcalloc(t->count, sizeof(*ctx->usage), GFP_KERNEL);
+	if (!ctx->usage && t->count) {
+		mutex_unlock(&pn->lock);
+		return -ENOMEM;
+	}
+	xa_for_each(&t->fwds, id, f)
+		ctx->usage[n++].id = id;
+	mutex_unlock(&pn->lock);
+	ctx->n_usage = n;
+	ctx->acct = pf_ct_usage(net, ctx->usage, n);
+	return 0;
+}
+
+static int pf_nl_dump_done(struct netlink_callback *cb)
+{
+	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
+
+	kvfree(ctx->usage);
+	return 0;
+}
+
+static const struct pf_ct_usage *pf_nl_dump_usage(const struct pf_nl_dump_ctx *ctx, u32 id)
+{
+	unsigned int lo = 0, hi = ctx->n_usage, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ctx->usage[mid].id == id)
+			return &ctx->usage[mid];
+		if (ctx->usage[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
 
 static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return pf_nl_ret(cb->extack, __pf_nl_dump(skb, cb));
+	static const struct pf_ct_usage none;
+	struct pf_net *pn = pf_net(sock_net(cb->skb->sk));
+	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
+	bool stats = cb->nlh && ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd ==
+		     PFMOD_CMD_GET_STATS;
+	const struct pf_ct_usage *u;
+	struct pf_table *t;
+	unsigned long id;
+	struct pf_fwd *f;
+	void *hdr;
+	int ret;
+
+	/* Checked here as well as by genetlink: only errors of .dumpit carry
+	 * their extack message (in NLMSG_DONE). Nothing is sent before it
+	 * passes.
+	 */
+	ret = pf_nl_check(cb->skb, nlmsg_data(cb->nlh), true, cb->extack);
+	if (ret)
+		return pf_nl_ret(cb->extack, ret);
+
+	rcu_read_lock();
+	cb->seq = READ_ONCE(pn->gen);
+	t = rcu_dereference(pn->table);
+	xa_for_each_start(&t->fwds, id, f, ctx->next_id) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &pf_genl_family, NLM_F_MULTI,
+				  stats ? PFMOD_CMD_GET_STATS : PFMOD_CMD_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		u = stats ? pf_nl_dump_usage(ctx, id) : NULL;
+		if (stats && !u)
+			u = &none;	/* added since the walk */
+		if (pf_msg_put_fwd(skb, f, u, ctx->acct)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		ctx->next_id = id + 1;
+	}
+	rcu_read_unlock();
+	return skb->len;
 }
 
 static const struct genl_ops pf_genl_ops[] = {
@@ -670,28 +723,48 @@ static const struct genl_ops pf_genl_ops[] = {
 	{
 		.cmd = PFMOD_CMD_ADD,
 		.doit = pf_nl_add,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PFMOD_CMD_DEL,
 		.doit = pf_nl_del,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PFMOD_CMD_GET,
 		.doit = pf_nl_get,
 		.start = pf_nl_dump_start,
 		.dumpit = pf_nl_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PFMOD_CMD_FLUSH,
 		.doit = pf_nl_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PFMOD_CMD_REPLACE,
 		.doit = pf_nl_replace,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PFMOD_CMD_GET_STATS,
+		.start = pf_nl_dump_stats_start,
+		.dumpit = pf_nl_dump,
+		.done = pf_nl_dump_done,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
-static struct genl_family pf_genl_family __ro_after_init = {
+/* Joining needs CAP_NET_ADMIN over the namespace, as reading its table does. */
+static const struct genl_multicast_group pf_genl_mcgrps[] = {
+	[PFMOD_MCGRP_CONFIG] = {
+		.name = PFMOD_MCGRP_CONFIG_NAME,
+		.flags = PF_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+struct genl_family pf_genl_family __ro_after_init = {
 	.name = PFMOD_GENL_NAME,
 	.version = PFMOD_GENL_VERSION,
 	.maxattr = PFMOD_A_MAX,
@@ -701,6 +774,8 @@ static struct genl_family pf_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = pf_genl_ops,
 	.n_ops = ARRAY_SIZE(pf_genl_ops),
+	.mcgrps = pf_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(pf_genl_mcgrps),
 };
 
 int __init pf_genl_init(void)

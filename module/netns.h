@@ -2,7 +2,9 @@
 #ifndef PFMOD_NETNS_H
 #define PFMOD_NETNS_H
 
+#include <linux/hrtimer.h>
 #include <linux/mutex.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 #include "table.h"
@@ -11,11 +13,19 @@
 struct pf_net {
 	struct mutex lock;		/* serialises configuration changes */
 	struct pf_table __rcu *table;	/* never NULL while the namespace lives */
-	struct pf_table *kept;		/* deleted with keep; their connections live */
 	struct pf_table *staged;	/* a restore in progress, for staged_portid */
 	u32 staged_portid;
-	bool hooked[PF_NFAMILIES];	/* NAT lookups registered, per family */
+	u32 next_id;			/* the next forward's id; 0: none left */
 	u32 gen;			/* changes with the table; never 0 */
+	bool nat[PF_NFAMILIES];		/* NAT lookups registered, per family */
+	bool end[PF_NFAMILIES];		/* drop hook for ended connections */
+	bool labels;			/* conntrack labels asked for */
+	bool exiting;			/* no more lingering checks */
+	struct net *net;
+	struct delayed_work linger;	/* pf_config_linger() */
+	unsigned long linger_delay;
+	struct hrtimer expiry;		/* at the earliest expiry (expire.h) */
+	struct work_struct expire;	/* pf_config_expire() */
 };
 
 struct pf_net *pf_net(const struct net *net);
@@ -25,7 +35,7 @@ static inline struct pf_table *pf_net_table(struct pf_net *pn)
 	return rcu_dereference_protected(pn->table, lockdep_is_held(&pn->lock));
 }
 
-/* After every change of the table, for dumps to notice. */
+/* After every change of the table, for dumps and for counts to notice. */
 static inline void pf_net_changed(struct pf_net *pn)
 {
 	WRITE_ONCE(pn->gen, pn->gen + 1 ? pn->gen + 1 : 1);

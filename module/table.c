@@ -5,7 +5,6 @@
  */
 
 #include <linux/slab.h>
-#include <net/netfilter/nf_conntrack.h>
 
 #include "table.h"
 
@@ -44,7 +43,8 @@ struct pf_table *pf_table_new(void)
 		kfree(t);
 		return NULL;
 	}
-	xa_init_flags(&t->fwds, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	xa_init_flags(&t->fwds, XA_FLAGS_ACCOUNT);
+	INIT_LIST_HEAD(&t->expiring);
 	return t;
 }
 
@@ -57,6 +57,9 @@ void pf_table_free(struct pf_table *t)
 		return;
 	xa_for_each(&t->fwds, id, f)
 		pf_fwd_free(f);
+	for (id = t->n_numbered; id < t->n_staged; id++)
+		pf_fwd_free(t->staged[id]);
+	kvfree(t->staged);
 	xa_destroy(&t->fwds);
 	rhltable_destroy(&t->ht);
 	kfree(t);
@@ -125,6 +128,12 @@ static void pf_table_account(struct pf_table *t, const struct pf_fwd *f, int del
 
 	t->count += delta;
 	t->n_family[fam] += delta;
+	if (pf_fwd_expires(f)) {
+		if (delta > 0)
+			list_add(&f->ext->expiring, &t->expiring);
+		else
+			list_del_init(&f->ext->expiring);
+	}
 	t->n_proto[fam][pf_proto_index(f->proto)] += delta;
 	for (i = 0; i <= f->n_more; i++) {
 		plen = pf_fwd_node((struct pf_fwd *)f, i)->key.plen;
@@ -136,35 +145,39 @@ static void pf_table_account(struct pf_table *t, const struct pf_fwd *f, int del
 	}
 }
 
-int pf_table_insert(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack *extack)
-{
-	if (pf_table_overlap(t, f)) {
-		NL_SET_ERR_MSG(extack, "listen ports overlap an existing forward of the same kind");
-		return -EEXIST;
-	}
-	return pf_table_link(t, f);
-}
-
-int pf_table_link(struct pf_table *t, struct pf_fwd *f)
+/* Makes @f findable by the packet path's keys. */
+static int pf_table_index(struct pf_table *t, struct pf_fwd *f)
 {
 	unsigned int i;
 	int ret;
 
-	ret = xa_alloc_cyclic(&t->fwds, &f->id, f, xa_limit_32b, &t->next_id,
-			      GFP_KERNEL_ACCOUNT);
-	if (ret < 0)
-		return ret;
 	for (i = 0; i <= f->n_more; i++) {
 		ret = rhltable_insert(&t->ht, &pf_fwd_node(f, i)->list, pf_ht_params);
 		if (ret) {
 			while (i--)
 				rhltable_remove(&t->ht, &pf_fwd_node(f, i)->list, pf_ht_params);
-			xa_erase(&t->fwds, f->id);
 			return ret;
 		}
 	}
 	pf_table_account(t, f, 1);
 	return 0;
+}
+
+int pf_table_insert(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	if (pf_table_overlap(t, f)) {
+		NL_SET_ERR_MSG(extack, "listen ports overlap an existing forward of the same kind");
+		return -EEXIST;
+	}
+	ret = xa_insert(&t->fwds, f->id, f, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		return ret;
+	ret = pf_table_index(t, f);
+	if (ret)
+		xa_erase(&t->fwds, f->id);
+	return ret;
 }
 
 void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
@@ -230,36 +243,69 @@ struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p)
 	return NULL;
 }
 
-struct pf_fwd *pf_table_owner(const struct pf_table *t, const struct nf_conn *ct)
+u64 pf_table_next_expiry(const struct pf_table *t)
 {
-	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	unsigned int fam = pf_family_index(nf_ct_l3num(ct));
-	struct pf_pkt p = {
-		.daddr = &o->dst.u3,
-		.dport = ntohs(o->dst.u.all),
-		.family = nf_ct_l3num(ct),
-		.proto = o->dst.protonum,
-	};
-	struct rhlist_head *list, *pos;
-	struct pf_fwd *owner = NULL;
-	struct pf_node *node;
-	unsigned long used;
-	unsigned int plen;
-	int addr;
+	const struct pf_fwd_ext *ext;
+	u64 next = 0;
 
-	rcu_read_lock();
-	for (addr = 1; addr >= 0 && !owner; addr--) {
-		used = READ_ONCE(t->plens[fam][addr]);
-		for_each_set_bit(plen, &used, PF_PORT_BITS + 1) {
-			list = pf_table_probe(t, &p, addr, plen);
-			rhl_for_each_entry_rcu(node, pos, list, list) {
-				if (pf_fwd_owns(pf_node_fwd(node), ct)) {
-					owner = pf_node_fwd(node);
-					break;
-				}
-			}
-		}
+	list_for_each_entry(ext, &t->expiring, expiring)
+		if (!next || ext->expires < next)
+			next = ext->expires;
+	return next;
+}
+
+struct pf_fwd *pf_table_expired(const struct pf_table *t, u64 now)
+{
+	const struct pf_fwd_ext *ext;
+
+	list_for_each_entry(ext, &t->expiring, expiring)
+		if (ext->expires <= now)
+			return ext->fwd;
+	return NULL;
+}
+
+int pf_table_stage(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack *extack)
+{
+	struct pf_fwd **v;
+	int ret;
+
+	if (t->n_staged == t->staged_cap) {
+		v = kvmalloc_array(max(2 * t->staged_cap, 64U), sizeof(*v), GFP_KERNEL_ACCOUNT);
+		if (!v)
+			return -ENOMEM;
+		if (t->staged)
+			memcpy(v, t->staged, t->n_staged * sizeof(*v));
+		kvfree(t->staged);
+		t->staged = v;
+		t->staged_cap = max(2 * t->staged_cap, 64U);
 	}
-	rcu_read_unlock();
-	return owner;
+	if (pf_table_overlap(t, f)) {
+		NL_SET_ERR_MSG(extack, "listen ports overlap an existing forward of the same kind");
+		return -EEXIST;
+	}
+	ret = pf_table_index(t, f);
+	if (ret)
+		return ret;
+	t->staged[t->n_staged++] = f;
+	return 0;
+}
+
+int pf_table_number(struct pf_table *t, u32 (*id_of)(struct pf_fwd *f, void *data), void *data)
+{
+	struct pf_fwd *f;
+	int ret;
+
+	for (; t->n_numbered < t->n_staged; t->n_numbered++) {
+		f = t->staged[t->n_numbered];
+		f->id = id_of(f, data);
+		ret = xa_insert(&t->fwds, f->id, f, GFP_KERNEL_ACCOUNT);
+		if (ret)
+			return ret;
+	}
+	kvfree(t->staged);
+	t->staged = NULL;
+	t->n_staged = 0;
+	t->staged_cap = 0;
+	t->n_numbered = 0;
+	return 0;
 }

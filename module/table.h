@@ -17,7 +17,8 @@
 struct pf_table {
 	struct rhltable ht;		/* struct pf_node by struct pf_key */
 	struct xarray fwds;		/* struct pf_fwd by id */
-	u32 next_id;
+	struct pf_fwd **staged;		/* forwards without ids yet, in order */
+	unsigned int n_staged, staged_cap, n_numbered;
 	unsigned int count;
 	unsigned int n_family[PF_NFAMILIES];
 	unsigned int n_proto[PF_NFAMILIES][PF_NPROTOS];
@@ -26,6 +27,7 @@ struct pf_table {
 	 */
 	u32 plens[PF_NFAMILIES][2];
 	unsigned int plen_refs[PF_NFAMILIES][2][PF_PORT_BITS + 1];
+	struct list_head expiring;	/* forwards with a time to expire */
 };
 
 static inline unsigned int pf_family_index(u8 family)
@@ -36,16 +38,34 @@ static inline unsigned int pf_family_index(u8 family)
 struct pf_table *pf_table_new(void);
 /* Frees the table and its forwards; no reader may still see it. */
 void pf_table_free(struct pf_table *t);
-/* Adds @f and gives it an id; -EEXIST if it overlaps a forward. */
+/*
+ * Adds @f under its id (f->id, which must be free in @t); -EEXIST if it
+ * overlaps a forward of the same kind.
+ */
 int pf_table_insert(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack *extack);
-/* The same without the overlap check (the kept table takes any). */
-int pf_table_link(struct pf_table *t, struct pf_fwd *f);
 void pf_table_remove(struct pf_table *t, struct pf_fwd *f);
 /* The forward with the same key as @key, or NULL. */
 struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key);
 /* The forward that applies to @p (most specific first), or NULL. RCU. */
 struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p);
-/* The forward of @t that translated @ct, or NULL. RCU or lock. */
-struct pf_fwd *pf_table_owner(const struct pf_table *t, const struct nf_conn *ct);
+/* The forward with id @id, or NULL. RCU or lock. */
+static inline struct pf_fwd *pf_table_get(const struct pf_table *t, u32 id)
+{
+	return xa_load((struct xarray *)&t->fwds, id);
+}
+
+/* The earliest time a forward of @t expires (CLOCK_BOOTTIME ns), or 0. Lock. */
+u64 pf_table_next_expiry(const struct pf_table *t);
+/* A forward of @t that has expired by @now, or NULL. Lock. */
+struct pf_fwd *pf_table_expired(const struct pf_table *t, u64 now);
+
+/*
+ * A table being staged (a restore) takes forwards before their ids are
+ * known; pf_table_number() then gives each the id @id_of says (called in
+ * the order they were staged) and indexes them by it. On error the table
+ * is only fit for pf_table_free().
+ */
+int pf_table_stage(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack *extack);
+int pf_table_number(struct pf_table *t, u32 (*id_of)(struct pf_fwd *f, void *data), void *data);
 
 #endif /* PFMOD_TABLE_H */

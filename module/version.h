@@ -2,6 +2,6 @@
 #ifndef PFMOD_VERSION_H
 #define PFMOD_VERSION_H
 
-#define PFMOD_VERSION "0.1.0"
+#define PFMOD_VERSION "0.2.0"
 
 #endif /* PFMOD_VERSION_H */

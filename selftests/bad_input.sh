@@ -61,6 +61,25 @@ for i in $(seq 1 17); do from+=" from 10.0.$i.0/24"; done
 # shellcheck disable=SC2086
 bad 2 "too many 'from' \(at most 16\)" add 81 192.168.1.2 $from
 bad 2 "source prefix '10\.0\.0\.0/8' given twice" add 81 192.168.1.2 from 10.0.0.0/8 from 10.0.0.0/8
+bad 2 "bad timeout '0': at least 1s" add 81 192.168.1.2 timeout 0
+bad 2 "bad timeout '10y': the units are s, m, h and d" add 81 192.168.1.2 timeout 10y
+bad 2 "bad timeout '-5m'" add 81 192.168.1.2 timeout -5m
+bad 2 "'timeout' needs a value" add 81 192.168.1.2 timeout
+bad 2 "bad timeout '50000d': at most 49710d" add 81 192.168.1.2 timeout 50000d
+bad 2 "'timeout' or 'expires' given twice" add 81 192.168.1.2 timeout 1m timeout 2m
+bad 2 "it expired at 2020-01-01T00:00:00Z" add 81 192.168.1.2 expires 2020-01-01T00:00:00Z
+bad 2 "bad expires 'tomorrow': a UTC time like" add 81 192.168.1.2 expires tomorrow
+bad 2 "'keep' on add says what happens at expiry: it needs a timeout" add 81 192.168.1.2 keep
+bad 2 "bad maxconn '-1': a whole number from 1 to 4294967295" add 81 192.168.1.2 maxconn -1
+bad 2 "bad maxconn '0'" add 81 192.168.1.2 maxconn 0
+bad 2 "bad maxconn-per-source 'many'" add 81 192.168.1.2 maxconn-per-source many
+bad 2 "bad rate '0/s'" add 81 192.168.1.2 rate 0/s
+bad 2 "bad rate '10': new connections per s, m or h" add 81 192.168.1.2 rate 10
+bad 2 "bad rate '10/d': the period is s, m or h" add 81 192.168.1.2 rate 10/d
+bad 2 "bad rate '2000000/s': a whole number from 1 to 1000000" add 81 192.168.1.2 rate 2000000/s
+bad 2 "'burst' needs a 'rate'" add 81 192.168.1.2 burst 10
+bad 2 "bad burst '0'" add 81 192.168.1.2 rate 10/s burst 0
+bad 2 "unknown keyword 'timeout'" del 80 timeout 5m
 bad 1 "overlap an existing forward of the same kind: tcp 80 192\.168\.1\.2:8080 \(id 1\)" add 80 192.168.1.3
 bad 1 "overlap an existing forward of the same kind: tcp 8000-8099 192\.168\.1\.2:9000-9099 \(id 2\)" add 8099-8100 192.168.1.3
 bad 1 "no such forward" del 81

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Deleting a forward: its open connections end (they are flushed from
-# conntrack) unless the delete says keep; new connections are not forwarded;
-# show is empty after the last one; flush removes every forward.
+# Deleting a forward: its open connections end at once (a reset, and their
+# conntrack entries are marked ended) unless the delete says keep; new
+# connections are not forwarded; show is empty after the last one; flush
+# removes every forward.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -24,11 +25,23 @@ check "add again" pfctl "$gw" add 80 192.168.1.2:8080
 chat_start "$client" 203.0.113.10 80
 out=$(chat_say one)
 check_match "an open connection through the forward" "^web 203\.0\.113\.20 " "$out"
+port=$(conns_of "$gw" | grep ESTABLISHED | sed -n 's/.*"client":"203\.0\.113\.20:\([0-9]*\)".*/\1/p')
+check_match "pfctl conns: the open connection is forward 2's" "^[0-9]+$" "$port"
+server_conns() {
+	in_ns "$server" ss -Htn state established '( sport = :8080 )'
+}
+check_match "the server has the connection" "203\.0\.113\.20\]?:$port" "$(server_conns)"
 check "del 80" pfctl "$gw" del 80
-ct=$(conntrack_of "$gw" -p tcp --dport 80 --dst-nat)
-check_no_match "its conntrack entries are gone" "sport=8080" "$ct"
-out=$(chat_say two)
-check_match "without keep, the open connection ends" "^pftest: .*(reset|closed|no answer)" "$out"
+if wait_for 1 eval '! server_conns | grep -qE "203\.0\.113\.20\]?:$port"'; then
+	echo "ok: the server's end of it is gone within a second (a reset, unasked)"
+else
+	fail "the server still has the connection: $(server_conns)"
+fi
+check_match "its conntrack entry is marked ended" "\"client\":\"203\.0\.113\.20:$port\".*\"ended\":true" \
+	"$(conns_of "$gw")"
+check_match "... and in CLOSE, to go within 10 seconds" "CLOSE src=203\.0\.113\.20 .* sport=$port " \
+	"$(conntrack_of "$gw" -p tcp --dport 80)"
+check_reset "without keep, the open connection ends" default
 chat_stop
 check_fails "new connections are not forwarded" request "$client" -w 1000 203.0.113.10 80
 out=$(pfctl "$gw" show | tail -n +2)
@@ -44,7 +57,20 @@ out=$(pfctl "$gw" show)
 check_no_match "del id $id took the udp forward" "udp" "$out"
 check_fails "del id $id again: no such forward" pfctl "$gw" del id "$id"
 check "add udp 53 again" pfctl "$gw" add udp 53 192.168.1.2
+chat_start "$client" 203.0.113.10 80
+check_match "an open connection through the forward" "^web 203\.0\.113\.20 " "$(chat_say one)"
 check "flush" pfctl "$gw" flush
 check_match "flush removes all" '^\[\]$' "$(pfctl "$gw" -j show)"
+check_reset "flush ends the open connection" default
+chat_stop
 check_fails "nothing is forwarded after flush" request "$client" -w 1000 203.0.113.10 80
+
+check "add 80 again" pfctl "$gw" add 80 192.168.1.2:8080
+chat_start "$client" 203.0.113.10 80
+check_match "an open connection through the forward" "^web 203\.0\.113\.20 " "$(chat_say one)"
+check "flush keep" pfctl "$gw" flush keep
+check_match "flush keep removes all forwards" '^\[\]$' "$(pfctl "$gw" -j show)"
+check_match "... but the open connection goes on" "^web 203\.0\.113\.20 " "$(chat_say two)"
+check_fails "... and new ones are not forwarded" request "$client" -w 1000 203.0.113.10 80
+chat_stop
 finish

@@ -47,6 +47,22 @@ check_match "a LAN host's connection to a public port 80 is its own" "^public 19
 ct=$(conntrack_of "$gw" -p tcp --dst 203.0.113.20 --dport 80)
 check_no_match "... and conntrack shows no DNAT for it" "src=192\.168\.1\.2 dst=192\.168\.1\.2" "$ct"
 
+# A TCP connection to a service of the gateway's own that was open before a
+# forward took its port goes on; with "flush" it ends.
+check "del 80" pfctl "$gw" del 80
+serve "$gw" -p 80 -n gateway
+chat_open own "$client" 203.0.113.10 80
+check_match "a connection to the gateway's own port 80" "^gateway 203\.0\.113\.20 " \
+	"$(chat_line own one)"
+check "add 80 192.168.1.2:8080 (TCP, no flush)" pfctl "$gw" add 80 192.168.1.2:8080
+check_match "the local connection goes on" "^gateway 203\.0\.113\.20 " "$(chat_line own two)"
+check_match "new connections go to the forward" "^web " "$(request "$client" 203.0.113.10 80)"
+check "del 80; add 80 192.168.1.2:8080 flush" \
+	eval "pfctl $gw del 80 && pfctl $gw add 80 192.168.1.2:8080 flush"
+check_match "with flush, the local connection's entry went: it cannot go on" "^pftest: " \
+	"$(chat_line own three)"
+chat_close own
+
 # The gateway itself, to its own public address.
 out=$(request "$gw" 203.0.113.10 80)
 check_match "the gateway reaches the server through its own address" "^web 203\.0\.113\.10 " "$out"

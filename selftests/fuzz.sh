@@ -14,9 +14,9 @@ count=${PFMOD_FUZZ_COUNT:-10000}
 seed=${PFMOD_FUZZ_SEED:-$(date +%s)}
 new_ns fuzz
 saved=$(cat /sys/module/pfmod/parameters/max_forwards)
-echo 48 > /sys/module/pfmod/parameters/max_forwards
+echo 256 > /sys/module/pfmod/parameters/max_forwards
 # The tool prints its seed and what it saw; keep that in the log.
-if in_ns "$fuzz" pffuzz fuzz -n "$count" -s "$seed" -m 48; then
+if in_ns "$fuzz" pffuzz fuzz -n "$count" -s "$seed" -m 256; then
 	echo "ok: fuzz: $count requests, seed $seed"
 else
 	fail "fuzz: $count requests, seed $seed (reproduce: PFMOD_FUZZ_SEED=$seed)"

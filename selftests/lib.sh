@@ -23,6 +23,9 @@ PFTEST=${PFTEST:-$PFMOD_TOP/selftests/tools/pftest}
 NS_TAG=pft-$$-
 _nss=()
 _pids=()
+# Failed checks are also noted here, so that one in a subshell ($(...))
+# fails the test too.
+_failed=$(mktemp)
 
 _cleanup() {
 	local p ns
@@ -34,12 +37,14 @@ _cleanup() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+	rm -f "$_failed"
 }
 trap _cleanup EXIT
 
 # skip REASON: the test cannot run here. Once a check has failed it is too
 # late for that: the test fails instead.
 skip() {
+	[ -s "$_failed" ] && ret=1
 	if [ "$ret" -ne 0 ]; then
 		echo "FAIL: asked to skip ($*) after failed checks"
 		exit 1
@@ -49,9 +54,23 @@ skip() {
 }
 
 # A failed check: the test goes on (to report every problem) and fails.
+# To stderr, which the log has too: fail may run inside $(...).
 fail() {
-	echo "FAIL: $*"
+	echo "FAIL: $*" >&2
+	echo 1 >> "$_failed"
 	ret=1
+}
+
+# setup COMMAND...: a step the test needs; if it fails, so does the test,
+# at once.
+setup() {
+	local out
+
+	if ! out=$("$@" 2>&1); then
+		fail "setup: '$*' failed: $out"
+		exit 1
+	fi
+	[ -z "$out" ] || echo "$out"
 }
 
 log() {
@@ -108,7 +127,7 @@ new_ns() {
 		_ns=$NS_TAG$_var
 		ip netns add "$_ns" || { echo "cannot create namespace $_ns"; exit 1; }
 		_nss+=("$_ns")
-		ip -n "$_ns" link set lo up
+		ip -n "$_ns" link set lo up || { echo "cannot bring lo up in $_ns"; exit 1; }
 		printf -v "$_var" '%s' "$_ns"
 	done
 }
@@ -167,44 +186,136 @@ wait_for() {
 	done
 }
 
-# chat_start NS ADDR PORT: a long-lived connection (pftest chat) whose lines
-# are written with chat_say; its output collects in $chat_out.
-chat_start() {
-	local fifo
+# chat_open NAME NS [pftest chat options] ADDR PORT: a long-lived
+# connection (pftest chat) whose lines are written with chat_line NAME.
+declare -A _chat_fd _chat_dir _chat_pid
+chat_open() {
+	local name=$1 ns=$2 dir fd
 
-	chat_dir=$(mktemp -d)
-	fifo=$chat_dir/in
-	chat_out=$chat_dir/out
-	mkfifo "$fifo"
-	ip netns exec "$1" "$PFTEST" chat "$2" "$3" < "$fifo" > "$chat_out" 2>&1 &
-	chat_pid=$!
-	_pids+=("$chat_pid")
-	exec {chat_fd}> "$fifo"
-	wait_for 10 grep -q . "$chat_out"
+	shift 2
+	dir=$(mktemp -d)
+	mkfifo "$dir/in"
+	# Without the other chats' ends: closing one must end only that one.
+	(
+		for fd in "${_chat_fd[@]}"; do
+			exec {fd}>&-
+		done
+		exec ip netns exec "$ns" "$PFTEST" chat "$@"
+	) < "$dir/in" > "$dir/out" 2>&1 &
+	_chat_pid[$name]=$!
+	_pids+=($!)
+	exec {fd}> "$dir/in"
+	_chat_fd[$name]=$fd
+	_chat_dir[$name]=$dir
+	wait_for 10 grep -q . "$dir/out"
 }
 
-# chat_say LINE: sends LINE, waits for the answer, prints it (or the error).
-chat_say() {
-	local n
+# chat_line NAME LINE: sends LINE, waits for the answer, prints it (or the
+# error).
+chat_line() {
+	local name=$1 out=${_chat_dir[$1]}/out n
 
-	n=$(wc -l < "$chat_out")
-	echo "$1" >&"$chat_fd"
-	wait_for 10 eval '[ "$(wc -l < "$chat_out")" -gt "$n" ]'
-	tail -n 1 "$chat_out"
+	n=$(wc -l < "$out")
+	echo "$2" >&"${_chat_fd[$name]}"
+	wait_for 10 eval '[ "$(wc -l < "$out")" -gt "$n" ]'
+	tail -n 1 "$out"
+}
+
+chat_close() {
+	local name=$1 fd=${_chat_fd[$1]}
+
+	exec {fd}>&-
+	wait "${_chat_pid[$name]}" 2>/dev/null
+	rm -rf "${_chat_dir[$name]}"
+}
+
+# check_reset DESCRIPTION NAME: the connection NAME was reset, and its
+# next line learnt it within 2 seconds (not by a timeout).
+check_reset() {
+	local out t0 secs
+
+	t0=$(now)
+	out=$(chat_line "$2" "are you there")
+	secs=$(echo "$t0 $(now)" | awk '{printf "%.2f", $2 - $1}')
+	if grep -q "reset by peer" <<< "$out" && awk -v s="$secs" 'BEGIN { exit !(s < 2) }'; then
+		echo "ok: $1 (reset, seen in ${secs}s)"
+	else
+		fail "$1: expected a reset within 2s, got '$out' after ${secs}s"
+	fi
+}
+
+# The one-connection forms: chat_start NS ADDR PORT, chat_say LINE,
+# chat_stop.
+chat_start() {
+	chat_open default "$@"
+}
+
+chat_say() {
+	chat_line default "$1"
 }
 
 chat_stop() {
-	exec {chat_fd}>&-
-	wait "$chat_pid" 2>/dev/null
-	rm -rf "$chat_dir"
+	chat_close default
 }
 
-# conntrack_of NS [conntrack -L filters]: the matching entries.
+# conntrack_of NS [conntrack -L filters]: the matching entries. An error
+# of conntrack fails the test (an empty answer is not "gone").
 conntrack_of() {
-	local ns=$1
+	local ns=$1 err
 
 	shift
-	ip netns exec "$ns" conntrack -L "$@" 2>/dev/null
+	err=$(mktemp)
+	if ! ip netns exec "$ns" conntrack -L "$@" 2> "$err"; then
+		fail "conntrack -L $* in $ns: $(cat "$err")"
+	fi
+	rm -f "$err"
+}
+
+# conns_of NS [ID]: pfctl conns -j, one connection per line.
+conns_of() {
+	local ns=$1 out
+
+	shift
+	if ! out=$(ip netns exec "$ns" "$PFCTL" -j conns "$@" 2>&1); then
+		fail "pfctl conns $* in $ns: $out"
+		return
+	fi
+	sed 's/^\[//; s/\]$//; s/},{/}\n{/g' <<< "$out"
+}
+
+# entry_of CONNS CLIENT_PORT: the conntrack entry id of the connection from
+# that source port in a conns_of listing (empty if none).
+entry_of() {
+	grep -E "\"client\":\"[^\"]*:$2\"" <<< "$1" | sed -n 's/.*"entry":\([0-9]*\).*/\1/p'
+}
+
+# Wall clock seconds, as pftest prints them.
+now() {
+	date +%s.%N
+}
+
+# flood_ratio TIMELINE WINDOWS MARGIN: of the connections of a pftest flood
+# timeline that neither started nor ended within MARGIN seconds of a window
+# ("START END" lines), "OK TOTAL".
+flood_ratio() {
+	awk -v m="$3" 'FILENAME == ARGV[1] { nw++; ws[nw] = $1 - m; we[nw] = $2 + m; next }
+		{ for (i = 1; i <= nw; i++) if ($2 >= ws[i] && $1 <= we[i]) next;
+		  total++; ok += $3 }
+		END { print ok + 0, total + 0 }' "$2" "$1"
+}
+
+# check_flood DESCRIPTION TIMELINE WINDOWS MARGIN PERCENT: at least PERCENT
+# of the connections outside the windows succeeded, and there were some.
+check_flood() {
+	local r
+
+	r=$(flood_ratio "$2" "$3" "$4")
+	set -- "$1" "$5" $r
+	if [ "$4" -gt 0 ] && [ $((100 * $3)) -ge $(($2 * $4)) ]; then
+		echo "ok: $1: $3 of $4 connections outside the changes succeeded"
+	else
+		fail "$1: $3 of $4 connections outside the changes succeeded (want $2%)"
+	fi
 }
 
 # link NS1 IF1 NS2 IF2: a veth pair between two namespaces.
@@ -215,20 +326,28 @@ link() {
 
 # topo_gateway [SUFFIX]: with a suffix, the namespaces are clientSUFFIX,
 # gwSUFFIX, serverSUFFIX, so that several such networks can exist at once;
-# $client, $gw and $server name the last one built.
+# $client, $gw and $server name the last one built. TOPO_GW=NAME: the
+# gateway is that namespace, which exists already (ip netns's NAME; e.g.
+# the guest's own, for a test of what happens at boot).
 topo_gateway() {
 	local sfx=${1:-}
 
-	new_ns "client$sfx" "gw$sfx" "server$sfx"
-	client=$NS_TAG"client$sfx" gw=$NS_TAG"gw$sfx" server=$NS_TAG"server$sfx"
+	if [ -n "${TOPO_GW:-}" ]; then
+		new_ns "client$sfx" "server$sfx"
+		gw=$TOPO_GW
+	else
+		new_ns "client$sfx" "gw$sfx" "server$sfx"
+		gw=$NS_TAG"gw$sfx"
+	fi
+	client=$NS_TAG"client$sfx" server=$NS_TAG"server$sfx"
 	link "$client" eth0 "$gw" eth0
 	link "$gw" eth1 "$server" eth0
-	ip -n "$client" -b - <<-EOF
+	ip -n "$client" -b - <<-EOF || topo_failed
 		link set eth0 up
 		addr add 203.0.113.20/24 dev eth0
 		addr add 2001:db8:ffff::20/64 dev eth0 nodad
 	EOF
-	ip -n "$gw" -b - <<-EOF
+	ip -n "$gw" -b - <<-EOF || topo_failed
 		link set eth0 up
 		link set eth1 up
 		addr add 203.0.113.10/24 dev eth0
@@ -236,23 +355,30 @@ topo_gateway() {
 		addr add 192.168.1.1/24 dev eth1
 		addr add 2001:db8:1::1/64 dev eth1 nodad
 	EOF
-	ip -n "$server" -b - <<-EOF
+	ip -n "$server" -b - <<-EOF || topo_failed
 		link set eth0 up
 		addr add 192.168.1.2/24 dev eth0
 		addr add 2001:db8:1::2/64 dev eth0 nodad
 		route add default via 192.168.1.1
 		route add default via 2001:db8:1::1
 	EOF
-	sysctls "$gw" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	setup sysctls "$gw" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
+topo_failed() {
+	fail "setup: the topology could not be built"
+	exit 1
 }
 
 # topo_bridge_lan: the gateway's LAN side becomes a bridge, br0
 # (192.168.1.1, 2001:db8:1::1), with eth1 (to the server) and eth2 to a
-# second LAN host, lan2 (192.168.1.3, 2001:db8:1::3): for hairpin NAT.
+# second LAN host, lan2 (192.168.1.3, 2001:db8:1::3): for hairpin NAT. The
+# bridge does not pass its frames through iptables even where br_netfilter
+# is loaded (a test that wants that says so).
 topo_bridge_lan() {
 	new_ns lan2
 	link "$gw" eth2 "$lan2" eth0
-	ip -n "$gw" -b - <<-EOF
+	ip -n "$gw" -b - <<-EOF || topo_failed
 		addr flush dev eth1
 		link add br0 type bridge
 		link set eth1 master br0
@@ -262,16 +388,21 @@ topo_bridge_lan() {
 		addr add 192.168.1.1/24 dev br0
 		addr add 2001:db8:1::1/64 dev br0 nodad
 	EOF
-	ip -n "$lan2" -b - <<-EOF
+	ip -n "$lan2" -b - <<-EOF || topo_failed
 		link set eth0 up
 		addr add 192.168.1.3/24 dev eth0
 		addr add 2001:db8:1::3/64 dev eth0 nodad
 		route add default via 192.168.1.1
 		route add default via 2001:db8:1::1
 	EOF
+	if ip netns exec "$gw" test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
+		setup sysctls "$gw" net.bridge.bridge-nf-call-iptables=0 \
+			net.bridge.bridge-nf-call-ip6tables=0
+	fi
 }
 
 # finish: the test's exit status.
 finish() {
+	[ -s "$_failed" ] && ret=1
 	exit $ret
 }

@@ -3,7 +3,7 @@
 #
 # Matching: dev (ingress interface), from (source prefixes, repeatable), and
 # which forward wins when several could: a listen address, then the longest
-# from prefix, then dev.
+# from prefix, then dev. IPv4, then the same for IPv6.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -68,4 +68,41 @@ check "75-85 to b8084, dev eth1" pfctl "$gw" add 75-85 192.168.1.2:8084 dev eth1
 check_fails "78-82 dev eth1 would tie with it: refused" pfctl "$gw" add 78-82 192.168.1.2:8083 dev eth1
 out=$(request "$server" 192.168.1.1 80)
 check_match "dev eth1 beats the range without dev" "^b8084 " "$out"
+check "flush" pfctl "$gw" flush
+
+log "IPv6"
+setup ip -n "$client" addr add 2001:db8:ffff::21/64 dev eth0 nodad
+setup ip -n "$client" addr add 2001:db8:ffff::22/64 dev eth0 nodad
+setup ip -n "$gw" addr add 2001:db8:ffff::11/64 dev eth0 nodad
+t6() { echo "[2001:db8:1::2]:$1"; }
+check "add 80 dev eth0 (IPv6)" pfctl "$gw" add 80 "$(t6 8080)" dev eth0
+check_match "dev eth0: a connection arriving on eth0 is forwarded" "^b8080 " \
+	"$(request "$client" 2001:db8:ffff::10 80)"
+check_fails "dev eth0: a connection arriving on eth1 is not" \
+	request "$server" -w 1000 2001:db8:1::1 80
+check "flush" pfctl "$gw" flush
+check "add 80 from 2001:db8:ffff::20" pfctl "$gw" add 80 "$(t6 8080)" from 2001:db8:ffff::20
+check_match "from: an allowed source is forwarded" "^b8080 2001:db8:ffff::20 " \
+	"$(request "$client" -b 2001:db8:ffff::20 2001:db8:ffff::10 80)"
+check_fails "from: another is not" request "$client" -b 2001:db8:ffff::21 -w 1000 2001:db8:ffff::10 80
+check "flush" pfctl "$gw" flush
+check "80 to b8080, for everyone" pfctl "$gw" -6 add 80 "$(t6 8080)"
+check "80 to b8081, from 2001:db8:ffff::/64" pfctl "$gw" add 80 "$(t6 8081)" from 2001:db8:ffff::/64
+check "80 to b8082, from 2001:db8:ffff::21/128" pfctl "$gw" add 80 "$(t6 8082)" from 2001:db8:ffff::21/128
+check_match "the longest from prefix wins (/128)" "^b8082 " \
+	"$(request "$client" -b 2001:db8:ffff::21 2001:db8:ffff::10 80)"
+check_match "then the shorter one (/64)" "^b8081 " \
+	"$(request "$client" -b 2001:db8:ffff::22 2001:db8:ffff::10 80)"
+check_match "no from matches: the forward without from" "^b8080 " \
+	"$(request "$server" 2001:db8:1::1 80)"
+check "80 to b8083, on listen address 2001:db8:ffff::11" pfctl "$gw" add '[2001:db8:ffff::11]:80' "$(t6 8083)"
+check_match "a listen address beats any from" "^b8083 " \
+	"$(request "$client" -b 2001:db8:ffff::21 2001:db8:ffff::11 80)"
+check_match "... but only for that address" "^b8082 " \
+	"$(request "$client" -b 2001:db8:ffff::21 2001:db8:ffff::10 80)"
+check "flush" pfctl "$gw" flush
+check "70-90 to b8080 (IPv6)" pfctl "$gw" -6 add 70-90 "$(t6 8080)"
+check "80 to b8081, dev eth0" pfctl "$gw" add 80 "$(t6 8081)" dev eth0
+check_match "dev beats a wider range" "^b8081 " "$(request "$client" 2001:db8:ffff::10 80)"
+check_match "not on eth0: the range" "^b8080 " "$(request "$server" 2001:db8:1::1 80)"
 finish

@@ -55,5 +55,21 @@ check_match "pfctl autoloads an installed module" "^pfmod $want " "$out"
 rmmod pfmod 2>/dev/null
 rm -rf "$root"
 
-check "insmod again" insmod "$PFMOD_KO"
+# insmod loads nothing a module needs. Without nf_nat loaded first, the
+# kernel names the symbols it lacks; loading what modinfo says the module
+# depends on first (make load, run_tests.sh) works.
+for m in $(lsmod | awk '$1 == "nf_nat" { print $4 }' | tr , ' '); do
+	setup modprobe -r "$m"
+done
+setup modprobe -r nf_nat
+[ ! -d /sys/module/nf_nat ] && echo "ok: nf_nat is out" || fail "nf_nat is still loaded"
+kmsg_mark="pfmod-selftest: insmod without nf_nat $$"
+echo "$kmsg_mark" > /dev/kmsg
+check_fails "insmod without nf_nat fails" insmod "$PFMOD_KO"
+out=$(dmesg | sed -n "/$kmsg_mark/,\$p")
+check_match "... and the kernel says which of nf_nat's symbols it lacks" \
+	"pfmod: Unknown symbol nf_nat_(setup_info|ipv4_register_fn)" "$out"
+check_match "modinfo names the modules it needs" "(^|,)nf_nat(,|$)" "$(modinfo -F depends "$PFMOD_KO")"
+check "loading those first, then insmod, works" \
+	sh -c "modprobe -a \$(modinfo -F depends '$PFMOD_KO' | tr , ' ') && insmod '$PFMOD_KO'"
 finish

@@ -2,12 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Port ranges: the same ports, an offset range, all to one port; checked at
-# the first, a middle and the last port, and just outside.
+# the first, a middle and the last port, and just outside, where the server
+# listens on the port a wrong mapping would lead to (so that a forward that
+# reached one port too far would be seen answering). The ends of the port
+# space, 1 and 65535, with real traffic.
 
 source "$(dirname "$0")/lib.sh"
 
 topo_gateway
-serve "$server" -p 8000,8050,8099,9000,9050,9099,9500 -n "port%p"
+# 7999 and 8100 catch the same-ports range going one too far, 8999 and 9100
+# the offset range; all-to-one's would reach 9500.
+serve "$server" -p 7999,8000,8050,8099,8100,8999,9000,9050,9099,9100,9500 -n "port%p"
 
 check "add 8000-8099 192.168.1.2 (same ports)" pfctl "$gw" add 8000-8099 192.168.1.2
 for p in 8000 8050 8099; do
@@ -23,6 +28,8 @@ for p in 8000 8050 8099; do
 	out=$(request "$client" 203.0.113.10 $p)
 	check_match "offset: $p goes to $((p + 1000))" "^port$((p + 1000)) " "$out"
 done
+check_fails "offset: 7999 is not in the range (8999 listens)" request "$client" -w 1000 203.0.113.10 7999
+check_fails "offset: 8100 is not in the range (9100 listens)" request "$client" -w 1000 203.0.113.10 8100
 check "del" pfctl "$gw" del 8000-8099
 
 check "add 8000-8099 192.168.1.2:9500 (all to one)" pfctl "$gw" add 8000-8099 192.168.1.2:9500
@@ -32,6 +39,9 @@ for p in 8000 8050 8099; do
 done
 ct=$(conntrack_of "$gw" -p tcp --dport 8050)
 check_match "conntrack: 8050 to 9500" "dport=8050 .*sport=9500" "$ct"
+check_fails "all to one: 7999 is not in the range (9500 listens)" \
+	request "$client" -w 1000 203.0.113.10 7999
+check_fails "all to one: 8100 is not in the range" request "$client" -w 1000 203.0.113.10 8100
 
 # Overlaps, also across prefix boundaries of the range's decomposition.
 check_fails "8099-8100 overlaps" pfctl "$gw" add 8099-8100 192.168.1.3
@@ -49,4 +59,17 @@ out=$(request "$client" 203.0.113.10 12345)
 check_match "a port of the whole-range forward" "^port9099 " "$out"
 out=$(request "$client" 203.0.113.10 8050)
 check_match "a listen-address forward comes before the others" "^port9099 " "$out"
+check "flush" pfctl "$gw" flush
+
+# The ends of the port space.
+serve "$server" -p 1,65533,65534,65535 -n "end%p"
+check "add 1 192.168.1.2 (port 1)" pfctl "$gw" add 1 192.168.1.2
+check_match "port 1 forwarded" "^end1 " "$(request "$client" 203.0.113.10 1)"
+check "add 65534-65535 192.168.1.2" pfctl "$gw" add 65534-65535 192.168.1.2
+check_match "port 65535 forwarded" "^end65535 " "$(request "$client" 203.0.113.10 65535)"
+check_match "port 65534 forwarded" "^end65534 " "$(request "$client" 203.0.113.10 65534)"
+check_fails "65533 is not in the range (it listens)" request "$client" -w 1000 203.0.113.10 65533
+check "add 2-3 192.168.1.2:65534-65535 (offset to the top)" pfctl "$gw" add 2-3 192.168.1.2:65534-65535
+check_match "3 goes to 65535" "^end65535 " "$(request "$client" 203.0.113.10 3)"
+check_fails "a range past 65535 is refused" pfctl "$gw" add 4-5 192.168.1.2:65535-65536
 finish

@@ -164,6 +164,14 @@ for t in "${tests[@]}"; do
 	for ns in $leftover; do
 		ip netns del "$ns"
 	done
+	# Test tools still running would slow and disturb every test after
+	# (a killed one may take a moment to go).
+	for i in $(seq 20); do
+		stray=$(pgrep -d ' ' -x pftest; pgrep -d ' ' -x pffuzz)
+		[ -z "${stray// /}" ] && break
+		sleep 0.1
+	done
+	[ -n "${stray// /}" ] && kill -9 $stray 2>/dev/null
 	if [ -n "$complaints" ]; then
 		echo "# kernel complaints during $t:"
 		log_since "$mark" | sed 's/^/#   /' | tail -n 80
@@ -179,6 +187,8 @@ for t in "${tests[@]}"; do
 		result fail "$t # exit status $rc (${secs}s)"
 	elif [ -n "$leftover" ]; then
 		result fail "$t # left namespaces behind: $leftover"
+	elif [ -n "${stray// /}" ]; then
+		result fail "$t # left test tools running: pids $stray"
 	else
 		result pass "$t # ${secs}s"
 		tests_passed=$((tests_passed + 1))

@@ -60,6 +60,11 @@ check_match "a bad line after staged batches is named (pfctl)" "^pfctl: $tmp/bad
 { cat "$tmp/saved"; echo "tcp 8000-8100 192.168.1.2"; echo "tcp 8100 192.168.1.3"; } > "$tmp/bad3"
 out=$(pfctl "$gw" restore "$tmp/bad3" 2>&1)
 check_match "overlapping lines are both named" "^pfctl: $tmp/bad3:9: cannot restore: it overlaps line 8 \(tcp 8000-8100 192\.168\.1\.2:8000-8100\)" "$out"
+# ... and a line given twice, exactly.
+{ cat "$tmp/saved"; sed -n 2p "$tmp/saved"; } > "$tmp/dup"
+out=$(pfctl "$gw" restore "$tmp/dup" 2>&1)
+check_match "a line given twice is named, with the first" \
+	"^pfctl: $tmp/dup:$(($(wc -l < "$tmp/saved") + 1)): cannot restore: it overlaps line 2 " "$out"
 after=$(pfctl "$gw" -j show)
 [ "$before" = "$after" ] && echo "ok: after the bad files the table is unchanged" ||
 	fail "the table changed: $before -> $after"
@@ -75,21 +80,35 @@ check_match "... 100,000 forwards" "^100001$" "$(pfctl "$gw" save | wc -l)"
 out=$(request "$client" 203.0.113.11 40000)
 check_match "... and one of them works" "^web8081 " "$out"
 
-# Atomic: a client connecting all along sees the old forward or the new one.
+# Atomic: four clients connecting all along see the old forward or the new
+# one, never none.
 check "flush" pfctl "$gw" flush
 check "add 80 to 8080" pfctl "$gw" add 80 192.168.1.2:8080
 head -n 50000 "$tmp/big" > "$tmp/swap"
 echo "tcp 80 192.168.1.2:8081" >> "$tmp/swap"
-ip netns exec "$client" "$PFTEST" flood -w 5000 -P 2 -n 100000 203.0.113.10 80 > "$tmp/flood" 2>&1 &
-flood=$!
-_pids+=("$flood")
-sleep 1
+floods=()
+for i in 1 2 3 4; do
+	setup ip -n "$client" addr add "203.0.113.3$i/24" dev eth0
+	ip netns exec "$client" "$PFTEST" flood -w 5000 -P 2 -n 100000 -b "203.0.113.3$i" \
+		-T "$tmp/timeline$i" 203.0.113.10 80 > "$tmp/flood$i" 2>&1 &
+	floods+=($!)
+	_pids+=($!)
+done
+sleep 2
 check "restore while connections come" pfctl "$gw" restore "$tmp/swap" keep
-sleep 1
-kill -INT "$flood" 2>/dev/null
-wait "$flood"
+sleep 2
+for i in 1 2 3 4; do
+	kill -INT "${floods[$((i - 1))]}" 2>/dev/null
+	wait "${floods[$((i - 1))]}"
+	rc=$?
+	out=$(cat "$tmp/flood$i")
+	[ $rc = 0 ] || fail "client $i: the flood tool failed (exit $rc): $out"
+	check_match "client $i: no connection failed during the restore" "^[1-9][0-9]* ok 0 failed" "$out"
+done
+: > "$tmp/nowindows"
+check_flood "all four clients" "$(cat "$tmp"/timeline? > "$tmp/all"; echo "$tmp/all")" \
+	"$tmp/nowindows" 0 100
 out=$(request "$client" 203.0.113.10 80)
 check_match "the new table is in" "^web8081 " "$out"
-check_match "no connection failed during the restore" "^[0-9]+ ok 0 failed" "$(cat "$tmp/flood")"
 rm -rf "$tmp"
 finish

@@ -5,7 +5,9 @@
 # gateway's public address to reach a LAN server (hairpin) gets masqueraded,
 # so the server answers through the gateway; a client outside keeps its
 # address. snat never: no hairpin. snat always: for a server whose way back
-# is not through the gateway. snat ADDR: a fixed source address.
+# is not through the gateway. snat ADDR: a fixed source address. The same
+# for the gateway's own connections; a masqueraded connection ends when the
+# address it was masqueraded to goes.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -43,12 +45,32 @@ check "del" pfctl "$gw" del 80
 check "add 80 snat always" pfctl "$gw" add 80 192.168.1.2:8080 snat always
 out=$(request "$client" 203.0.113.10 80)
 check_match "snat always: answered, the server sees the gateway" "^web 192\.168\.1\.1 " "$out"
+out=$(request "$gw" 203.0.113.10 80)
+check_match "snat always: the gateway's own connection too" "^web 192\.168\.1\.1 " "$out"
+
+# A masqueraded connection ends when its address goes (masquerade's own
+# cleanup, which pfmod registers for).
+chat_start "$client" 203.0.113.10 80
+check_match "a connection masqueraded to 192.168.1.1" "^web 192\.168\.1\.1 " "$(chat_say one)"
+check_match "... in conntrack" "src=192\.168\.1\.2 dst=192\.168\.1\.1 sport=8080" \
+	"$(conntrack_of "$gw" -p tcp --dport 80)"
+setup ip -n "$gw" addr del 192.168.1.1/24 dev br0
+if wait_for 5 eval '! conntrack_of "$gw" -p tcp --dport 80 | grep -q "dst=192\.168\.1\.1 sport=8080"'; then
+	echo "ok: the address went, and the connection's entry with it"
+else
+	fail "the masqueraded entry outlived its address: $(conntrack_of "$gw" -p tcp --dport 80)"
+fi
+check_match "... and the connection ended" "^pftest: " "$(chat_say two)"
+chat_stop
+setup ip -n "$gw" addr add 192.168.1.1/24 dev br0
 check "del" pfctl "$gw" del 80
 
-ip -n "$gw" addr add 192.168.1.254/24 dev br0
+setup ip -n "$gw" addr add 192.168.1.254/24 dev br0
 check "add 80 snat 192.168.1.254" pfctl "$gw" add 80 192.168.1.2:8080 snat 192.168.1.254
 out=$(request "$client" 203.0.113.10 80)
 check_match "snat ADDR: the server sees 192.168.1.254" "^web 192\.168\.1\.254 " "$out"
-check_match "show says the address" "192\.168\.1\.254 +1$" "$(pfctl "$gw" show)"
+out=$(request "$gw" 203.0.113.10 80)
+check_match "snat ADDR: the gateway's own connection too" "^web 192\.168\.1\.254 " "$out"
+check_match "show says the address" "192\.168\.1\.254 +2$" "$(pfctl "$gw" show)"
 check_match "JSON says the address" '"snat":"192\.168\.1\.254"' "$(pfctl "$gw" -j show)"
 finish

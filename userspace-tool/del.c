@@ -25,8 +25,16 @@ static int parse_id(int argc, char **argv, uint32_t *id, struct pf_request *req)
 	return 0;
 }
 
+/* The announcement echoed back (NLM_F_ECHO): the forward as it was. */
+static int echo_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	pf_msg_get_forward(nlh, arg);
+	return MNL_CB_OK;
+}
+
 int cmd_del(int argc, char **argv)
 {
+	struct pf_forward deleted = { 0 };
 	struct pf_request req = { .family = opts.family };
 	struct nlattr *nest;
 	struct nlmsghdr *nlh;
@@ -50,7 +58,7 @@ int cmd_del(int argc, char **argv)
 	ret = pf_connect(&nl);
 	if (ret)
 		return ret;
-	nlh = pf_nl_msg(&nl, PFMOD_CMD_DEL, 0);
+	nlh = pf_nl_msg(&nl, PFMOD_CMD_DEL, opts.json ? NLM_F_ECHO : 0);
 	if (id) {
 		nest = mnl_attr_nest_start(nlh, PFMOD_A_FORWARD);
 		mnl_attr_put_u32(nlh, PFMOD_FWD_A_ID, id);
@@ -60,9 +68,13 @@ int cmd_del(int argc, char **argv)
 	}
 	if (req.flags)
 		mnl_attr_put_u32(nlh, PFMOD_A_FLAGS, req.flags);
-	ret = pf_nl_talk(&nl, nlh, NULL, NULL);
+	ret = pf_nl_talk(&nl, nlh, opts.json ? echo_cb : NULL, &deleted);
 	if (ret)
 		ret = pf_kernel_error(&nl, ret, "cannot delete forward");
+	else if (opts.json && deleted.id) {
+		pf_print_json_forward(stdout, &deleted);
+		putchar('\n');
+	}
 	pf_nl_close(&nl);
 	return ret;
 }

@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <string.h>
+#include <time.h>
 
 #include "forward.h"
 
@@ -99,8 +100,83 @@ void pf_format_snat(const struct pf_forward *f, char *buf, size_t len)
 	}
 }
 
+void pf_format_duration(uint64_t seconds, char *buf, size_t len)
+{
+	static const struct { char unit; uint64_t secs; } units[] = {
+		{ 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 },
+	};
+	size_t off = 0, i;
+	int shown = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(units) / sizeof(units[0]) && off < len && shown < 2; i++) {
+		uint64_t n = seconds / units[i].secs;
+
+		if (!n && !(shown || units[i].secs == 1))
+			continue;
+		if (!n && shown)
+			break;
+		off += snprintf(buf + off, len - off, "%llu%c", (unsigned long long)n,
+				units[i].unit);
+		seconds -= n * units[i].secs;
+		shown++;
+	}
+}
+
+void pf_format_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "?");
+}
+
+void pf_format_rate(const struct pf_forward *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u/%c", f->rate,
+		 f->rate_period == 3600 ? 'h' : f->rate_period == 60 ? 'm' : 's');
+}
+
+/* When @f expires, in seconds since the epoch, from @now; 0: never. */
+static int64_t expires_at(const struct pf_forward *f, int64_t now)
+{
+	if (f->expires_ms)
+		return now + (int64_t)((f->expires_ms + 999) / 1000);
+	if (f->expires_at)
+		return f->expires_at;
+	return f->timeout ? now + f->timeout : 0;
+}
+
+/* The words of the limits, each with a leading space. */
+static size_t format_limits(const struct pf_forward *f, char *buf, size_t len)
+{
+	char rate[32];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (f->maxconn && off < len)
+		off += snprintf(buf + off, len - off, " maxconn %u", f->maxconn);
+	if (f->maxconn_src && off < len)
+		off += snprintf(buf + off, len - off, " maxconn-per-source %u", f->maxconn_src);
+	if (f->rate && off < len) {
+		pf_format_rate(f, rate, sizeof(rate));
+		off += snprintf(buf + off, len - off, " rate %s", rate);
+	}
+	if (f->rate && f->burst && f->burst != PF_BURST_DEFAULT && off < len)
+		off += snprintf(buf + off, len - off, " burst %u", f->burst);
+	return off;
+}
+
 void pf_format_save(const struct pf_forward *f, char *buf, size_t len)
 {
+	pf_format_save_at(f, 0, buf, len);
+}
+
+void pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_t len)
+{
+	char when[32], limits[128];
+	int64_t at;
 	char snat[INET6_ADDRSTRLEN];
 	char listen[64], target[64], addr[INET6_ADDRSTRLEN];
 	size_t off;
@@ -123,26 +199,82 @@ void pf_format_save(const struct pf_forward *f, char *buf, size_t len)
 	}
 	if (f->snat != PFMOD_SNAT_AUTO && off < len) {
 		pf_format_snat(f, snat, sizeof(snat));
-		snprintf(buf + off, len - off, " snat %s", snat);
+		off += snprintf(buf + off, len - off, " snat %s", snat);
 	}
+	at = expires_at(f, now ? now : time(NULL));
+	if (at && off < len) {
+		pf_format_time(at, when, sizeof(when));
+		off += snprintf(buf + off, len - off, " expires %s%s", when,
+				f->expire_keep ? " keep" : "");
+	}
+	format_limits(f, limits, sizeof(limits));
+	if (limits[0] && off < len)
+		snprintf(buf + off, len - off, "%s", limits);
 }
 
-void pf_print_table(FILE *out, const struct pf_forward *f, size_t n)
+/* A counter of a stats dump, or "-" when the kernel did not send it. */
+static const char *format_count(bool have, uint64_t v, char *buf, size_t len)
+{
+	if (!have)
+		return "-";
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats)
 {
 	char listen[64], target[64], from[PFMOD_FROM_MAX * 48], snat[INET6_ADDRSTRLEN];
+	char active[24], packets[24], bytes[24], left[32], limits[128], drops[24];
+	bool expiring = false, limited = false;
 	size_t i;
 
-	fprintf(out, "%-5s %-5s %-26s %-30s %-8s %-18s %-8s %s\n", "ID", "PROTO", "LISTEN",
+	/* The columns of expiry and limits only when a forward has them. */
+	for (i = 0; i < n; i++) {
+		expiring |= f[i].expires_ms || f[i].timeout;
+		limited |= f[i].maxconn || f[i].maxconn_src || f[i].rate;
+	}
+	fprintf(out, "%-5s %-5s %-26s %-30s %-8s %-18s %-8s %s", "ID", "PROTO", "LISTEN",
 		"TARGET", "DEV", "FROM", "SNAT", "CONNS");
+	if (stats)
+		fprintf(out, " %8s %10s %12s", "ACTIVE", "PACKETS", "BYTES");
+	if (stats && limited)
+		fprintf(out, " %8s", "DROPPED");
+	if (expiring)
+		fprintf(out, " %-10s", "EXPIRES");
+	if (limited)
+		fprintf(out, " %s", "LIMITS");
+	fputc('\n', out);
 	for (i = 0; i < n; i++) {
 		pf_format_listen(&f[i], listen, sizeof(listen));
 		pf_format_target(&f[i], target, sizeof(target));
 		pf_format_from(&f[i], from, sizeof(from));
 		pf_format_snat(&f[i], snat, sizeof(snat));
-		fprintf(out, "%-5u %-5s %-26s %-30s %-8s %-18s %-8s %llu\n", f[i].id,
+		fprintf(out, "%-5u %-5s %-26s %-30s %-8s %-18s %-8s %llu", f[i].id,
 			pf_proto_name(f[i].proto), listen, target,
 			f[i].ifname[0] ? f[i].ifname : "-", from[0] ? from : "-", snat,
 			(unsigned long long)f[i].conns);
+		if (stats)
+			fprintf(out, " %8s %10s %12s",
+				format_count(f[i].has_usage, f[i].active, active, sizeof(active)),
+				format_count(f[i].has_traffic, f[i].packets, packets,
+					     sizeof(packets)),
+				format_count(f[i].has_traffic, f[i].bytes, bytes, sizeof(bytes)));
+		if (stats && limited)
+			fprintf(out, " %8s", format_count(f[i].has_drops, f[i].drops, drops,
+							  sizeof(drops)));
+		if (expiring) {
+			if (f[i].expires_ms)
+				pf_format_duration((f[i].expires_ms + 999) / 1000, left,
+						   sizeof(left));
+			else
+				snprintf(left, sizeof(left), "-");
+			fprintf(out, " %-10s", left);
+		}
+		if (limited) {
+			format_limits(&f[i], limits, sizeof(limits));
+			fprintf(out, " %s", limits[0] ? limits + 1 : "-");
+		}
+		fputc('\n', out);
 	}
 }
 
@@ -170,51 +302,79 @@ static void json_addr(FILE *out, int family, const union pf_addr *a)
 	json_string(out, buf);
 }
 
+void pf_print_json_forward(FILE *out, const struct pf_forward *f)
+{
+	char snat[INET6_ADDRSTRLEN];
+	unsigned int j;
+
+	fprintf(out, "{\"id\":%u,\"family\":\"%s\",\"protocol\":\"%s\",\"address\":", f->id,
+		f->family == AF_INET ? "ipv4" : "ipv6", pf_proto_name(f->proto));
+	if (f->has_addr)
+		json_addr(out, f->family, &f->addr);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"port_min\":%u,\"port_max\":%u,\"to_self\":%s,\"target_address\":",
+		f->port_min, f->port_max, f->to_self ? "true" : "false");
+	if (f->to_self)
+		fputs("null", out);
+	else
+		json_addr(out, f->family, &f->to_addr);
+	fprintf(out, ",\"target_port_min\":%u,\"target_port_max\":%u,\"dev\":",
+		f->to_port_min, f->to_port_max);
+	if (f->ifname[0])
+		json_string(out, f->ifname);
+	else
+		fputs("null", out);
+	fputs(",\"from\":[", out);
+	for (j = 0; j < f->n_from; j++) {
+		char buf[INET6_ADDRSTRLEN + 8], addr[INET6_ADDRSTRLEN];
+
+		format_addr(f->family, &f->from[j].addr, addr, sizeof(addr));
+		snprintf(buf, sizeof(buf), "%s/%u", addr, f->from[j].len);
+		if (j)
+			fputc(',', out);
+		json_string(out, buf);
+	}
+	fputs("],\"snat\":", out);
+	pf_format_snat(f, snat, sizeof(snat));
+	json_string(out, snat);
+	fprintf(out, ",\"connections\":%llu,\"snat_connections\":%llu",
+		(unsigned long long)f->conns, (unsigned long long)f->snat_conns);
+	if (f->has_usage)
+		fprintf(out, ",\"active\":%llu", (unsigned long long)f->active);
+	if (f->has_usage && f->has_traffic)
+		fprintf(out, ",\"packets\":%llu,\"bytes\":%llu",
+			(unsigned long long)f->packets, (unsigned long long)f->bytes);
+	else if (f->has_usage)
+		fputs(",\"packets\":null,\"bytes\":null", out);
+	if (f->expires_ms) {
+		char when[32];
+
+		pf_format_time(expires_at(f, time(NULL)), when, sizeof(when));
+		fprintf(out, ",\"expires_in_ms\":%llu,\"expires\":\"%s\",\"expire_keep\":%s",
+			(unsigned long long)f->expires_ms, when, f->expire_keep ? "true" : "false");
+	}
+	if (f->maxconn)
+		fprintf(out, ",\"maxconn\":%u", f->maxconn);
+	if (f->maxconn_src)
+		fprintf(out, ",\"maxconn_per_source\":%u", f->maxconn_src);
+	if (f->rate)
+		fprintf(out, ",\"rate\":%u,\"rate_period\":%u,\"burst\":%u", f->rate,
+			f->rate_period, f->burst);
+	if (f->has_drops)
+		fprintf(out, ",\"dropped\":%llu", (unsigned long long)f->drops);
+	fputc('}', out);
+}
+
 void pf_print_json(FILE *out, const struct pf_forward *f, size_t n)
 {
 	size_t i;
-	unsigned int j;
 
 	fputc('[', out);
 	for (i = 0; i < n; i++) {
-		fprintf(out, "%s{\"id\":%u,\"family\":\"%s\",\"protocol\":\"%s\",\"address\":",
-			i ? "," : "", f[i].id, f[i].family == AF_INET ? "ipv4" : "ipv6",
-			pf_proto_name(f[i].proto));
-		if (f[i].has_addr)
-			json_addr(out, f[i].family, &f[i].addr);
-		else
-			fputs("null", out);
-		fprintf(out, ",\"port_min\":%u,\"port_max\":%u,\"to_self\":%s,\"target_address\":",
-			f[i].port_min, f[i].port_max, f[i].to_self ? "true" : "false");
-		if (f[i].to_self)
-			fputs("null", out);
-		else
-			json_addr(out, f[i].family, &f[i].to_addr);
-		fprintf(out, ",\"target_port_min\":%u,\"target_port_max\":%u,\"dev\":",
-			f[i].to_port_min, f[i].to_port_max);
-		if (f[i].ifname[0])
-			json_string(out, f[i].ifname);
-		else
-			fputs("null", out);
-		fputs(",\"from\":[", out);
-		for (j = 0; j < f[i].n_from; j++) {
-			char buf[INET6_ADDRSTRLEN + 8], addr[INET6_ADDRSTRLEN];
-
-			format_addr(f[i].family, &f[i].from[j].addr, addr, sizeof(addr));
-			snprintf(buf, sizeof(buf), "%s/%u", addr, f[i].from[j].len);
-			if (j)
-				fputc(',', out);
-			json_string(out, buf);
-		}
-		fputs("],\"snat\":", out);
-		{
-			char snat[INET6_ADDRSTRLEN];
-
-			pf_format_snat(&f[i], snat, sizeof(snat));
-			json_string(out, snat);
-		}
-		fprintf(out, ",\"connections\":%llu,\"snat_connections\":%llu}",
-			(unsigned long long)f[i].conns, (unsigned long long)f[i].snat_conns);
+		if (i)
+			fputc(',', out);
+		pf_print_json_forward(out, &f[i]);
 	}
 	fputs("]\n", out);
 }

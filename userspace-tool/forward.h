@@ -40,6 +40,24 @@ struct pf_forward {
 	uint8_t snat;			/* enum pfmod_snat */
 	union pf_addr snat_addr;	/* with PFMOD_SNAT_ADDR */
 	uint64_t conns, snat_conns;
+	/* From a stats dump: the connections open now. */
+	bool has_usage, has_traffic;
+	uint64_t active, packets, bytes;
+	/* A time to expire: "timeout 30m" (seconds from now), "expires T"
+	 * (a time, as save writes it: expires_at, turned into a timeout when
+	 * parsed; expired if it has passed), or from the kernel: expires_ms,
+	 * the milliseconds left.
+	 */
+	uint32_t timeout;
+	int64_t expires_at;
+	bool expired;
+	uint64_t expires_ms;
+	bool expire_keep;		/* at expiry, its connections go on */
+	/* Limits on new connections; 0: none. */
+	uint32_t maxconn, maxconn_src;
+	uint32_t rate, rate_period, burst;	/* period in seconds */
+	bool has_drops;
+	uint64_t drops;
 	unsigned int n_from;
 	struct pf_prefix from[PFMOD_FROM_MAX];	/* last: only n_from are set */
 };
@@ -53,7 +71,11 @@ enum pf_parse_mode {
 struct pf_request {
 	uint32_t flags;		/* PFMOD_REQ_F_* */
 	int family;		/* from -4/-6, or 0 */
+	int64_t now;		/* the time "expires" counts from; 0: time() */
 };
+
+/* The rate limit's default burst (the kernel's too). */
+#define PF_BURST_DEFAULT	5
 
 /*
  * Parses @argc words (without the command itself) into @f. Returns 0, or -1
@@ -67,10 +89,24 @@ void pf_format_listen(const struct pf_forward *f, char *buf, size_t len);
 void pf_format_target(const struct pf_forward *f, char *buf, size_t len);
 void pf_format_from(const struct pf_forward *f, char *buf, size_t len);
 void pf_format_snat(const struct pf_forward *f, char *buf, size_t len);
-/* The words `pfctl add` takes for @f, without "add". */
+/*
+ * The words `pfctl add` takes for @f, without "add". A time to expire is
+ * written as the time it expires ("expires 2026-11-29T18:30:00Z"), from
+ * @now (0: time()), so that a restore keeps it.
+ */
 void pf_format_save(const struct pf_forward *f, char *buf, size_t len);
-void pf_print_table(FILE *out, const struct pf_forward *f, size_t n);
+void pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_t len);
+/* "30m", "1h5m", "2d3h" (the largest units, seconds dropped past an hour). */
+void pf_format_duration(uint64_t seconds, char *buf, size_t len);
+/* "2026-11-29T18:30:00Z". */
+void pf_format_time(int64_t t, char *buf, size_t len);
+/* "10/s", "100/m", "5/h". */
+void pf_format_rate(const struct pf_forward *f, char *buf, size_t len);
+/* @stats: with the columns of a stats dump (active, packets, bytes). */
+void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats);
 void pf_print_json(FILE *out, const struct pf_forward *f, size_t n);
+/* One forward as a JSON object, without a newline. */
+void pf_print_json_forward(FILE *out, const struct pf_forward *f);
 
 const char *pf_proto_name(uint8_t proto);
 /* Whether @a and @b could take the same connection (same kind, ports meet). */

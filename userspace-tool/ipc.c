@@ -130,6 +130,29 @@ int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, 
 	return t.err;
 }
 
+/* The "config" group among CTRL_ATTR_MCAST_GROUPS. */
+static void pf_nl_mcgrps(const struct nlattr *groups, struct pf_nl *nl)
+{
+	const struct nlattr *grp, *a;
+	const char *name;
+	uint32_t id;
+
+	mnl_attr_for_each_nested(grp, groups) {
+		name = NULL;
+		id = 0;
+		mnl_attr_for_each_nested(a, grp) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				name = mnl_attr_get_str(a);
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+			    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && !strcmp(name, PFMOD_MCGRP_CONFIG_NAME))
+			nl->mcgrp_config = id;
+	}
+}
+
 static int pf_nl_family_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct pf_nl *nl = arg;
@@ -137,6 +160,9 @@ static int pf_nl_family_cb(const struct nlmsghdr *nlh, void *arg)
 
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		switch (mnl_attr_get_type(a)) {
+		case CTRL_ATTR_MCAST_GROUPS:
+			pf_nl_mcgrps(a, nl);
+			break;
 		case CTRL_ATTR_FAMILY_ID:
 			if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
 				nl->family = mnl_attr_get_u16(a);

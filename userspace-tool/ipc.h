@@ -15,6 +15,7 @@ struct pf_nl {
 	struct mnl_socket *sock;
 	uint16_t family;	/* generic netlink id of "pfmod" */
 	uint32_t version;	/* its version, as the kernel registered it */
+	uint32_t mcgrp_config;	/* id of its "config" multicast group, or 0 */
 	uint32_t portid;
 	uint32_t seq;
 	char errmsg[256];	/* extack message of the last request, if any */

@@ -34,13 +34,27 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 			mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
 		if (f->to_port_max != f->to_port_min + (f->port_max - f->port_min))
 			mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
-		if (f->to_self)
-			mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS, PFMOD_F_TO_SELF);
+		if (f->to_self || f->expire_keep)
+			mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS,
+					 (f->to_self ? PFMOD_F_TO_SELF : 0) |
+					 (f->expire_keep ? PFMOD_F_EXPIRE_KEEP : 0));
 		if (f->snat != PFMOD_SNAT_AUTO)
 			mnl_attr_put_u8(nlh, PFMOD_FWD_A_SNAT, f->snat);
 		if (f->snat == PFMOD_SNAT_ADDR)
 			mnl_attr_put(nlh, PFMOD_FWD_A_SNAT_ADDR, addr_len(f->family),
 				     &f->snat_addr);
+		if (f->timeout)
+			mnl_attr_put_u32(nlh, PFMOD_FWD_A_TIMEOUT, f->timeout);
+		if (f->maxconn)
+			mnl_attr_put_u32(nlh, PFMOD_FWD_A_MAXCONN, f->maxconn);
+		if (f->maxconn_src)
+			mnl_attr_put_u32(nlh, PFMOD_FWD_A_MAXCONN_SRC, f->maxconn_src);
+		if (f->rate)
+			mnl_attr_put_u32(nlh, PFMOD_FWD_A_RATE, f->rate);
+		if (f->rate && f->rate_period != 1)
+			mnl_attr_put_u32(nlh, PFMOD_FWD_A_RATE_PERIOD, f->rate_period);
+		if (f->burst)
+			mnl_attr_put_u32(nlh, PFMOD_FWD_A_BURST, f->burst);
 	}
 	if (f->ifname[0])
 		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
@@ -136,6 +150,29 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 				break;
 			case PFMOD_FWD_A_FLAGS:
 				f->to_self = mnl_attr_get_u32(a) & PFMOD_F_TO_SELF;
+				f->expire_keep = mnl_attr_get_u32(a) & PFMOD_F_EXPIRE_KEEP;
+				break;
+			case PFMOD_FWD_A_EXPIRES:
+				f->expires_ms = mnl_attr_get_u64(a);
+				break;
+			case PFMOD_FWD_A_MAXCONN:
+				f->maxconn = mnl_attr_get_u32(a);
+				break;
+			case PFMOD_FWD_A_MAXCONN_SRC:
+				f->maxconn_src = mnl_attr_get_u32(a);
+				break;
+			case PFMOD_FWD_A_RATE:
+				f->rate = mnl_attr_get_u32(a);
+				break;
+			case PFMOD_FWD_A_RATE_PERIOD:
+				f->rate_period = mnl_attr_get_u32(a);
+				break;
+			case PFMOD_FWD_A_BURST:
+				f->burst = mnl_attr_get_u32(a);
+				break;
+			case PFMOD_FWD_A_DROPS:
+				f->drops = mnl_attr_get_u64(a);
+				f->has_drops = true;
 				break;
 			case PFMOD_FWD_A_SNAT:
 				f->snat = mnl_attr_get_u8(a);
@@ -148,6 +185,17 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 				break;
 			case PFMOD_FWD_A_SNAT_CONNS:
 				f->snat_conns = mnl_attr_get_u64(a);
+				break;
+			case PFMOD_FWD_A_ACTIVE:
+				f->active = mnl_attr_get_u64(a);
+				f->has_usage = true;
+				break;
+			case PFMOD_FWD_A_PACKETS:
+				f->packets = mnl_attr_get_u64(a);
+				f->has_traffic = true;
+				break;
+			case PFMOD_FWD_A_BYTES:
+				f->bytes = mnl_attr_get_u64(a);
 				break;
 			}
 		}
@@ -203,8 +251,25 @@ int pf_msg_dump(struct pf_nl *nl, struct pf_list *list)
 	return pf_nl_talk(nl, pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP), dump_cb, list);
 }
 
+int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list)
+{
+	memset(list, 0, sizeof(*list));
+	return pf_nl_talk(nl, pf_nl_msg(nl, PFMOD_CMD_GET_STATS, NLM_F_DUMP), dump_cb, list);
+}
+
 void pf_list_free(struct pf_list *list)
 {
 	free(list->v);
 	memset(list, 0, sizeof(*list));
+}
+
+int pf_msg_count_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == PFMOD_A_COUNT &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			*(int64_t *)arg = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
 }

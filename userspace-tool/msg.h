@@ -18,6 +18,10 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f);
 /* All forwards of the namespace, in id order. Returns 0 or -errno. */
 int pf_msg_dump(struct pf_nl *nl, struct pf_list *list);
+/* The same with what their open connections add up to (GET_STATS). */
+int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list);
 void pf_list_free(struct pf_list *list);
+/* A callback for an announcement's PFMOD_A_COUNT, into an int64_t (-1: none). */
+int pf_msg_count_cb(const struct nlmsghdr *nlh, void *arg);
 
 #endif /* PFCTL_MSG_H */

@@ -3,17 +3,22 @@
  * The forward grammar, shared by the command line and `pfctl restore`:
  *
  *   [tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] TARGET[:PORT[-END]]
- *	[dev IFNAME] [from PREFIX]... [snat auto|never|always|ADDR] [flush]
+ *	[dev IFNAME] [from PREFIX]... [snat auto|never|always|ADDR]
+ *	[timeout N[s|m|h|d] | expires YYYY-MM-DDTHH:MM:SSZ] [keep]
+ *	[maxconn N] [maxconn-per-source N] [rate N/s|m|h [burst M]] [flush]
  *
  * TARGET is an IPv4 address, an IPv6 address ([bracketed] when a port
  * follows) or "local" for this host. `del` takes the listen side, dev and
  * from, and "keep".
  */
+#define _GNU_SOURCE	/* strptime, timegm */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "forward.h"
 
@@ -275,11 +280,136 @@ static int parse_snat(struct pf_parser *ps, const char *s, struct pf_forward *f)
 	return 0;
 }
 
+/* A whole number @min..@max, digits only: "-1" and "5x" are refused. */
+static int parse_number(struct pf_parser *ps, const char *s, size_t n, uint64_t min,
+			uint64_t max, uint64_t *v, const char *what)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || *v > max)
+			break;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	if (!n || i < n || *v < min || *v > max)
+		return fail(ps, "bad %s '%s': a whole number from %llu to %llu", what, s,
+			    (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+/* timeout N[s|m|h|d]: seconds, the unit s when none is given. */
+static int parse_timeout(struct pf_parser *ps, const char *s, struct pf_forward *f)
+{
+	static const struct { char unit; uint32_t secs; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	size_t n = strlen(s), i;
+	uint32_t mult = 1;
+	uint64_t v;
+
+	if (n && (s[n - 1] < '0' || s[n - 1] > '9')) {
+		mult = 0;
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (s[n - 1] == units[i].unit)
+				mult = units[i].secs;
+		if (!mult)
+			return fail(ps, "bad timeout '%s': the units are s, m, h and d (e.g. 30m)",
+				    s);
+		n--;
+	}
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return fail(ps, "bad timeout '%s': a number and a unit s, m, h or d (e.g. 30m)",
+				    s);
+	if (parse_number(ps, s, n, 0, UINT32_MAX, &v, "timeout"))
+		return -1;
+	if (!v)
+		return fail(ps, "bad timeout '%s': at least 1s", s);
+	if (v * mult > UINT32_MAX)
+		return fail(ps, "bad timeout '%s': at most %ud", s, UINT32_MAX / 86400);
+	f->timeout = v * mult;
+	return 0;
+}
+
+/* expires YYYY-MM-DDTHH:MM:SSZ (UTC, as save writes it). */
+static int parse_expires(struct pf_parser *ps, const char *s, int64_t now, struct pf_forward *f)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	time_t at;
+
+	if (!end || *end)
+		return fail(ps, "bad expires '%s': a UTC time like 2026-11-29T18:30:00Z", s);
+	at = timegm(&tm);
+	f->expires_at = at;
+	if (at <= now) {
+		f->expired = true;
+		f->timeout = 1;
+		return 0;
+	}
+	if (at - now > UINT32_MAX)
+		return fail(ps, "bad expires '%s': more than %ud from now", s, UINT32_MAX / 86400);
+	f->timeout = at - now;
+	return 0;
+}
+
+/* rate N/s|m|h */
+static int parse_rate(struct pf_parser *ps, const char *s, struct pf_forward *f)
+{
+	const char *slash = strchr(s, '/');
+	uint64_t v;
+
+	if (!slash)
+		return fail(ps, "bad rate '%s': new connections per s, m or h (e.g. 10/s)", s);
+	if (!strcmp(slash + 1, "s"))
+		f->rate_period = 1;
+	else if (!strcmp(slash + 1, "m"))
+		f->rate_period = 60;
+	else if (!strcmp(slash + 1, "h"))
+		f->rate_period = 3600;
+	else
+		return fail(ps, "bad rate '%s': the period is s, m or h (e.g. 10/s)", s);
+	if (parse_number(ps, s, slash - s, 1, PFMOD_RATE_MAX, &v, "rate"))
+		return -1;
+	f->rate = v;
+	return 0;
+}
+
+/* A keyword's value, or an error that names the keyword. */
+static const char *value(struct pf_parser *ps, int argc, char **argv, int *a, const char *kw,
+			 const char *example)
+{
+	if (*a >= argc) {
+		fail(ps, "'%s' needs a value (e.g. %s %s)", kw, kw, example);
+		return NULL;
+	}
+	return argv[(*a)++];
+}
+
+/* The keywords whose value may start with '-' and be refused by them. */
+static bool takes_value(const char *kw)
+{
+	static const char *const kws[] = {
+		"dev", "from", "snat", "timeout", "expires", "maxconn", "maxconn-per-source",
+		"rate", "burst",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
+		if (!strcmp(kw, kws[i]))
+			return true;
+	return false;
+}
+
 int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_forward *f,
 		     struct pf_request *req, char *err, size_t errlen)
 {
 	struct pf_parser ps = { .err = err, .errlen = errlen };
+	int64_t now = req->now ? req->now : time(NULL);
+	const char *v;
 	unsigned int i;
+	uint64_t n;
 	int a = 0;
 
 	memset(f, 0, offsetof(struct pf_forward, from));
@@ -293,7 +423,7 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 		a++;
 	}
 	for (i = 0; i < (unsigned int)argc; i++) {
-		if (argv[i][0] == '-')
+		if (argv[i][0] == '-' && !(i && takes_value(argv[i - 1])))
 			return fail(&ps, "unexpected '%s' (options go before the command: pfctl %s add ...)",
 				    argv[i], argv[i]);
 	}
@@ -336,8 +466,47 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 		} else if (mode == PF_PARSE_ADD && !strcmp(kw, "snat")) {
 			if (parse_snat(&ps, a < argc ? argv[a++] : NULL, f))
 				return -1;
-		} else if (mode == PF_PARSE_DEL && !strcmp(kw, "keep")) {
-			req->flags |= PFMOD_REQ_F_KEEP_CONNS;
+		} else if (mode == PF_PARSE_ADD && (!strcmp(kw, "timeout") ||
+						    !strcmp(kw, "expires"))) {
+			v = value(&ps, argc, argv, &a, kw, kw[0] == 't' ? "30m" :
+							   "2026-11-29T18:30:00Z");
+			if (!v)
+				return -1;
+			if (f->timeout || f->expired)
+				return fail(&ps, "'timeout' or 'expires' given twice");
+			if (kw[0] == 't' ? parse_timeout(&ps, v, f) : parse_expires(&ps, v, now, f))
+				return -1;
+		} else if (!strcmp(kw, "maxconn") || !strcmp(kw, "maxconn-per-source")) {
+			uint32_t *max = kw[7] ? &f->maxconn_src : &f->maxconn;
+
+			if (mode != PF_PARSE_ADD)
+				return fail(&ps, "unknown keyword '%s'", kw);
+			v = value(&ps, argc, argv, &a, kw, "100");
+			if (!v || parse_number(&ps, v, strlen(v), 1, UINT32_MAX, &n, kw))
+				return -1;
+			if (*max)
+				return fail(&ps, "'%s' given twice", kw);
+			*max = n;
+		} else if (mode == PF_PARSE_ADD && !strcmp(kw, "rate")) {
+			v = value(&ps, argc, argv, &a, kw, "10/s");
+			if (!v)
+				return -1;
+			if (f->rate)
+				return fail(&ps, "'rate' given twice");
+			if (parse_rate(&ps, v, f))
+				return -1;
+		} else if (mode == PF_PARSE_ADD && !strcmp(kw, "burst")) {
+			v = value(&ps, argc, argv, &a, kw, "20");
+			if (!v || parse_number(&ps, v, strlen(v), 1, PFMOD_RATE_MAX, &n, kw))
+				return -1;
+			if (f->burst)
+				return fail(&ps, "'burst' given twice");
+			f->burst = n;
+		} else if (!strcmp(kw, "keep")) {
+			if (mode == PF_PARSE_DEL)
+				req->flags |= PFMOD_REQ_F_KEEP_CONNS;
+			else
+				f->expire_keep = true;
 		} else if (mode == PF_PARSE_ADD && !strcmp(kw, "flush")) {
 			req->flags |= PFMOD_REQ_F_FLUSH_EXISTING;
 		} else {
@@ -345,6 +514,10 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 		}
 	}
 	f->family = ps.family ? ps.family : AF_INET;
+	if (f->expire_keep && !f->timeout)
+		return fail(&ps, "'keep' on add says what happens at expiry: it needs a timeout (e.g. timeout 30m keep)");
+	if (f->burst && !f->rate)
+		return fail(&ps, "'burst' needs a 'rate' (e.g. rate 10/s burst 20)");
 	if (mode == PF_PARSE_ADD && f->to_port_max - f->to_port_min != f->port_max - f->port_min &&
 	    f->to_port_min != f->to_port_max)
 		return fail(&ps, "target ports %u-%u are %u, listen ports %u-%u are %u: give one target port or as many as listen ports",

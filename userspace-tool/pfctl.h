@@ -18,12 +18,14 @@ enum {
 
 struct pf_opts {
 	bool json;
+	bool stats;		/* -s: what the open connections add up to */
 	int family;		/* -4: AF_INET, -6: AF_INET6, or 0 */
 };
 
 #define PFCTL_ADD_ARGS \
 	"[tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] TARGET[:PORT[-END]] [dev IFNAME] [from PREFIX]...\n" \
-	"        [snat auto|never|always|ADDR] [flush]"
+	"        [snat auto|never|always|ADDR] [timeout N[s|m|h|d] [keep]] [maxconn N]\n" \
+	"        [maxconn-per-source N] [rate N/s|m|h [burst M]] [flush]"
 #define PFCTL_DEL_ARGS \
 	"[tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] [dev IFNAME] [from PREFIX]... [keep]  |  id ID [keep]"
 extern struct pf_opts opts;
@@ -41,10 +43,13 @@ int pf_read_forwards(struct pf_list *list);
 int cmd_add(int argc, char **argv);
 int cmd_del(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_conns(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 int cmd_flush(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif /* PFCTL_H */

@@ -46,6 +46,7 @@ struct pf_restore {
 	struct pf_batch *batches;
 	unsigned int head, tail;	/* queue of filled batches */
 	int parse_ret;		/* the parser's verdict, once it stopped */
+	int64_t committed;	/* forwards in, as the commit's echo says */
 	bool stop;		/* the sender gave up */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -139,7 +140,8 @@ static int report_overlap(struct pf_restore *r, unsigned int bad)
 	pos = r->text;
 	for (lineno = 1; lineno < bad; lineno++) {
 		argc = next_line(&pos, copy, sizeof(copy), argv);
-		if (argc > 0 && !parse_line(r, lineno, argc, argv, g) && pf_forward_overlaps(f, g)) {
+		if (argc > 0 && !parse_line(r, lineno, argc, argv, g) && !g->expired &&
+		    pf_forward_overlaps(f, g)) {
 			hit = lineno;
 			break;
 		}
@@ -178,7 +180,8 @@ static int report(struct pf_restore *r, const struct pf_batch *b, int err)
 	else
 		snprintf(what, sizeof(what), "cannot restore %s", r->name);
 	if (!nl->errmsg[0])
-		snprintf(nl->errmsg, sizeof(nl->errmsg), "%s", strerror(-err));
+		snprintf(nl->errmsg, sizeof(nl->errmsg), "%s%s", strerror(-err),
+			 err == -EPERM || err == -EACCES ? " (pfctl needs CAP_NET_ADMIN)" : "");
 	strncat(nl->errmsg, "; the forwards are unchanged",
 		sizeof(nl->errmsg) - strlen(nl->errmsg) - 1);
 	return pf_kernel_error(nl, err, what);
@@ -220,6 +223,14 @@ static void *parse_all(void *arg)
 			ret = parse_line(r, lineno, argc, argv, &f);
 			if (ret)
 				break;
+			if (f.expired) {
+				char when[32];
+
+				pf_format_time(f.expires_at, when, sizeof(when));
+				fprintf(stderr, "%s: %s:%u: expired at %s, skipped\n", prog, r->name,
+					lineno, when);
+				continue;
+			}
 			b->sent[b->n_sent].line = lineno;
 			b->sent[b->n_sent].start = nlh->nlmsg_len;
 			pf_msg_put_forward(nlh, &f, PF_PARSE_ADD);
@@ -286,10 +297,13 @@ static int send_all(struct pf_restore *r, uint32_t commit_flags)
 		if (last) {
 			flags |= PFMOD_REQ_F_COMMIT | commit_flags;
 			mnl_attr_put_u32(nlh, PFMOD_A_COUNT, b->total);
+			if (opts.json)
+				nlh->nlmsg_flags |= NLM_F_ECHO;
 		}
 		mnl_attr_put_u32(nlh, PFMOD_A_FLAGS, flags);
 		flags = 0;
-		ret = pf_nl_talk(&r->nl, nlh, NULL, NULL);
+		ret = pf_nl_talk(&r->nl, nlh, last && opts.json ? pf_msg_count_cb : NULL,
+				 &r->committed);
 		if (ret) {
 			pthread_mutex_lock(&r->lock);
 			r->stop = true;
@@ -310,14 +324,17 @@ static int send_all(struct pf_restore *r, uint32_t commit_flags)
 
 int cmd_restore(int argc, char **argv)
 {
-	struct pf_restore r = { .name = "-" };
+	struct pf_restore r = { .name = "-", .committed = -1 };
 	uint32_t commit_flags = 0;
+	bool optional = false;
 	FILE *in = stdin;
 	int a, ret;
 
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "keep"))
 			commit_flags |= PFMOD_REQ_F_KEEP_CONNS;
+		else if (!strcmp(argv[a], "--optional"))
+			optional = true;
 		else if (!strcmp(r.name, "-"))
 			r.name = argv[a];
 		else
@@ -325,6 +342,9 @@ int cmd_restore(int argc, char **argv)
 	}
 	if (strcmp(r.name, "-")) {
 		in = fopen(r.name, "r");
+		/* --optional: no file is an empty table. */
+		if (!in && errno == ENOENT && optional)
+			in = fopen("/dev/null", "r");
 		if (!in) {
 			fprintf(stderr, "%s: cannot open %s: %s\n", prog, r.name, strerror(errno));
 			return EXIT_OTHER;
@@ -338,6 +358,9 @@ int cmd_restore(int argc, char **argv)
 	if (!ret) {
 		ret = send_all(&r, commit_flags);
 		pf_nl_close(&r.nl);
+		if (!ret && opts.json)
+			printf("{\"restored\":%lld,\"keep\":%s}\n", (long long)r.committed,
+			       commit_flags ? "true" : "false");
 	}
 	free(r.text);
 	free(r.batches);

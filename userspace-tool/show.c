@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <string.h>
 
 #include "msg.h"
 #include "pfctl.h"
@@ -21,20 +22,45 @@ int pf_read_forwards(struct pf_list *list)
 	return ret;
 }
 
-int cmd_show(int argc, char **argv)
+/* The forwards with the open connections' numbers (GET_STATS). */
+static int read_forwards_stats(struct pf_list *list)
 {
-	struct pf_list list;
+	struct pf_nl nl;
 	int ret;
 
-	if (argc > 1)
-		return pf_usage_error("%s takes no arguments (unexpected '%s')", argv[0], argv[1]);
-	ret = pf_read_forwards(&list);
+	ret = pf_connect(&nl);
+	if (ret)
+		return ret;
+	ret = pf_msg_dump_stats(&nl, list);
+	if (ret) {
+		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
+		pf_list_free(list);
+	}
+	pf_nl_close(&nl);
+	return ret;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	bool stats = opts.stats;
+	struct pf_list list;
+	int a, ret;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "-s") || !strcmp(argv[a], "--stats") ||
+		    !strcmp(argv[a], "stats"))
+			stats = true;
+		else
+			return pf_usage_error("%s takes no arguments but -s (unexpected '%s')", argv[0],
+					      argv[a]);
+	}
+	ret = stats ? read_forwards_stats(&list) : pf_read_forwards(&list);
 	if (ret)
 		return ret;
 	if (opts.json)
 		pf_print_json(stdout, list.v, list.n);
 	else
-		pf_print_table(stdout, list.v, list.n);
+		pf_print_table(stdout, list.v, list.n, stats);
 	pf_list_free(&list);
 	return 0;
 }

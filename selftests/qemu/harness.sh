@@ -10,9 +10,9 @@
 #   that crashes, that does not finish, that locks up, that stalls RCU.
 #
 # usage: harness.sh
-# Environment: KDIR (headers to build the fault module against), and what
-# vm.sh takes to boot another kernel (VMLINUZ, MODDIR, VM_APPEND); PFMOD_KO
-# for a pfmod.ko built for that kernel.
+# Environment: KDIR (headers to build the fault module against, with
+# KMAKEFLAGS), and what vm.sh takes to boot another kernel (VMLINUZ, MODDIR,
+# VM_APPEND); PFMOD_KO for a pfmod.ko built for that kernel.
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -78,7 +78,9 @@ fi
 # --- the fault module, for the kernel under test -----------------------------
 rm -rf "$work/mod" && mkdir -p "$work/mod"
 cp selftests/qemu/harness/Kbuild selftests/qemu/harness/fault.c "$work/mod/"
-if ! out=$(make -s -C "$kdir" M="$work/mod" modules 2>&1) || [ ! -f "$work/mod/pfmod_fault.ko" ]; then
+# shellcheck disable=SC2086
+if ! out=$(make -s -C "$kdir" M="$work/mod" ${KMAKEFLAGS:-} modules 2>&1) ||
+   [ ! -f "$work/mod/pfmod_fault.ko" ]; then
 	while [ $n -lt $cases ]; do
 		tap_case 1 "build the fault module for $krel" "$out"
 	done

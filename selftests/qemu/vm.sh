@@ -15,7 +15,20 @@
 #   KERNELRELEASE  release of the default kernel (default: newest in /boot)
 #   VM_MEM    guest memory (default 2G);  VM_CPUS (default 2)
 #   VM_APPEND extra kernel command line
+#   VM_TCG    TCG threading, multi (the default) or single
+#   VM_BOOT_LIMIT  seconds for the guest to reach its init (default 180)
+#   VM_DISK   a raw disk image for the guest (/dev/vda): with pfmod_root=disk
+#             on the command line it holds the upper layer of an overlay root
+#   VM_APPEND may say (see initramfs-init): pfmod_root=tmpfs|disk, a writable
+#             root (an overlay over the host's); pfmod_init=systemd, boot
+#             systemd and run the command as a unit once the system is up
 #   VM_QUIET=1  do not stream the command's output while it runs
+#
+# Boot watchdog: QEMU 7.2's multi-threaded TCG can hang a guest kernel while
+# it boots (stale jump-label patching between vCPUs). A guest that has not
+# reached its init within VM_BOOT_LIMIT is stopped and booted once more with
+# single-threaded TCG, and the log says so. Once the init has started there
+# is no retry: whatever happens then is the run's result.
 #
 # Exit status: the command's status if the run was otherwise clean; 124 on
 # timeout; 125 when no result came back or the kernel complained.
@@ -72,7 +85,8 @@ build_initramfs() {
 	# modprobe wants <root>/lib/modules/<release>; give it a view of MODDIR.
 	root=$(mktemp -d)
 	mkdir -p "$root/lib/modules" && ln -s "$(cd "$MODDIR" && pwd)" "$root/lib/modules/$krel"
-	modprobe -d "$root" -S "$krel" -a --show-depends virtio_pci 9p 9pnet_virtio > "$dir/deps" ||
+	modprobe -d "$root" -S "$krel" -a --show-depends virtio_pci 9p 9pnet_virtio \
+		virtio_blk ext4 overlay > "$dir/deps" ||
 		{ rm -rf "$root"; return 1; }
 	rm -rf "$root"
 	: > "$dir/modules.order"
@@ -93,7 +107,7 @@ build_initramfs() {
 
 cache=$top/build/vm/initramfs-$krel
 img=$cache.cpio.gz
-stamp="$VMLINUZ $MODDIR $(md5sum < "$here/initramfs-init")"
+stamp="$VMLINUZ $MODDIR $(cat "$here/initramfs-init" "$0" | md5sum)"
 if [ ! -s "$img" ] || [ "$(cat "$cache.stamp" 2>/dev/null)" != "$stamp" ]; then
 	build_initramfs "$cache" "$img" || die "cannot build the initramfs for $krel"
 	echo "$stamp" > "$cache.stamp"
@@ -103,44 +117,88 @@ fi
 rm -rf "$outdir" && mkdir -p "$outdir" || die "cannot create $outdir"
 printf '%q ' "$@" > "$outdir/cmd"
 echo >> "$outdir/cmd"
-: > "$outdir/log"
 
 append="console=ttyS0,115200 loglevel=7 panic=-1 oops=panic printk.devkmsg=on"
 append+=" mitigations=off nokaslr no_hash_pointers watchdog_thresh=30"
 append+=" rcupdate.rcu_cpu_stall_timeout=120 softlockup_panic=1"
 append+=" sysctl.kernel.panic_on_rcu_stall=1 pfmod_src=$top ${VM_APPEND:-}"
 
-qemu=(qemu-system-x86_64 -nodefaults -nic none -no-reboot
-	-machine pc -accel tcg,thread=multi -cpu max
-	-smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}"
-	-kernel "$VMLINUZ" -initrd "$img" -append "$append"
-	-display none -monitor none -serial "file:$outdir/console.log"
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
-	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
-	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
-	-fsdev "local,id=pfsrc,path=$top,security_model=none,readonly=on,multidevs=remap"
-	-device virtio-9p-pci,fsdev=pfsrc,mount_tag=pfsrc
-	-fsdev "local,id=pfout,path=$outdir,security_model=none"
-	-device virtio-9p-pci,fsdev=pfout,mount_tag=pfout
-	-fsdev "local,id=pfmods,path=$MODDIR,security_model=none,readonly=on,multidevs=remap"
-	-device virtio-9p-pci,fsdev=pfmods,mount_tag=pfmods)
+qemu_cmd() {
+	qemu=(qemu-system-x86_64 -nodefaults -nic none -no-reboot
+		-machine pc -accel "tcg,thread=$1" -cpu max
+		-smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}"
+		-kernel "$VMLINUZ" -initrd "$img" -append "$append"
+		-display none -monitor none -serial "file:$outdir/console.log"
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+		-fsdev "local,id=pfsrc,path=$top,security_model=none,readonly=on,multidevs=remap"
+		-device virtio-9p-pci,fsdev=pfsrc,mount_tag=pfsrc
+		-fsdev "local,id=pfout,path=$outdir,security_model=none"
+		-device virtio-9p-pci,fsdev=pfout,mount_tag=pfout
+		-fsdev "local,id=pfmods,path=$MODDIR,security_model=none,readonly=on,multidevs=remap"
+		-device virtio-9p-pci,fsdev=pfmods,mount_tag=pfmods)
+	[ -z "${VM_DISK:-}" ] ||
+		qemu+=(-drive "file=$VM_DISK,format=raw,if=virtio,cache=unsafe")
+}
+
+# run_guest TCG_THREADING: one boot. Returns 3 if the guest never reached
+# its init (then the boot may be retried), else QEMU's status.
+run_guest() {
+	local booted=0 i qrc tpid=
+
+	rm -f "$outdir/rc" "$outdir/dmesg" "$outdir/tainted"
+	: > "$outdir/log"
+	qemu_cmd "$1"
+	timeout --kill-after=10 "$timeout" "${qemu[@]}" < /dev/null > "$outdir/qemu.log" 2>&1 &
+	qpid=$!
+	if [ "${VM_QUIET:-0}" != 1 ]; then
+		tail -n +1 -F --pid=$qpid "$outdir/log" 2>/dev/null &
+		tpid=$!
+	fi
+	for ((i = 0; i < ${VM_BOOT_LIMIT:-180}; i++)); do
+		if grep -q "guest-init: started" "$outdir/console.log" 2>/dev/null; then
+			booted=1
+			break
+		fi
+		kill -0 $qpid 2>/dev/null || break
+		sleep 1
+	done
+	if [ $booted = 0 ] && ! grep -q "guest-init: started" "$outdir/console.log" 2>/dev/null; then
+		kill $qpid 2>/dev/null
+		wait $qpid 2>/dev/null
+		qrc=$?
+		[ -n "$tpid" ] && kill $tpid 2>/dev/null
+		# Out of time altogether is not a boot to retry.
+		[ $qrc = 124 ] || [ $qrc = 137 ] || qrc=3
+		return $qrc
+	fi
+	wait $qpid
+	qrc=$?
+	[ -n "$tpid" ] && { sleep 0.3; kill $tpid 2>/dev/null; wait $tpid 2>/dev/null; }
+	return $qrc
+}
 
 start=$(date +%s)
-timeout --kill-after=10 "$timeout" "${qemu[@]}" < /dev/null > "$outdir/qemu.log" 2>&1 &
-qpid=$!
-if [ "${VM_QUIET:-0}" != 1 ]; then
-	tail -n +1 -F --pid=$qpid "$outdir/log" 2>/dev/null &
-	tpid=$!
-fi
-wait $qpid
+tcg=${VM_TCG:-multi}
+run_guest "$tcg"
 qrc=$?
-[ -n "${tpid:-}" ] && { sleep 0.3; kill $tpid 2>/dev/null; wait $tpid 2>/dev/null; }
+if [ $qrc = 3 ]; then
+	cp "$outdir/console.log" "$outdir/console.boot-hang.log"
+	echo "vm: the guest did not reach its init within ${VM_BOOT_LIMIT:-180}s with TCG thread=$tcg" \
+		"(console: ${outdir#$top/}/console.boot-hang.log); booting it once more with thread=single"
+	run_guest single
+	qrc=$?
+	[ $qrc = 3 ] && boot_failed=1
+fi
 elapsed=$(($(date +%s) - start))
 
 # --- verdict ----------------------------------------------------------------
 verdict=0
 reason=
-if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+if [ -n "${boot_failed:-}" ]; then
+	verdict=125 reason="the guest did not reach its init, twice"
+elif [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
 	verdict=124 reason="timed out after ${timeout}s"
 elif [ ! -s "$outdir/rc" ]; then
 	verdict=125 reason="no result came back (QEMU status $qrc)"

@@ -8,9 +8,10 @@
 # results (selftests/scripts/tap.sh). Ends with one summary line:
 # "N passed, N failed, N skipped".
 #
-# Environment: KDIR, KERNELRELEASE (from the Makefile); T="test ..." runs only
-# those selftests (and skips the harness self-test); VMLINUZ/MODDIR boot
-# another kernel (see selftests/qemu/vm.sh).
+# Environment: KDIR, KERNELRELEASE (from the Makefile); KVER=LINE builds for
+# and boots that Debian kernel line (selftests/scripts/kernels.sh); T="test
+# ..." runs only those selftests (and skips the harness self-test);
+# VMLINUZ/MODDIR boot another kernel (see selftests/qemu/vm.sh).
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -39,6 +40,18 @@ fi
 
 # The kernel to build for and boot: the Makefile's choice, or the newest.
 pf_kernel
+if [ -n "${KVER:-}" ]; then
+	if ! out=$(selftests/scripts/kernels.sh fetch "$KVER" 2>&1); then
+		say "not ok - fetch the $KVER kernel line: $out"
+		summary
+		exit 1
+	fi
+	VMLINUZ=$(selftests/scripts/kernels.sh get "$KVER" VMLINUZ)
+	MODDIR=$(selftests/scripts/kernels.sh get "$KVER" MODDIR)
+	KMAKEFLAGS=$(selftests/scripts/kernels.sh get "$KVER" MAKEFLAGS)
+	export VMLINUZ MODDIR KMAKEFLAGS
+	say "# kernel line $KVER: $KERNELRELEASE ($VMLINUZ)"
+fi
 
 build() {
 	local out
@@ -58,6 +71,10 @@ for t in $(make -s -C userspace-tool list-tests); do
 	stage "pfctl unit test $t" "userspace-tool/$t"
 done
 stage dkms selftests/scripts/dkms.sh "$KERNELRELEASE"
+if [ -z "${KVER:-}" ]; then
+	# Every kernel line builds (cheap): an API break anywhere fails here.
+	stage "kernel lines" selftests/scripts/build-kernels.sh
+fi
 if [ -n "${T:-}" ]; then
 	say "ok - harness self-test # SKIP only selected tests run (T=$T)"
 else
@@ -66,7 +83,13 @@ fi
 
 guest() {
 	# shellcheck disable=SC2086
-	selftests/qemu/vm.sh -t "${VM_TIMEOUT:-1500}" -n selftests -- selftests/run_tests.sh ${T:-}
+	selftests/qemu/vm.sh -t "${VM_TIMEOUT:-2400}" -n selftests -- selftests/run_tests.sh ${T:-}
 }
 stage "selftests in the guest" guest
+if [ -z "${KVER:-}" ] && [ -z "${T:-}" ]; then
+	stage "packages and boot" selftests/scripts/system.sh
+elif [ -z "${T:-}" ]; then
+	# DKMS in the guest needs the kernel's headers installed on the host.
+	say "ok - packages and boot # SKIP on the default kernel only (make check-system)"
+fi
 summary

@@ -18,6 +18,8 @@ group_check=(
 	iproute2 iptables nftables conntrack socat procps psmisc util-linux curl
 	# style (checkpatch.pl ships in the kernel source) and the DKMS proof
 	linux-source-6.1 perl dkms
+	# the packages (make deb) and the guests that install and boot them
+	dpkg-dev debhelper dh-dkms lintian systemd e2fsprogs
 )
 group_debug=(bc bison flex libelf-dev libssl-dev)
 group_bench=(gnuplot-nox)

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Proves dkms.conf: `dkms add` and `dkms build` of this tree against the
-# installed headers, in a private DKMS tree so that the machine's DKMS state
-# is left as it was. Prints one TAP line.
+# Proves dkms.conf: `dkms add` and `dkms build` of this tree against a
+# kernel's headers (KDIR, if set: a cached kernel line, built with
+# KMAKEFLAGS; else the installed ones), in a private DKMS tree so that the
+# machine's DKMS state is left as it was. Prints TAP.
 #
 # usage: dkms.sh KERNELRELEASE
 
@@ -43,8 +44,13 @@ files=$(git ls-files --cached --others --exclude-standard -- Kbuild dkms.conf mo
 [ -n "$files" ] || files="Kbuild dkms.conf module uapi"
 tar -cf - $files | tar -xf - -C "$tmp/src/$name-$ver"
 dk=(--dkmstree "$tmp/dkms" --sourcetree "$tmp/src")
+ksrc=()
+[ -n "${KDIR:-}" ] && ksrc=(--kernelsourcedir "$(readlink -f "$KDIR")")
+# What building for this kernel takes here reaches DKMS's make through
+# the environment.
+export MAKEFLAGS="-- ${KMAKEFLAGS:-}"
 if out=$(dkms add "${dk[@]}" "$name/$ver" 2>&1 &&
-	 dkms build "${dk[@]}" "$name/$ver" -k "$krel" 2>&1); then
+	 dkms build "${dk[@]}" "$name/$ver" -k "$krel" "${ksrc[@]}" 2>&1); then
 	ko=$(find "$tmp/dkms/$name/$ver/$krel" -name "$name.ko*" | head -n1)
 	if [ -n "$ko" ] && [ "$(modinfo -F version "$ko")" = "$ver" ]; then
 		echo "ok 1 dkms: dkms add + build of $name/$ver for $krel"

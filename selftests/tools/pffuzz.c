@@ -17,6 +17,11 @@
  *	A dump that overlaps a change must carry NLM_F_DUMP_INTR.
  *   pffuzz netns [-n CYCLES]
  *	CYCLES namespaces created, given forwards, destroyed.
+ *   pffuzz privdrop
+ *	Opens the pfmod socket with CAP_NET_ADMIN, drops every capability,
+ *	then sends each command that needs it over that socket: every one
+ *	must be refused with EPERM (the sender's privileges count, not the
+ *	opener's).
  *   pffuzz stress [-t SECONDS] [-w WRITERS] [-s SEED]
  *	WRITERS threads add, delete and flush at once (a flush excludes the
  *	others, so the final set is known); the dump must match it at the end.
@@ -32,7 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -559,11 +566,11 @@ static void refused(struct fuzz *z)
 		((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 2 + below(&z->r, 250);
 		break;
 	case 1:		/* an unknown attribute, top level */
-		mnl_attr_put_u32(nlh, PFMOD_A_COUNT + 1 + below(&z->r, 50), 0);
+		mnl_attr_put_u32(nlh, PFMOD_A_MAX + 1 + below(&z->r, 50), 0);
 		len = nlh->nlmsg_len;
 		break;
 	case 2:		/* an unknown attribute in the forward */
-		inject(nlh, PFMOD_FWD_A_SNAT_CONNS + 1 + below(&z->r, 50), 4, "abcd");
+		inject(nlh, PFMOD_FWD_A_MAX + 1 + below(&z->r, 50), 4, "abcd");
 		break;
 	case 3:		/* a nest without NLA_F_NESTED */
 		last_nest(nlh)->nla_type &= ~NLA_F_NESTED;
@@ -678,6 +685,8 @@ unknown_req_flags:
 				    other.errmsg);
 			pf_nl_close(&other);
 			z->st.refused++;
+			model_check(&z->nl, &z->m, "after a refused commit");
+			z->st.checks++;
 			return;
 		}
 		len = nlh->nlmsg_len;
@@ -704,6 +713,46 @@ unknown_req_flags:
 		die("request %lu (%s): refused with %s but no extack message", z->iter, what,
 		    strerror(-ret));
 	z->st.refused++;
+	/* Refused, so nothing changed: the dump says so. */
+	model_check(&z->nl, &z->m, what);
+	z->st.checks++;
+}
+
+/* What the kernel reports must make sense, whatever was accepted. */
+static void model_sane(const struct model *m, unsigned long iter)
+{
+	const struct pf_forward *f;
+	unsigned int bits, b;
+	char words[512];
+	size_t i, j;
+
+	for (i = 0; i < m->n; i++) {
+		f = &m->v[i];
+		describe(f, words, sizeof(words));
+		bits = f->family == AF_INET ? 32 : 128;
+		if ((f->family != AF_INET && f->family != AF_INET6) ||
+		    (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP &&
+		     f->proto != IPPROTO_SCTP) ||
+		    !f->id || !f->port_min || f->port_min > f->port_max ||
+		    !f->to_port_min || f->to_port_min > f->to_port_max ||
+		    (f->to_port_max - f->to_port_min != f->port_max - f->port_min &&
+		     f->to_port_min != f->to_port_max) ||
+		    f->snat > PFMOD_SNAT_MAX || f->to_self == f->has_to_addr ||
+		    f->n_from > PFMOD_FROM_MAX || f->snat_conns > f->conns)
+			die("request %lu: an accepted mutation left a forward that makes no sense: id %u '%s'",
+			    iter, f->id, words);
+		for (j = 0; j < f->n_from; j++) {
+			if (f->from[j].len > bits)
+				die("request %lu: prefix longer than the address in '%s'", iter, words);
+			for (b = f->from[j].len; b < bits; b++)
+				if (f->from[j].addr.bytes[b / 8] & (0x80 >> (b % 8)))
+					die("request %lu: prefix with bits past its length in '%s'",
+					    iter, words);
+		}
+		for (j = 0; j < i; j++)
+			if (m->v[j].id == f->id)
+				die("request %lu: two forwards with id %u", iter, f->id);
+	}
 }
 
 /* --- random mutations: anything may happen, but no harm ----------------- */
@@ -755,9 +804,16 @@ static void random_mutation(struct fuzz *z)
 	if (ret == -EAGAIN || ret == -EWOULDBLOCK)
 		die("request %lu: no answer to a request netlink should answer", z->iter);
 	if (ret >= 0) {
-		/* Accepted: whatever it did, the table is what the kernel says. */
+		/* Accepted: whatever it did, the table is what the kernel says,
+		 * and that must make sense.
+		 */
 		z->st.random_accepted++;
 		model_read(&z->nl, &z->m);
+		model_sane(&z->m, z->iter);
+	} else {
+		/* Refused: nothing changed. */
+		model_check(&z->nl, &z->m, "after a refused random request");
+		z->st.checks++;
 	}
 }
 
@@ -962,9 +1018,50 @@ struct stress {
 	struct model *models;		/* one per writer */
 	volatile bool stop;
 	unsigned long seed;
-	unsigned long adds[64], dels[64], flushes[64], refused[64];
+	unsigned long adds[64], dels[64], flushes[64], eexist[64], enospc[64];
 	unsigned int writers;
+	unsigned int max;		/* the module's max_forwards */
+	/*
+	 * Forwards in the table as far as finished requests tell: exact while
+	 * the flush lock is held for writing.
+	 */
+	unsigned int count;
+	FILE *windows;			/* when the traffic forward was away */
+	pthread_mutex_t windows_lock;
 };
+
+static double wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* An add whose outcome was predicted: 0, -EEXIST or -ENOSPC. */
+static void stress_add(struct stress *s, struct model *m, struct pf_nl *nl,
+		       const struct pf_forward *f, int want, unsigned int id)
+{
+	struct nlmsghdr *nlh = pf_nl_msg(nl, PFMOD_CMD_ADD, 0);
+	char what[512];
+	int ret;
+
+	pf_msg_put_forward(nlh, f, PF_PARSE_ADD);
+	ret = pf_nl_talk(nl, nlh, NULL, NULL);
+	if (ret != want) {
+		describe(f, what, sizeof(what));
+		die("stress: add %s: expected %s, got %s (%s)", what,
+		    want ? strerror(-want) : "success", ret ? strerror(-ret) : "success",
+		    nl->errmsg);
+	}
+	if (!ret) {
+		model_add(m, f);
+		__atomic_add_fetch(&s->count, 1, __ATOMIC_SEQ_CST);
+		s->adds[id]++;
+	}
+	s->eexist[id] += ret == -EEXIST;
+	s->enospc[id] += ret == -ENOSPC;
+}
 
 struct writer {
 	struct stress *s;
@@ -1005,7 +1102,9 @@ static void *writer_run(void *arg)
 	struct pf_forward f;
 	struct nlmsghdr *nlh;
 	struct pf_nl nl;
-	unsigned int k, i;
+	unsigned int k, i, n;
+	bool overlap;
+	double t0;
 	ssize_t idx;
 	int ret;
 
@@ -1014,12 +1113,19 @@ static void *writer_run(void *arg)
 		k = below(&r, 1000);
 		if (k < 2) {
 			pthread_rwlock_wrlock(&s->flush_lock);
+			t0 = wall();
 			nlh = pf_nl_msg(&nl, PFMOD_CMD_FLUSH, 0);
 			if (pf_nl_talk(&nl, nlh, NULL, NULL))
 				die("stress: flush failed: %s", nl.errmsg);
 			for (i = 0; i < s->writers; i++)
 				s->models[i].n = 0;
 			add_traffic_forward(&nl);
+			s->count = 1;
+			if (s->windows) {
+				pthread_mutex_lock(&s->windows_lock);
+				fprintf(s->windows, "%.3f %.3f\n", t0, wall());
+				pthread_mutex_unlock(&s->windows_lock);
+			}
 			pthread_rwlock_unlock(&s->flush_lock);
 			s->flushes[w->id]++;
 		} else if (k < 600 || !m->n) {
@@ -1028,16 +1134,23 @@ static void *writer_run(void *arg)
 			f.to_port_max = f.to_port_min;
 			f.has_addr = false;
 			pthread_rwlock_rdlock(&s->flush_lock);
-			nlh = pf_nl_msg(&nl, PFMOD_CMD_ADD, 0);
-			pf_msg_put_forward(nlh, &f, PF_PARSE_ADD);
-			ret = pf_nl_talk(&nl, nlh, NULL, NULL);
-			if (!ret)
-				model_add(m, &f);
-			else if (ret != -EEXIST && ret != -ENOSPC)
-				die("stress: add failed: %s (%s)", strerror(-ret), nl.errmsg);
+			/* Each writer has ports of its own: only its forwards
+			 * can be in the way. The count is low by the adds
+			 * under way at most, one a writer.
+			 */
+			overlap = model_overlaps(m, &f);
+			n = __atomic_load_n(&s->count, __ATOMIC_SEQ_CST);
+			if (n + s->writers < s->max) {
+				stress_add(s, m, &nl, &f, overlap ? -EEXIST : 0, w->id);
+				pthread_rwlock_unlock(&s->flush_lock);
+				continue;
+			}
+			/* Near the limit: alone, where the count is exact. */
 			pthread_rwlock_unlock(&s->flush_lock);
-			s->adds[w->id] += !ret;
-			s->refused[w->id] += !!ret;
+			pthread_rwlock_wrlock(&s->flush_lock);
+			stress_add(s, m, &nl, &f,
+				   s->count >= s->max ? -ENOSPC : overlap ? -EEXIST : 0, w->id);
+			pthread_rwlock_unlock(&s->flush_lock);
 		} else {
 			pthread_rwlock_rdlock(&s->flush_lock);
 			if (m->n) {
@@ -1050,6 +1163,7 @@ static void *writer_run(void *arg)
 					die("stress: del of a forward of ours failed: %s (%s)",
 					    strerror(-ret), nl.errmsg);
 				m->v[idx] = m->v[--m->n];
+				__atomic_sub_fetch(&s->count, 1, __ATOMIC_SEQ_CST);
 				s->dels[w->id]++;
 			}
 			pthread_rwlock_unlock(&s->flush_lock);
@@ -1061,27 +1175,35 @@ static void *writer_run(void *arg)
 
 static int cmd_stress(int argc, char **argv)
 {
-	struct stress s = { .writers = 4, .seed = time(NULL) };
+	struct stress s = { .writers = 4, .seed = time(NULL), .max = 4096 };
 	unsigned int secs = 60, i;
 	struct model all = { 0 };
 	struct writer w[64];
 	pthread_t th[64];
 	struct pf_forward f;
-	unsigned long adds = 0, dels = 0, flushes = 0, refused = 0;
+	unsigned long adds = 0, dels = 0, flushes = 0, eexist = 0, enospc = 0;
 	struct pf_nl nl;
 	size_t j;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "t:w:s:")) != -1) {
-		if (opt == 't')
+	while ((opt = getopt(argc, argv, "t:w:s:m:W:")) != -1) {
+		if (opt == 't') {
 			secs = strtoul(optarg, NULL, 0);
-		else if (opt == 'w')
+		} else if (opt == 'w') {
 			s.writers = strtoul(optarg, NULL, 0);
-		else if (opt == 's')
+		} else if (opt == 's') {
 			s.seed = strtoul(optarg, NULL, 0);
-		else
-			die("usage: stress [-t SECONDS] [-w WRITERS] [-s SEED]");
+		} else if (opt == 'm') {
+			s.max = strtoul(optarg, NULL, 0);
+		} else if (opt == 'W') {
+			s.windows = fopen(optarg, "w");
+			if (!s.windows)
+				die("stress: %s: %s", optarg, strerror(errno));
+		} else {
+			die("usage: stress [-t SECONDS] [-w WRITERS] [-s SEED] [-m MAX_FORWARDS] [-W FILE]");
+		}
 	}
+	pthread_mutex_init(&s.windows_lock, NULL);
 	if (!s.writers || s.writers > 60)
 		die("stress: 1 to 60 writers");
 	printf("pffuzz: stress, %u writers, %u s, seed %lu\n", s.writers, secs, s.seed);
@@ -1090,6 +1212,7 @@ static int cmd_stress(int argc, char **argv)
 	if (pf_nl_talk(&nl, pf_nl_msg(&nl, PFMOD_CMD_FLUSH, 0), NULL, NULL))
 		die("stress: flush failed: %s", nl.errmsg);
 	add_traffic_forward(&nl);
+	s.count = 1;
 	{
 		pthread_rwlockattr_t attr;
 
@@ -1113,18 +1236,84 @@ static int cmd_stress(int argc, char **argv)
 		adds += s.adds[i];
 		dels += s.dels[i];
 		flushes += s.flushes[i];
-		refused += s.refused[i];
+		eexist += s.eexist[i];
+		enospc += s.enospc[i];
 		for (j = 0; j < s.models[i].n; j++)
 			model_add(&all, &s.models[i].v[j]);
 	}
 	traffic_forward(&f);
 	model_add(&all, &f);
-	printf("pffuzz: %lu adds (and %lu refused: overlap or limit), %lu deletes, %lu flushes; %zu forwards expected\n",
-	       adds, refused, dels, flushes, all.n);
+	printf("pffuzz: %lu adds, %lu refused as predicted for an overlap (EEXIST) and %lu for the limit (ENOSPC), %lu deletes, %lu flushes; %zu forwards expected\n",
+	       adds, eexist, enospc, dels, flushes, all.n);
+	if (s.windows && fclose(s.windows))
+		die("stress: windows: %s", strerror(errno));
 	model_check(&nl, &all, "stress final check");
 	printf("pffuzz: the final dump holds exactly the forwards expected\n");
 	pf_nl_close(&nl);
 	return 0;
+}
+
+/* --- privileges dropped after the socket was opened ---------------------- */
+
+static int cmd_privdrop(int argc, char **argv)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	static const struct {
+		uint8_t cmd;
+		uint16_t flags;
+		uint32_t req_flags;
+		const char *name;
+	} reqs[] = {
+		{ PFMOD_CMD_ADD, 0, 0, "add" },
+		{ PFMOD_CMD_DEL, 0, 0, "del" },
+		{ PFMOD_CMD_FLUSH, 0, 0, "flush" },
+		{ PFMOD_CMD_GET, NLM_F_DUMP, 0, "dump" },
+		{ PFMOD_CMD_GET_STATS, NLM_F_DUMP, 0, "stats dump" },
+		{ PFMOD_CMD_REPLACE, 0, PFMOD_REQ_F_BEGIN, "restore" },
+	};
+	char buf[4096];
+	struct pf_forward f;
+	struct nlmsghdr *nlh;
+	struct pf_nl nl;
+	unsigned int i, bad = 0;
+	int ret;
+
+	(void)argc;
+	(void)argv;
+	open_nl(&nl);
+	if (syscall(SYS_capset, &hdr, data))
+		die("capset: %s", strerror(errno));
+	memset(&f, 0, sizeof(f));
+	f.family = AF_INET;
+	f.proto = IPPROTO_TCP;
+	f.port_min = f.port_max = 9;
+	f.to_port_min = f.to_port_max = 9;
+	f.has_to_addr = true;
+	addr_v4(&f.to_addr, "192.168.1.2");
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		nlh = pf_nl_msg_in(&nl, buf, reqs[i].cmd, reqs[i].flags);
+		if (reqs[i].cmd == PFMOD_CMD_ADD || reqs[i].cmd == PFMOD_CMD_DEL)
+			pf_msg_put_forward(nlh, &f, reqs[i].cmd == PFMOD_CMD_ADD ?
+						    PF_PARSE_ADD : PF_PARSE_DEL);
+		if (reqs[i].req_flags)
+			mnl_attr_put_u32(nlh, PFMOD_A_FLAGS, reqs[i].req_flags);
+		ret = pf_nl_talk(&nl, nlh, NULL, NULL);
+		if (ret == -EPERM) {
+			printf("ok: %s without CAP_NET_ADMIN, on a socket opened with it: EPERM\n",
+			       reqs[i].name);
+		} else {
+			printf("FAIL: %s without CAP_NET_ADMIN: %s\n", reqs[i].name,
+			       ret ? strerror(-ret) : "accepted");
+			bad++;
+		}
+	}
+	nlh = pf_nl_msg_in(&nl, buf, PFMOD_CMD_GET_INFO, 0);
+	ret = pf_nl_talk(&nl, nlh, NULL, NULL);
+	printf("%s: version (GET_INFO) needs no privilege: %s\n", ret ? "FAIL" : "ok",
+	       ret ? strerror(-ret) : "answered");
+	pf_nl_close(&nl);
+	return bad || ret ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -1142,5 +1331,7 @@ int main(int argc, char **argv)
 		return cmd_netns(argc, argv);
 	if (!strcmp(argv[1], "stress"))
 		return cmd_stress(argc, argv);
+	if (!strcmp(argv[1], "privdrop"))
+		return cmd_privdrop(argc, argv);
 	die("unknown command '%s'", argv[1]);
 }

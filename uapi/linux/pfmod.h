@@ -22,6 +22,13 @@
  *	PFMOD_A_API: NLA_U32, PFMOD_GENL_VERSION the module speaks
  *	PFMOD_A_MAX_FORWARDS: NLA_U32, forwards allowed per namespace
  *	PFMOD_A_FORWARDS: NLA_U32, forwards in this namespace
+ *	and, to CAP_NET_ADMIN of the initial user namespace only, what the
+ *	module holds in all namespaces together:
+ *	PFMOD_A_ALL_FORWARDS: NLA_U32, forwards (staged ones included)
+ *	PFMOD_A_NAT_HOOKS: NLA_U32, namespace and family pairs registered
+ *		with the NAT core
+ *	PFMOD_A_END_HOOKS: NLA_U32, namespace and family pairs with a hook
+ *		that drops the packets of ended connections
  *
  * PFMOD_CMD_ADD: add a forward.
  *	PFMOD_A_FORWARD: NLA_NESTED
@@ -50,11 +57,27 @@
  *		PFMOD_FWD_A_SNAT: NLA_U8, enum pfmod_snat (default AUTO)
  *		PFMOD_FWD_A_SNAT_ADDR: 4 or 16 bytes, with PFMOD_SNAT_ADDR only
  *		PFMOD_FWD_A_FLAGS: NLA_U32, PFMOD_F_*
+ *		PFMOD_FWD_A_TIMEOUT: NLA_U32, seconds (1 or more): the forward
+ *			expires then and goes as a DEL would take it (its
+ *			connections end, unless PFMOD_F_EXPIRE_KEEP); the time
+ *			runs on while the system is suspended
+ *		PFMOD_FWD_A_MAXCONN: NLA_U32: at most this many of the
+ *			forward's connections at once; a new one over it is
+ *			dropped (and counted, PFMOD_FWD_A_DROPS)
+ *		PFMOD_FWD_A_MAXCONN_SRC: NLA_U32: the same, per client address
+ *		PFMOD_FWD_A_RATE: NLA_U32: at most this many new connections
+ *			per PFMOD_FWD_A_RATE_PERIOD (NLA_U32, seconds: 1, the
+ *			default, 60 or 3600), and PFMOD_FWD_A_BURST (NLA_U32,
+ *			default 5) at once beyond the rate; new connections
+ *			over it are dropped and counted
+ *		Established connections are never affected by the limits.
  *	PFMOD_A_FLAGS: NLA_U32, PFMOD_REQ_F_FLUSH_EXISTING: also end existing
  *		connections of any protocol to the listen ports (UDP and SCTP
  *		entries that were not translated are always flushed)
  *
- * PFMOD_CMD_DEL: delete a forward, and the connections it translated.
+ * PFMOD_CMD_DEL: delete a forward, and end the connections it translated
+ *	(TCP: a reset to both ends; every packet of them is dropped until
+ *	their entries time out) and no other connection.
  *	PFMOD_A_FORWARD: NLA_NESTED, either PFMOD_FWD_A_ID alone or the
  *		forward's key: FAMILY, PROTO, ADDR, PORT_MIN, PORT_MAX, IFNAME,
  *		FROM (as given to ADD; other attributes are refused)
@@ -64,8 +87,21 @@
  *	as a dump (NLM_F_DUMP) all of them, in ascending id order, one message
  *	each. A dump that overlapped a change carries NLM_F_DUMP_INTR.
  *	Each reply: PFMOD_A_FORWARD with every attribute above that applies,
- *	plus PFMOD_FWD_A_ID: NLA_U32, PFMOD_FWD_A_CONNS: NLA_U64 (connections
- *	forwarded) and PFMOD_FWD_A_SNAT_CONNS: NLA_U64 (of those, source-NATed).
+ *	plus PFMOD_FWD_A_ID: NLA_U32 (never reused for another forward of the
+ *	namespace), PFMOD_FWD_A_CONNS: NLA_U64 (connections translated: their
+ *	first packet left the host or reached it) and PFMOD_FWD_A_SNAT_CONNS:
+ *	NLA_U64 (of those, source-NATed); with a timeout,
+ *	PFMOD_FWD_A_EXPIRES: NLA_U64, milliseconds until it expires (the
+ *	timeout given is not echoed); with limits, PFMOD_FWD_A_DROPS: NLA_U64,
+ *	new connections the limits dropped.
+ *
+ * PFMOD_CMD_GET_STATS: a dump like GET's, and for each forward what its
+ *	connections open now add up to (read from conntrack, so it costs a
+ *	walk over the connection table):
+ *		PFMOD_FWD_A_ACTIVE: NLA_U64, connections open
+ *		PFMOD_FWD_A_PACKETS, PFMOD_FWD_A_BYTES: NLA_U64, theirs in both
+ *			directions; only while conntrack accounting is on
+ *			(net.netfilter.nf_conntrack_acct)
  *
  * PFMOD_CMD_FLUSH: delete every forward of the namespace.
  *	PFMOD_A_FLAGS: NLA_U32, PFMOD_REQ_F_KEEP_CONNS
@@ -81,7 +117,11 @@
  *	commit. A request refused before pfmod sees it (by the attribute
  *	policies) cannot drop anything: that is what the count is for. One
  *	restore at a time per namespace: another socket's BEGIN gets EBUSY.
- *	Connections translated by forwards that the new table no longer has end
+ *	Forwards that stay exactly the same keep their id, counters and
+ *	connections (and the state of their limits; a timeout is not part of
+ *	what makes them the same: the new one applies). A connection of a
+ *	forward that went or changed goes on if the new table would translate
+ *	it the same way (its new forward then owns it), and ends otherwise,
  *	unless the commit carries PFMOD_REQ_F_KEEP_CONNS.
  *	PFMOD_A_FLAGS: NLA_U32, PFMOD_REQ_F_BEGIN, PFMOD_REQ_F_COMMIT,
  *		PFMOD_REQ_F_KEEP_CONNS
@@ -91,15 +131,34 @@
  *
  * All commands but GET_INFO need CAP_NET_ADMIN (see the module parameter
  * userns_admin for user namespaces).
+ *
+ * Multicast group PFMOD_MCGRP_CONFIG_NAME ("config"): every change of the
+ * namespace's table, in the order they were made, to listeners with
+ * CAP_NET_ADMIN over the namespace. A request with NLM_F_ECHO gets its own
+ * announcement back too (ADD: with the new forward's id).
+ *	PFMOD_CMD_ADD: PFMOD_A_FORWARD, the forward added
+ *	PFMOD_CMD_DEL: PFMOD_A_FORWARD, the forward deleted; PFMOD_A_FLAGS
+ *		with PFMOD_REQ_F_KEEP_CONNS if its connections were kept and
+ *		PFMOD_EVENT_F_EXPIRED if it expired
+ *	PFMOD_CMD_FLUSH: PFMOD_A_COUNT, the forwards deleted; PFMOD_A_FLAGS
+ *	PFMOD_CMD_REPLACE: PFMOD_A_COUNT, the forwards a restore committed;
+ *		PFMOD_A_FLAGS
  */
 #ifndef _UAPI_LINUX_PFMOD_H
 #define _UAPI_LINUX_PFMOD_H
 
 #define PFMOD_GENL_NAME		"pfmod"
 #define PFMOD_GENL_VERSION	1
+#define PFMOD_MCGRP_CONFIG_NAME	"config"
+
+enum pfmod_mcgrp {
+	PFMOD_MCGRP_CONFIG,
+};
 
 /* Limits the module enforces. */
 #define PFMOD_FROM_MAX		16
+/* The largest PFMOD_FWD_A_RATE and PFMOD_FWD_A_BURST. */
+#define PFMOD_RATE_MAX		1000000
 
 enum pfmod_cmd {
 	PFMOD_CMD_UNSPEC,
@@ -109,6 +168,7 @@ enum pfmod_cmd {
 	PFMOD_CMD_GET,
 	PFMOD_CMD_FLUSH,
 	PFMOD_CMD_REPLACE,
+	PFMOD_CMD_GET_STATS,
 
 	__PFMOD_CMD_MAX
 };
@@ -124,6 +184,9 @@ enum pfmod_attr {
 	PFMOD_A_FORWARD,
 	PFMOD_A_FLAGS,
 	PFMOD_A_COUNT,
+	PFMOD_A_ALL_FORWARDS,
+	PFMOD_A_NAT_HOOKS,
+	PFMOD_A_END_HOOKS,
 
 	__PFMOD_A_MAX
 };
@@ -149,6 +212,17 @@ enum pfmod_fwd_attr {
 	PFMOD_FWD_A_FLAGS,
 	PFMOD_FWD_A_CONNS,
 	PFMOD_FWD_A_SNAT_CONNS,
+	PFMOD_FWD_A_ACTIVE,
+	PFMOD_FWD_A_PACKETS,
+	PFMOD_FWD_A_BYTES,
+	PFMOD_FWD_A_TIMEOUT,
+	PFMOD_FWD_A_EXPIRES,
+	PFMOD_FWD_A_MAXCONN,
+	PFMOD_FWD_A_MAXCONN_SRC,
+	PFMOD_FWD_A_RATE,
+	PFMOD_FWD_A_RATE_PERIOD,
+	PFMOD_FWD_A_BURST,
+	PFMOD_FWD_A_DROPS,
 
 	__PFMOD_FWD_A_MAX
 };
@@ -194,14 +268,36 @@ enum pfmod_snat {
 
 #define PFMOD_SNAT_MAX (__PFMOD_SNAT_MAX - 1)
 
+/*
+ * Conntrack labels: pfmod records on every connection it translates which
+ * forward did (bits numbered as nftables' "ct label" and iptables'
+ * "-m connlabel" number them; bits 0 to 87 are never touched):
+ *	96-127	the forward's id (PFMOD_FWD_A_ID)
+ *	88-89	the forward's snat mode (enum pfmod_snat) when it took it
+ *	90	pfmod rewrote the connection's source
+ *	91	pfmod ended the connection (its packets are dropped until the
+ *		entry times out)
+ */
+#define PFMOD_LABEL_BIT_FIRST	88
+#define PFMOD_LABEL_BIT_SNAT_MODE 88
+#define PFMOD_LABEL_SNAT_MODE_BITS 2
+#define PFMOD_LABEL_BIT_SNATTED	90
+#define PFMOD_LABEL_BIT_ENDED	91
+#define PFMOD_LABEL_BIT_ID	96
+#define PFMOD_LABEL_BIT_LAST	127
+
 /* PFMOD_FWD_A_FLAGS */
 enum pfmod_fwd_flag {
 	/* The target is this host itself: only the port is rewritten, the
 	 * connection keeps the local address it was made to.
 	 */
 	PFMOD_F_TO_SELF = 1U << 0,
+	/* When the forward expires (PFMOD_FWD_A_TIMEOUT), its connections
+	 * are left to run out instead of ended.
+	 */
+	PFMOD_F_EXPIRE_KEEP = 1U << 1,
 
-	__PFMOD_F_ALL = PFMOD_F_TO_SELF
+	__PFMOD_F_ALL = PFMOD_F_TO_SELF | PFMOD_F_EXPIRE_KEEP
 };
 
 /* PFMOD_A_FLAGS */
@@ -213,6 +309,12 @@ enum pfmod_req_flag {
 
 	__PFMOD_REQ_F_ALL = PFMOD_REQ_F_KEEP_CONNS | PFMOD_REQ_F_FLUSH_EXISTING |
 			    PFMOD_REQ_F_BEGIN | PFMOD_REQ_F_COMMIT
+};
+
+/* PFMOD_A_FLAGS of an announcement only. */
+enum pfmod_event_flag {
+	/* The forward expired (PFMOD_FWD_A_TIMEOUT). */
+	PFMOD_EVENT_F_EXPIRED = 1U << 31,
 };
 
 #endif /* _UAPI_LINUX_PFMOD_H */

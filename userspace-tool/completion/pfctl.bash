@@ -11,7 +11,7 @@ _pfctl() {
 		esac
 	done
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "-j --json -4 -6 -h --help -V --version add del show list flush version help" -- "$cur"))
+		COMPREPLY=($(compgen -W "-j --json -s --stats -4 -6 -h --help -V --version add del show list conns flush save restore monitor doctor version help" -- "$cur"))
 		return
 	fi
 	case $prev in
@@ -19,14 +19,21 @@ _pfctl() {
 		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur"))
 		return
 		;;
-	from|id)
+	from|id|timeout|expires|maxconn|maxconn-per-source|rate|burst)
+		return
+		;;
+	snat)
+		COMPREPLY=($(compgen -W "auto never always" -- "$cur"))
 		return
 		;;
 	esac
 	case $cmd in
-	add) COMPREPLY=($(compgen -W "tcp udp sctp dev from flush local:" -- "$cur")) ;;
+	add) COMPREPLY=($(compgen -W "tcp udp sctp dev from snat timeout expires keep maxconn maxconn-per-source rate burst flush local:" -- "$cur")) ;;
 	del) COMPREPLY=($(compgen -W "tcp udp sctp dev from keep id" -- "$cur")) ;;
 	flush) COMPREPLY=($(compgen -W "keep" -- "$cur")) ;;
+	restore) COMPREPLY=($(compgen -f -W "--optional keep -" -- "$cur")) ;;
+	doctor) COMPREPLY=($(compgen -W "id" -- "$cur")) ;;
+	help) COMPREPLY=($(compgen -W "add del show conns flush save restore monitor doctor version" -- "$cur")) ;;
 	esac
 }
 complete -F _pfctl pfctl

@@ -11,6 +11,9 @@ static struct pf_forward f;
 static struct pf_request req;
 static char err[256];
 
+/* The clock of these tests: 2026-11-29T18:00:00Z. */
+#define NOW 1795975200
+
 /* Parses a command line given as one string. */
 static int parse(enum pf_parse_mode mode, const char *line)
 {
@@ -21,6 +24,7 @@ static int parse(enum pf_parse_mode mode, const char *line)
 	for (tok = strtok_r(buf, " ", &save); tok && argc < 64; tok = strtok_r(NULL, " ", &save))
 		argv[argc++] = tok;
 	memset(&req, 0, sizeof(req));
+	req.now = NOW;
 	err[0] = '\0';
 	return pf_parse_forward(argc, argv, mode, &f, &req, err, sizeof(err));
 }
@@ -29,7 +33,7 @@ static const char *saved(void)
 {
 	static char buf[512];
 
-	pf_format_save(&f, buf, sizeof(buf));
+	pf_format_save_at(&f, NOW, buf, sizeof(buf));
 	return buf;
 }
 
@@ -55,9 +59,11 @@ static int round_trips(const char *line)
 	if (parse(PF_PARSE_ADD, line))
 		return 0;
 	first = f;
-	pf_format_save(&f, words, sizeof(words));
+	pf_format_save_at(&f, NOW, words, sizeof(words));
 	if (parse(PF_PARSE_ADD, words))
 		return 0;
+	/* "timeout 30m" comes back as the time it gives: the same timeout. */
+	first.expires_at = f.expires_at;
 	return same_forward(&first, &f);
 }
 
@@ -138,6 +144,41 @@ static void test_good(void)
 	ok(!parse(PF_PARSE_DEL, "80"), "del takes the listen side alone");
 	ok(!parse(PF_PARSE_DEL, "udp 203.0.113.10:53 dev eth0 keep"), "del with dev and keep");
 	ok(req.flags == PFMOD_REQ_F_KEEP_CONNS && f.proto == IPPROTO_UDP, "... keep, udp");
+
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 timeout 30m"), "timeout 30m");
+	ok(f.timeout == 1800 && !f.expire_keep, "... 1800 s");
+	ok(!strcmp(saved(), "tcp 80 192.168.1.2:80 expires 2026-11-29T18:30:00Z"),
+	   "save writes when it expires: %s", saved());
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 timeout 2d keep"), "timeout 2d keep");
+	ok(f.timeout == 172800 && f.expire_keep, "... 172800 s, keep");
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 timeout 45"), "timeout without a unit");
+	ok(f.timeout == 45, "... seconds");
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 expires 2026-11-29T19:00:01Z"), "expires");
+	ok(f.timeout == 3601 && !f.expired, "... in 3601 s");
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 expires 2026-11-29T18:00:00Z"),
+	   "an expires that has come parses");
+	ok(f.expired, "... as expired");
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 maxconn 5 maxconn-per-source 2 rate 10/s"),
+	   "maxconn, maxconn-per-source, rate");
+	ok(f.maxconn == 5 && f.maxconn_src == 2 && f.rate == 10 && f.rate_period == 1 && !f.burst,
+	   "... 5, 2, 10 per second, default burst");
+	ok(!strcmp(saved(), "tcp 80 192.168.1.2:80 maxconn 5 maxconn-per-source 2 rate 10/s"),
+	   "save form: %s", saved());
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 rate 100/m burst 20"), "rate per minute, burst");
+	ok(f.rate == 100 && f.rate_period == 60 && f.burst == 20, "... 100 per 60 s, burst 20");
+	f.burst = PF_BURST_DEFAULT;
+	ok(!strcmp(saved(), "tcp 80 192.168.1.2:80 rate 100/m"),
+	   "the default burst is not saved: %s", saved());
+	pf_format_duration(1800, buf, sizeof(buf));
+	ok(!strcmp(buf, "30m"), "30 minutes: %s", buf);
+	pf_format_duration(3 * 86400 + 3600 + 7, buf, sizeof(buf));
+	ok(!strcmp(buf, "3d1h"), "3 days, an hour, 7 s: %s", buf);
+	pf_format_duration(3605, buf, sizeof(buf));
+	ok(!strcmp(buf, "1h"), "an hour and 5 s: %s", buf);
+	pf_format_duration(65, buf, sizeof(buf));
+	ok(!strcmp(buf, "1m5s"), "65 s: %s", buf);
+	pf_format_duration(0, buf, sizeof(buf));
+	ok(!strcmp(buf, "0s"), "0 s: %s", buf);
 }
 
 static void test_round_trips(void)
@@ -157,6 +198,10 @@ static void test_round_trips(void)
 		"[2001:db8::10]:80 2001:db8:1::2 snat 2001:db8:1::1",
 		"udp 53 192.168.1.3 snat never",
 		"1-65535 192.168.1.2",
+		"80 192.168.1.2 timeout 30m",
+		"80 192.168.1.2 timeout 1d keep maxconn 100",
+		"80 192.168.1.2 maxconn-per-source 3 rate 5/h burst 1",
+		"udp 53 192.168.1.3 rate 1000000/s burst 1000000",
 	};
 	size_t i;
 
@@ -197,7 +242,35 @@ static void test_bad(void)
 		{ "8000-8009 1.2.3.4:9000-9001", "give one target port or as many" },
 		{ "80 local", "needs the port" },
 		{ "80 local:80", "would change nothing" },
-		{ "80 1.2.3.4 keep", "unknown keyword 'keep'" },
+		{ "80 1.2.3.4 keep", "it needs a timeout" },
+		{ "80 1.2.3.4 timeout", "'timeout' needs a value" },
+		{ "80 1.2.3.4 timeout 0", "at least 1s" },
+		{ "80 1.2.3.4 timeout 0s", "at least 1s" },
+		{ "80 1.2.3.4 timeout 10y", "the units are s, m, h and d" },
+		{ "80 1.2.3.4 timeout -5m", "a number and a unit" },
+		{ "80 1.2.3.4 timeout m", "a whole number" },
+		{ "80 1.2.3.4 timeout 1.5h", "a number and a unit" },
+		{ "80 1.2.3.4 timeout 50000d", "at most 49710d" },
+		{ "80 1.2.3.4 timeout 99999999999999999999", "a whole number" },
+		{ "80 1.2.3.4 timeout 1m timeout 2m", "given twice" },
+		{ "80 1.2.3.4 timeout 1m expires 2026-11-29T19:00:00Z", "given twice" },
+		{ "80 1.2.3.4 expires tomorrow", "a UTC time like" },
+		{ "80 1.2.3.4 expires 2026-11-29T19:00:00", "a UTC time like" },
+		{ "80 1.2.3.4 maxconn", "'maxconn' needs a value" },
+		{ "80 1.2.3.4 maxconn -1", "bad maxconn '-1'" },
+		{ "80 1.2.3.4 maxconn 0", "from 1 to 4294967295" },
+		{ "80 1.2.3.4 maxconn 4294967296", "from 1 to 4294967295" },
+		{ "80 1.2.3.4 maxconn 5x", "bad maxconn '5x'" },
+		{ "80 1.2.3.4 maxconn 5 maxconn 6", "'maxconn' given twice" },
+		{ "80 1.2.3.4 maxconn-per-source 0", "bad maxconn-per-source '0'" },
+		{ "80 1.2.3.4 rate 0/s", "bad rate '0/s'" },
+		{ "80 1.2.3.4 rate 10", "new connections per s, m or h" },
+		{ "80 1.2.3.4 rate 10/d", "the period is s, m or h" },
+		{ "80 1.2.3.4 rate 1000001/s", "from 1 to 1000000" },
+		{ "80 1.2.3.4 rate -1/s", "bad rate '-1/s'" },
+		{ "80 1.2.3.4 rate 10/s rate 5/s", "'rate' given twice" },
+		{ "80 1.2.3.4 burst 10", "'burst' needs a 'rate'" },
+		{ "80 1.2.3.4 rate 10/s burst 0", "bad burst '0'" },
 		{ "1.2.3.4 5.6.7.8", "listen port missing" },
 		{ "80 1.2.3.4 snat", "'snat' needs auto, never, always or an address" },
 		{ "80 1.2.3.4 snat sometimes", "bad snat 'sometimes'" },
@@ -213,6 +286,10 @@ static void test_bad(void)
 		   "'%s' is refused: %s", cases[i].line, err);
 	ok(parse(PF_PARSE_DEL, "80 flush") && strstr(err, "unknown keyword 'flush'"),
 	   "del does not take flush: %s", err);
+	ok(parse(PF_PARSE_DEL, "80 timeout 5m") && strstr(err, "unknown keyword 'timeout'"),
+	   "del does not take timeout: %s", err);
+	ok(parse(PF_PARSE_DEL, "80 maxconn 5") && strstr(err, "unknown keyword 'maxconn'"),
+	   "del does not take maxconn: %s", err);
 }
 
 static void test_json(void)

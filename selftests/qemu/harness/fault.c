@@ -8,13 +8,15 @@
  *   lockdep	two mutexes taken in both orders: a lockdep report where the
  *		kernel proves locking; elsewhere the report's first lines are
  *		printed, so that the runner's reading of them is still tested
- *   spin	this CPU spins with preemption off for spin_secs seconds: a
- *		soft lockup, or an RCU stall when soft lockups go unwatched
+ *   spin	this CPU spins with preemption off for spin_secs seconds, while
+ *		a grace period waits for it: a soft lockup, or an RCU stall when
+ *		soft lockups go unwatched
  */
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 
 static char *fault = "warn";
 module_param(fault, charp, 0444);
@@ -44,10 +46,18 @@ static void fault_lockdep(void)
 	mutex_unlock(&fault_b);
 }
 
+static struct rcu_head fault_rcu;
+
+static void fault_rcu_done(struct rcu_head *head)
+{
+}
+
 static void fault_spin(void)
 {
 	unsigned long end = jiffies + spin_secs * HZ;
 
+	/* A grace period that needs this CPU: RCU has something to wait for. */
+	call_rcu(&fault_rcu, fault_rcu_done);
 	preempt_disable();
 	while (time_before(jiffies, end))
 		cpu_relax();

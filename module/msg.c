@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A forward as the attributes of a PFMOD_A_FORWARD nest (uapi/linux/pfmod.h),
+ * for answers and announcements alike.
+ */
+
+#include <net/netlink.h>
+#include <uapi/linux/pfmod.h>
+
+#include "limit.h"
+#include "msg.h"
+
+static int pf_msg_put_addr(struct sk_buff *skb, int type, u8 family, const union nf_inet_addr *a)
+{
+	return nla_put(skb, type, family == NFPROTO_IPV4 ? sizeof(struct in_addr) :
+			sizeof(struct in6_addr), a);
+}
+
+static int pf_msg_put_from(struct sk_buff *skb, const struct pf_fwd *f)
+{
+	struct nlattr *from, *pfx;
+	unsigned int i;
+
+	from = nla_nest_start(skb, PFMOD_FWD_A_FROM);
+	if (!from)
+		return -EMSGSIZE;
+	for (i = 0; i < f->ext->n_from; i++) {
+		pfx = nla_nest_start(skb, PFMOD_FROM_A_PREFIX);
+		if (!pfx || pf_msg_put_addr(skb, PFMOD_PREFIX_A_ADDR, f->family,
+					    &f->ext->from[i].addr) ||
+		    nla_put_u8(skb, PFMOD_PREFIX_A_LEN, f->ext->from[i].len))
+			return -EMSGSIZE;
+		nla_nest_end(skb, pfx);
+	}
+	nla_nest_end(skb, from);
+	return 0;
+}
+
+static int pf_msg_put_limits(struct sk_buff *skb, const struct pf_limits *l)
+{
+	return (l->maxconn && nla_put_u32(skb, PFMOD_FWD_A_MAXCONN, l->maxconn)) ||
+	       (l->maxconn_src && nla_put_u32(skb, PFMOD_FWD_A_MAXCONN_SRC, l->maxconn_src)) ||
+	       (l->rate && (nla_put_u32(skb, PFMOD_FWD_A_RATE, l->rate) ||
+			    nla_put_u32(skb, PFMOD_FWD_A_RATE_PERIOD, l->rate_period) ||
+			    nla_put_u32(skb, PFMOD_FWD_A_BURST, l->burst))) ||
+	       nla_put_u64_64bit(skb, PFMOD_FWD_A_DROPS, pf_limits_drops(l), PFMOD_FWD_A_PAD) ?
+	       -EMSGSIZE : 0;
+}
+
+/* Milliseconds until @f expires, at least 1 while it exists. */
+static u64 pf_msg_expires_in(const struct pf_fwd *f)
+{
+	u64 now = ktime_get_boottime_ns(), at = pf_fwd_expires(f);
+
+	return at > now ? max_t(u64, div_u64(at - now, NSEC_PER_MSEC), 1) : 1;
+}
+
+int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_ct_usage *u,
+		   bool acct)
+{
+	struct nlattr *nest = nla_nest_start(skb, PFMOD_A_FORWARD);
+	struct pf_stats_sum sum;
+
+	pf_fwd_stats(f, &sum);
+	if (!nest ||
+	    nla_put_u32(skb, PFMOD_FWD_A_ID, f->id) ||
+	    nla_put_u8(skb, PFMOD_FWD_A_FAMILY, f->family) ||
+	    nla_put_u8(skb, PFMOD_FWD_A_PROTO, f->proto) ||
+	    ((f->flags & PF_F_HAS_ADDR) &&
+	     pf_msg_put_addr(skb, PFMOD_FWD_A_ADDR, f->family, pf_fwd_addr(f))) ||
+	    nla_put_u16(skb, PFMOD_FWD_A_PORT_MIN, f->port_min) ||
+	    nla_put_u16(skb, PFMOD_FWD_A_PORT_MAX, f->port_max) ||
+	    (!(f->flags & PFMOD_F_TO_SELF) &&
+	     pf_msg_put_addr(skb, PFMOD_FWD_A_TO_ADDR, f->family, &f->to_addr)) ||
+	    nla_put_u16(skb, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min) ||
+	    nla_put_u16(skb, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max) ||
+	    (pf_fwd_ifname(f)[0] &&
+	     nla_put_string(skb, PFMOD_FWD_A_IFNAME, pf_fwd_ifname(f))) ||
+	    (f->ext && f->ext->n_from && pf_msg_put_from(skb, f)) ||
+	    nla_put_u8(skb, PFMOD_FWD_A_SNAT, f->snat) ||
+	    (f->snat == PFMOD_SNAT_ADDR &&
+	     pf_msg_put_addr(skb, PFMOD_FWD_A_SNAT_ADDR, f->family, &f->ext->snat_addr)) ||
+	    nla_put_u32(skb, PFMOD_FWD_A_FLAGS, f->flags & __PFMOD_F_ALL) ||
+	    (pf_fwd_expires(f) &&
+	     nla_put_u64_64bit(skb, PFMOD_FWD_A_EXPIRES, pf_msg_expires_in(f), PFMOD_FWD_A_PAD)) ||
+	    ((f->flags & PF_F_LIMITED) && pf_msg_put_limits(skb, READ_ONCE(f->ext->limits))) ||
+	    nla_put_u64_64bit(skb, PFMOD_FWD_A_CONNS, sum.conns, PFMOD_FWD_A_PAD) ||
+	    nla_put_u64_64bit(skb, PFMOD_FWD_A_SNAT_CONNS, sum.snat_conns, PFMOD_FWD_A_PAD) ||
+	    (u && nla_put_u64_64bit(skb, PFMOD_FWD_A_ACTIVE, u->active, PFMOD_FWD_A_PAD)) ||
+	    (u && acct &&
+	     (nla_put_u64_64bit(skb, PFMOD_FWD_A_PACKETS, u->packets, PFMOD_FWD_A_PAD) ||
+	      nla_put_u64_64bit(skb, PFMOD_FWD_A_BYTES, u->bytes, PFMOD_FWD_A_PAD))))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}

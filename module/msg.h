@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PFMOD_MSG_H
+#define PFMOD_MSG_H
+
+#include "ct.h"
+#include "forward.h"
+
+struct sk_buff;
+
+/*
+ * Puts @f as a PFMOD_A_FORWARD nest, with what its open connections add up
+ * to if @u (packets and bytes only if @acct). -EMSGSIZE if it does not fit.
+ */
+int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_ct_usage *u,
+		   bool acct);
+
+#endif /* PFMOD_MSG_H */

@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Ending a connection leaks nothing: while and after a forward with streams
+# running through it (TCP and UDP, the server talking all along) goes away by
+# del, flush, restore or the deletion of the gateway's namespace, no packet
+# with the server's private address reaches the public side (an nft counter
+# in the client's namespace), 20 times each. Both ends of a TCP stream learn
+# at once (a reset), not by a timeout; the UDP stream's packets stop coming.
+# timeout=900
+
+source "$(dirname "$0")/lib.sh"
+
+rounds=${PFMOD_LEAK_ROUNDS:-20}
+tmp=$(mktemp -d)
+printf 'tcp 80 192.168.1.2:8080\nudp 53 192.168.1.2:5353\n' > "$tmp/table"
+: > "$tmp/empty"
+
+leaked() {
+	in_ns "$client" nft list table inet leak | awk '/counter/ { n += $(NF - 2) } END { print n + 0 }'
+}
+
+# stream_servers: the TCP and UDP talkers in the server's namespace.
+stream_servers() {
+	local args pid
+
+	for args in "tcp -p 8080" "udp -u -p 5353"; do
+		set -- $args
+		pid=$(ip netns exec "$server" "$PFTEST" stream "${@:2}" -l 3 -o "$tmp/server.$1" -d) ||
+			{ fail "stream server ($1): $pid"; exit 1; }
+		_pids+=("$pid")
+	done
+}
+
+# A new gateway and server, as topo_gateway builds them, for the same client
+# (and its counter). The server goes with each gateway: its streams would
+# otherwise reach the next gateway, which knows nothing of them, and leave
+# untranslated as they would through any gateway that lost its state.
+new_gateway() {
+	new_ns "gw$1" "server$1"
+	gw=${NS_TAG}gw$1 server=${NS_TAG}server$1
+	link "$client" eth0 "$gw" eth0
+	link "$gw" eth1 "$server" eth0
+	setup ip -n "$client" -b - <<-EOF
+		link set eth0 up
+		addr add 203.0.113.20/24 dev eth0
+	EOF
+	setup ip -n "$server" -b - <<-EOF
+		link set eth0 up
+		addr add 192.168.1.2/24 dev eth0
+		route add default via 192.168.1.1
+	EOF
+	setup ip -n "$gw" -b - <<-EOF
+		link set eth0 up
+		link set eth1 up
+		addr add 203.0.113.10/24 dev eth0
+		addr add 192.168.1.1/24 dev eth1
+	EOF
+	setup sysctls "$gw" net.ipv4.ip_forward=1
+	stream_servers
+}
+
+# round OP N: streams up through the forwards, OP ends them.
+round() {
+	local op=$1 n=$2 t0 t_udp tcp_out=$tmp/tcp.$1.$2 udp_out=$tmp/udp.$1.$2
+
+	setup pfctl "$gw" restore "$tmp/table"
+	ip netns exec "$client" "$PFTEST" listen -t 10 203.0.113.10 80 > "$tcp_out" 2>&1 &
+	_pids+=($!)
+	ip netns exec "$client" "$PFTEST" listen -u -t 1.5 203.0.113.10 53 > "$udp_out" 2>&1 &
+	_pids+=($!)
+	wait_for 5 grep -q connected "$tcp_out" || fail "$op $n: the TCP stream did not start"
+	sleep 0.3
+	t0=$(now)
+	t_udp=$t0
+	case $op in
+	del)
+		setup pfctl "$gw" del 80
+		# The UDP forward goes a command later: its time counts from then.
+		t_udp=$(now)
+		setup pfctl "$gw" del udp 53
+		;;
+	flush) setup pfctl "$gw" flush ;;
+	restore) setup pfctl "$gw" restore "$tmp/empty" ;;
+	netns) ip netns del "$gw" ;;
+	esac
+	wait_for 10 grep -q '^end' "$udp_out"
+	[ "$op" = netns ] && return
+	wait_for 5 grep -q '^end' "$tcp_out"
+	# The client learns from the reset, within a second of the change.
+	awk -v t0="$t0" '/^end/ { exit !($0 ~ /reset by peer/ && $(NF - 2) - t0 < 1) }' \
+		"$tcp_out" || fail "$op $n: the client did not see a reset at once: $(cat "$tcp_out")"
+	# The server goes on sending: what got through after the change
+	# would have been the ended flow's.
+	awk -v t0="$t_udp" '/^end/ { exit !($(NF - 1) > 0 && $NF - t0 < 0.5) }' "$udp_out" ||
+		fail "$op $n: UDP data still came after the change: $(cat "$udp_out")"
+}
+
+topo_gateway
+stream_servers
+setup in_ns "$client" nft -f - <<-EOF
+	table inet leak {
+		chain in {
+			type filter hook prerouting priority -300;
+			ip saddr 192.168.1.0/24 counter
+			ip6 saddr 2001:db8:1::/64 counter
+		}
+	}
+EOF
+for op in del flush restore; do
+	: > "$tmp/server.tcp"
+	for n in $(seq 1 "$rounds"); do
+		round "$op" "$n"
+	done
+	sleep 1
+	l=$(leaked)
+	[ "$l" = 0 ] && echo "ok: $op, $rounds times: no packet from the LAN reached the client" ||
+		fail "$op: $l packets from the LAN reached the client"
+	ends=$(grep -c "reset by peer" "$tmp/server.tcp")
+	[ "$ends" -ge "$rounds" ] && echo "ok: $op: the server saw its $ends streams reset" ||
+		fail "$op: the server saw $ends of $rounds streams reset: $(cat "$tmp/server.tcp")"
+done
+
+ip netns del "$gw"
+ip netns del "$server"
+for n in $(seq 1 "$rounds"); do
+	new_gateway "$n"
+	round netns "$n"
+	ip netns del "$server"
+done
+sleep 1
+l=$(leaked)
+[ "$l" = 0 ] && echo "ok: the gateway's namespace deleted under streams, $rounds times: no leak" ||
+	fail "namespace deletion: $l packets from the LAN reached the client"
+rm -rf "$tmp"
+finish

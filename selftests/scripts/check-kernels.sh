@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check-kernels`: the whole of `make check` on every supported Debian
+# kernel line in turn (selftests/scripts/kernels.sh fetches them), each
+# booted with its own modules. One summary line per kernel, then the total.
+# Logs in build/check-kernels/LINE.log. LINES="5.10 7" runs only those.
+
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+mkdir -p build/check-kernels
+lines=${LINES:-$(selftests/scripts/kernels.sh lines | awk '{print $1}')}
+start=$(date +%s)
+pass=0 fail=0 skip=0 bad=0
+summaries=()
+for l in $lines; do
+	t0=$(date +%s)
+	log=build/check-kernels/$l.log
+	make --no-print-directory check KVER="$l" > "$log" 2>&1 < /dev/null
+	rc=$?
+	rel=$(selftests/scripts/kernels.sh get "$l" RELEASE 2>/dev/null || echo "line $l")
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n1)
+	[ -n "$line" ] || line="0 passed, 1 failed, 0 skipped"
+	set -- $line
+	pass=$((pass + $1)) fail=$((fail + $3)) skip=$((skip + ${5:-0}))
+	[ $rc -eq 0 ] || bad=$((bad + 1))
+	summaries+=("$rel: $line ($(($(date +%s) - t0))s, log in $log)")
+	echo "# $rel: $line"
+	grep -E '^not ok' "$log" | head -n 10 | sed 's/^/#   /'
+done
+echo "# took $(($(date +%s) - start))s"
+for s in "${summaries[@]}"; do
+	echo "$s"
+done
+echo "total: $pass passed, $fail failed, $skip skipped"
+[ $bad -eq 0 ] && [ $fail -eq 0 ]

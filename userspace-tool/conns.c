@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pfctl conns [ID]: the connections pfmod translated in this namespace, of
+ * every forward or of forward ID, as conntrack has them (a ctnetlink dump),
+ * with the forward each belongs to, read from the conntrack labels pfmod
+ * records (PFMOD_LABEL_BIT_* in the uapi header).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+
+#include "forward.h"
+#include "pfctl.h"
+
+struct pf_end {
+	union pf_addr addr;
+	uint16_t port;
+};
+
+struct pf_conn {
+	uint32_t entry;		/* conntrack's id of the entry */
+	uint32_t fwd;		/* 0: not pfmod's */
+	bool ended, snatted;
+	int family;
+	uint8_t proto;
+	int tcp_state;		/* -1: none */
+	uint32_t timeout;
+	struct pf_end osrc, odst, rsrc, rdst;
+};
+
+struct pf_conns {
+	struct pf_conn *v;
+	size_t n, cap;
+	uint32_t only;		/* forward id, or 0 for all */
+};
+
+static const char *const tcp_states[] = {
+	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT",
+	"LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2",
+};
+
+/* Bit @n of a labels attribute, numbered as the kernel's bitmap numbers it. */
+static unsigned long label_bits(const void *labels, unsigned int n, unsigned int count)
+{
+	const unsigned long *w = labels;
+	unsigned int bpl = 8 * sizeof(long);
+
+	return (w[n / bpl] >> (n % bpl)) & ((1UL << count) - 1);
+}
+
+static int put_ip(const struct nlattr *nest, union pf_addr *src, union pf_addr *dst,
+		  int *family)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case CTA_IP_V4_SRC:
+		case CTA_IP_V4_DST:
+			if (mnl_attr_get_payload_len(a) != 4)
+				return -1;
+			*family = AF_INET;
+			memcpy(mnl_attr_get_type(a) == CTA_IP_V4_SRC ? src : dst,
+			       mnl_attr_get_payload(a), 4);
+			break;
+		case CTA_IP_V6_SRC:
+		case CTA_IP_V6_DST:
+			if (mnl_attr_get_payload_len(a) != 16)
+				return -1;
+			*family = AF_INET6;
+			memcpy(mnl_attr_get_type(a) == CTA_IP_V6_SRC ? src : dst,
+			       mnl_attr_get_payload(a), 16);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int put_tuple(const struct nlattr *nest, struct pf_end *src, struct pf_end *dst,
+		     struct pf_conn *c)
+{
+	const struct nlattr *a, *p;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == CTA_TUPLE_IP &&
+		    put_ip(a, &src->addr, &dst->addr, &c->family))
+			return -1;
+		if (mnl_attr_get_type(a) != CTA_TUPLE_PROTO)
+			continue;
+		mnl_attr_for_each_nested(p, a) {
+			switch (mnl_attr_get_type(p)) {
+			case CTA_PROTO_NUM:
+				c->proto = mnl_attr_get_u8(p);
+				break;
+			case CTA_PROTO_SRC_PORT:
+				src->port = ntohs(mnl_attr_get_u16(p));
+				break;
+			case CTA_PROTO_DST_PORT:
+				dst->port = ntohs(mnl_attr_get_u16(p));
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static int conn_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct pf_conns *list = arg;
+	const struct nlattr *a, *p, *t;
+	struct pf_conn c = { .tcp_state = -1 };
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		switch (mnl_attr_get_type(a)) {
+		case CTA_TUPLE_ORIG:
+			if (put_tuple(a, &c.osrc, &c.odst, &c))
+				return MNL_CB_ERROR;
+			break;
+		case CTA_TUPLE_REPLY:
+			if (put_tuple(a, &c.rsrc, &c.rdst, &c))
+				return MNL_CB_ERROR;
+			break;
+		case CTA_ID:
+			c.entry = ntohl(mnl_attr_get_u32(a));
+			break;
+		case CTA_TIMEOUT:
+			c.timeout = ntohl(mnl_attr_get_u32(a));
+			break;
+		case CTA_LABELS:
+			if (mnl_attr_get_payload_len(a) * 8 <= PFMOD_LABEL_BIT_LAST)
+				break;
+			c.fwd = label_bits(mnl_attr_get_payload(a), PFMOD_LABEL_BIT_ID, 32);
+			c.ended = label_bits(mnl_attr_get_payload(a), PFMOD_LABEL_BIT_ENDED, 1);
+			c.snatted = label_bits(mnl_attr_get_payload(a), PFMOD_LABEL_BIT_SNATTED, 1);
+			break;
+		case CTA_PROTOINFO:
+			mnl_attr_for_each_nested(p, a) {
+				if (mnl_attr_get_type(p) != CTA_PROTOINFO_TCP)
+					continue;
+				mnl_attr_for_each_nested(t, p)
+					if (mnl_attr_get_type(t) == CTA_PROTOINFO_TCP_STATE)
+						c.tcp_state = mnl_attr_get_u8(t);
+			}
+			break;
+		}
+	}
+	if (!c.fwd || (list->only && c.fwd != list->only))
+		return MNL_CB_OK;
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? 2 * list->cap : 64;
+		struct pf_conn *v = realloc(list->v, cap * sizeof(*v));
+
+		if (!v) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		list->v = v;
+		list->cap = cap;
+	}
+	list->v[list->n++] = c;
+	return MNL_CB_OK;
+}
+
+static int read_conns(struct pf_conns *list, char *err, size_t errlen)
+{
+	static char buf[32768];	/* the most one dump message takes */
+	struct mnl_socket *sock;
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+	unsigned int portid;
+	uint32_t seq = time(NULL);
+	ssize_t n;
+	int ret;
+
+	sock = mnl_socket_open(NETLINK_NETFILTER);
+	if (!sock || mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		snprintf(err, errlen, "cannot open a conntrack netlink socket: %s", strerror(errno));
+		if (sock)
+			mnl_socket_close(sock);
+		return -1;
+	}
+	portid = mnl_socket_get_portid(sock);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_UNSPEC;
+	nfg->version = NFNETLINK_V0;
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0) {
+		snprintf(err, errlen, "cannot ask conntrack: %s", strerror(errno));
+		mnl_socket_close(sock);
+		return -1;
+	}
+	do {
+		n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+		ret = n < 0 ? MNL_CB_ERROR : mnl_cb_run(buf, n, seq, portid, conn_cb, list);
+	} while (ret > MNL_CB_STOP);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot read conntrack: %s%s", strerror(errno),
+			 errno == EPERM ? " (pfctl needs CAP_NET_ADMIN)" : "");
+		mnl_socket_close(sock);
+		return -1;
+	}
+	mnl_socket_close(sock);
+	return 0;
+}
+
+static void format_end(int family, const struct pf_end *e, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, &e->addr, a, sizeof(a));
+	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, e->port);
+}
+
+static const char *state_name(const struct pf_conn *c)
+{
+	if (c->tcp_state < 0)
+		return "-";
+	if ((size_t)c->tcp_state < sizeof(tcp_states) / sizeof(tcp_states[0]))
+		return tcp_states[c->tcp_state];
+	return "?";
+}
+
+static void print_conns(const struct pf_conns *list)
+{
+	char client[64], listen[64], target[64], seen_as[64];
+	const struct pf_conn *c;
+	size_t i;
+
+	if (!opts.json)
+		printf("%-6s %-10s %-5s %-11s %-30s %-30s %-30s %-30s %s\n", "FWD", "ENTRY",
+		       "PROTO", "STATE", "CLIENT", "LISTEN", "TARGET", "TARGET SEES", "ENDED");
+	else
+		putchar('[');
+	for (i = 0; i < list->n; i++) {
+		c = &list->v[i];
+		format_end(c->family, &c->osrc, client, sizeof(client));
+		format_end(c->family, &c->odst, listen, sizeof(listen));
+		format_end(c->family, &c->rsrc, target, sizeof(target));
+		format_end(c->family, &c->rdst, seen_as, sizeof(seen_as));
+		if (!opts.json) {
+			printf("%-6u %-10u %-5s %-11s %-30s %-30s %-30s %-30s %s\n", c->fwd,
+			       c->entry, pf_proto_name(c->proto), state_name(c), client, listen,
+			       target, seen_as, c->ended ? "yes" : "no");
+			continue;
+		}
+		printf("%s{\"forward\":%u,\"entry\":%u,\"protocol\":\"%s\",\"state\":\"%s\","
+		       "\"client\":\"%s\",\"listen\":\"%s\",\"target\":\"%s\",\"target_sees\":\"%s\","
+		       "\"source_nat\":%s,\"ended\":%s,\"timeout\":%u}",
+		       i ? "," : "", c->fwd, c->entry, pf_proto_name(c->proto), state_name(c),
+		       client, listen, target, seen_as, c->snatted ? "true" : "false",
+		       c->ended ? "true" : "false", c->timeout);
+	}
+	if (opts.json)
+		printf("]\n");
+}
+
+int cmd_conns(int argc, char **argv)
+{
+	struct pf_conns list = { 0 };
+	unsigned long id;
+	char err[256], *end;
+
+	if (argc > 2)
+		return pf_usage_error("conns takes at most a forward's id (unexpected '%s')",
+				      argv[2]);
+	if (argc == 2) {
+		id = strtoul(argv[1], &end, 10);
+		if (!argv[1][0] || *end || id < 1 || id > UINT32_MAX)
+			return pf_usage_error("conns: bad forward id '%s'", argv[1]);
+		list.only = id;
+	}
+	if (read_conns(&list, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		free(list.v);
+		return EXIT_OTHER;
+	}
+	print_conns(&list);
+	free(list.v);
+	return 0;
+}

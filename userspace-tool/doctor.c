@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pfctl doctor [id ID | PORT]...: the findings of every check about the
+ * forwards named (all by default), one line each, or a JSON list with -j.
+ * Exits 0 when no problem was found (notes do not count), 1 otherwise.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doctor.h"
+#include "msg.h"
+#include "pfctl.h"
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+void pf_doctor_report(struct pf_doctor *d, enum pf_severity sev, const char *code,
+		      const struct pf_forward *f, const char *fix, const char *fmt, ...)
+{
+	char msg[1024], words[512] = "";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (f)
+		pf_format_save(f, words, sizeof(words));
+	if (sev == PF_PROBLEM)
+		d->problems++;
+	else
+		d->notes++;
+	if (!d->json) {
+		printf("%s: %s: %s%s%s%s\n", sev == PF_PROBLEM ? "problem" : "note", code, msg,
+		       f ? " (" : "", words, f ? ")" : "");
+		if (fix)
+			printf("  fix: %s\n", fix);
+		return;
+	}
+	printf("%s{\"code\":\"%s\",\"severity\":\"%s\",\"forward\":", d->first ? "" : ",", code,
+	       sev == PF_PROBLEM ? "problem" : "note");
+	d->first = false;
+	if (f) {
+		printf("{\"id\":%u,\"words\":", f->id);
+		json_string(words);
+		putchar('}');
+	} else {
+		printf("null");
+	}
+	printf(",\"message\":");
+	json_string(msg);
+	printf(",\"fix\":");
+	if (fix)
+		json_string(fix);
+	else
+		printf("null");
+	putchar('}');
+}
+
+long long pf_read_number(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long long v;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+void pf_doctor_forward_chain(struct pf_doctor *d, int family, const char *name,
+			     const struct pf_chain_verdict *v, const char *fix)
+{
+	size_t i, n = 0;
+
+	if (!v->drops || v->accepts_dnat)
+		return;
+	for (i = 0; i < d->n; i++)
+		n += d->fwd[i].family == family && !d->fwd[i].to_self;
+	if (!n)
+		return;
+	pf_doctor_report(d, PF_PROBLEM, "forward-filter", NULL, fix,
+			 "%s drops what it does not accept, and accepts no DNATed connection (ctstate DNAT / ct status dnat): the %zu %s forward%s to other hosts are dropped there",
+			 name, n, family == AF_INET ? "IPv4" : "IPv6", n == 1 ? "" : "s");
+}
+
+void pf_doctor_nat_rule(struct pf_doctor *d, int family, uint8_t proto, uint16_t min,
+			uint16_t max, const char *where, const char *undo)
+{
+	char ports[24];
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct pf_forward *f = &d->fwd[i];
+
+		if (f->family != family || (proto && proto != f->proto) ||
+		    max < f->port_min || min > f->port_max)
+			continue;
+		if (f->port_min == f->port_max)
+			snprintf(ports, sizeof(ports), "port %u", f->port_min);
+		else
+			snprintf(ports, sizeof(ports), "ports %u-%u", f->port_min, f->port_max);
+		pf_doctor_report(d, PF_PROBLEM, "nat-before", f, undo,
+				 "%s translates connections to %s %s first: pfmod runs after it and does not see them",
+				 where, pf_proto_name(f->proto), ports);
+	}
+}
+
+/* Which forwards: "id N" and listen ports; none: all. */
+static int select_forwards(int argc, char **argv, struct pf_list *list, struct pf_doctor *d)
+{
+	struct pf_forward *sel;
+	bool *want;
+	size_t i, n = 0;
+	int a;
+
+	d->fwd = list->v;
+	d->n = list->n;
+	d->total = list->n;
+	if (argc < 2)
+		return 0;
+	want = calloc(list->n + 1, sizeof(*want));
+	sel = calloc(list->n + 1, sizeof(*sel));
+	if (!want || !sel) {
+		free(want);
+		free(sel);
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_RESOURCE;
+	}
+	for (a = 1; a < argc; a++) {
+		bool id = !strcmp(argv[a], "id");
+		char *end;
+		unsigned long v;
+		bool hit = false;
+
+		if (id && ++a >= argc)
+			goto usage;
+		v = strtoul(argv[a], &end, 10);
+		if (*end || !v || v > (id ? UINT32_MAX : 65535) || argv[a][0] == '-')
+			goto usage;
+		for (i = 0; i < list->n; i++) {
+			const struct pf_forward *f = &list->v[i];
+
+			if (id ? f->id == v : (f->port_min <= v && v <= f->port_max)) {
+				want[i] = true;
+				hit = true;
+			}
+		}
+		if (!hit) {
+			free(want);
+			free(sel);
+			fprintf(stderr, "%s: cannot check: no forward %s %lu\n", prog,
+				id ? "with id" : "listens on port", v);
+			return EXIT_OTHER;
+		}
+	}
+	for (i = 0; i < list->n; i++)
+		if (want[i])
+			sel[n++] = list->v[i];
+	free(want);
+	free(list->v);
+	list->v = sel;
+	list->n = n;
+	d->fwd = sel;
+	d->n = n;
+	return 0;
+usage:
+	free(want);
+	free(sel);
+	return pf_usage_error("cannot check: bad forward '%s' (an id: id 3, or a listen port: 80)",
+			      argv[a < argc ? a : argc - 1]);
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	struct pf_doctor d = { .json = opts.json, .first = true };
+	struct pf_list list;
+	int ret;
+
+	ret = pf_read_forwards(&list);
+	if (ret)
+		return ret;
+	ret = select_forwards(argc, argv, &list, &d);
+	if (ret) {
+		pf_list_free(&list);
+		return ret;
+	}
+	if (d.json)
+		putchar('[');
+	pf_doctor_sysctls(&d);
+	if (d.n) {
+		pf_doctor_routes(&d);
+		pf_doctor_listeners(&d);
+		pf_doctor_nftables(&d);
+		pf_doctor_xtables(&d);
+	}
+	if (d.json)
+		printf("]\n");
+	else if (!d.problems && !d.notes)
+		printf("no problems found (%zu forward%s checked)\n", d.n, d.n == 1 ? "" : "s");
+	else
+		printf("%u problem%s, %u note%s (%zu forward%s checked)\n", d.problems,
+		       d.problems == 1 ? "" : "s", d.notes, d.notes == 1 ? "" : "s", d.n,
+		       d.n == 1 ? "" : "s");
+	pf_list_free(&list);
+	if (fflush(stdout) || ferror(stdout))
+		return EXIT_OTHER;
+	return d.problems ? EXIT_OTHER : 0;
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * doctor: where the FIB sends a forward's packets (RTM_GETROUTE, as
+ * `ip route get` asks; nothing is sent): a target with no route, a target
+ * behind the interface its clients come in on (hairpin), and strict
+ * reverse path filtering against the route back to the clients.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+
+#include "doctor.h"
+
+struct route {
+	int err;		/* 0, or -errno from the kernel */
+	unsigned int oif;
+	unsigned char type;	/* RTN_* */
+};
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct route *r = data;
+	const struct nlattr *a;
+
+	r->type = rtm->rtm_type;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm))
+		if (mnl_attr_get_type(a) == RTA_OIF && !mnl_attr_validate(a, MNL_TYPE_U32))
+			r->oif = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+/* The route from this host to @addr, as `ip route get ADDR` shows it. */
+static void route_get(struct mnl_socket *nl, int family, const union pf_addr *addr,
+		      struct route *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = time(NULL);
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
+	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, addr);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		r->err = -errno;
+		return;
+	}
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n < 0 || mnl_cb_run(buf, n, nlh->nlmsg_seq, 0, route_cb, r) < 0)
+		r->err = -errno;
+}
+
+static const char *ifname_of(unsigned int ifindex, char *buf)
+{
+	if (!ifindex || !if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "?");
+	return buf;
+}
+
+/* strict rp_filter on @dev: the larger of all's and the device's. */
+static bool rp_filter_strict(const char *dev)
+{
+	char path[128];
+	long long all, one;
+
+	all = pf_read_number("/proc/sys/net/ipv4/conf/all/rp_filter");
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", dev);
+	one = pf_read_number(path);
+	return (all > one ? all : one) == 1;
+}
+
+static void check_forward(struct pf_doctor *d, struct mnl_socket *nl, const struct pf_forward *f)
+{
+	char target[INET6_ADDRSTRLEN], from[INET6_ADDRSTRLEN], oif[IF_NAMESIZE];
+	char back[IF_NAMESIZE], fix[512];
+	struct route to, rev;
+	unsigned int i;
+
+	inet_ntop(f->family, &f->to_addr, target, sizeof(target));
+	route_get(nl, f->family, &f->to_addr, &to);
+	if (to.err || to.type == RTN_UNREACHABLE || to.type == RTN_BLACKHOLE ||
+	    to.type == RTN_PROHIBIT) {
+		snprintf(fix, sizeof(fix), "ip %sroute add %s via ROUTER (a router on a network of this host's)",
+			 f->family == AF_INET6 ? "-6 " : "", target);
+		pf_doctor_report(d, PF_PROBLEM, "target-unreachable", f, fix,
+				 "this host has no route to the target %s (%s)", target,
+				 to.err ? strerror(-to.err) : "an unreachable route");
+		return;
+	}
+	ifname_of(to.oif, oif);
+	/* Where clients come in: dev, or the way back to their prefixes. */
+	if (f->ifname[0] && !strcmp(f->ifname, oif)) {
+		snprintf(fix, sizeof(fix), "pfctl del id %u && pfctl add ... snat auto", f->id);
+		if (f->snat == PFMOD_SNAT_NEVER)
+			pf_doctor_report(d, PF_PROBLEM, "hairpin-no-snat", f, fix,
+					 "the target %s is reached through %s, where the clients come in, and snat is never: its answers go straight back to the clients, who drop them",
+					 target, oif);
+		else if (f->snat == PFMOD_SNAT_AUTO)
+			pf_doctor_report(d, PF_NOTE, "hairpin", f, NULL,
+					 "the target %s is reached through %s, where the clients come in: their connections are masqueraded to this host's address (snat auto), so the target sees the gateway as their source",
+					 target, oif);
+	}
+	for (i = 0; i < f->n_from; i++) {
+		inet_ntop(f->family, &f->from[i].addr, from, sizeof(from));
+		route_get(nl, f->family, &f->from[i].addr, &rev);
+		if (rev.err)
+			continue;
+		ifname_of(rev.oif, back);
+		if (!f->ifname[0] && !strcmp(back, oif) && f->snat == PFMOD_SNAT_AUTO)
+			pf_doctor_report(d, PF_NOTE, "hairpin", f, NULL,
+					 "clients from %s/%u are reached through %s, as the target %s is: their connections are masqueraded to this host's address (snat auto)",
+					 from, f->from[i].len, back, target);
+		if (f->family == AF_INET && f->ifname[0] && strcmp(back, f->ifname) &&
+		    rp_filter_strict(f->ifname)) {
+			snprintf(fix, sizeof(fix),
+				 "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.%s.rp_filter=2 (or a route to %s/%u through %s)",
+				 f->ifname, from, f->from[i].len, f->ifname);
+			pf_doctor_report(d, PF_PROBLEM, "rp-filter", f, fix,
+					 "strict reverse path filtering on %s drops clients from %s/%u: the route back to them goes through %s",
+					 f->ifname, from, f->from[i].len, back);
+		}
+	}
+}
+
+void pf_doctor_routes(struct pf_doctor *d)
+{
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
+	size_t i;
+
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		pf_doctor_report(d, PF_NOTE, "no-check", NULL, NULL,
+				 "cannot ask the kernel for routes: %s", strerror(errno));
+		if (nl)
+			mnl_socket_close(nl);
+		return;
+	}
+	for (i = 0; i < d->n; i++)
+		if (!d->fwd[i].to_self)
+			check_forward(d, nl, &d->fwd[i]);
+	mnl_socket_close(nl);
+}
