@@ -13,8 +13,8 @@ source selftests/lib.sh
 dir=$1
 reps=${REPS:-8}
 conns=${CONNS:-2000}
-modprobe nf_conntrack || exit 1
-modprobe nf_nat || exit 1
+# What the module needs, loaded first (as make load does).
+modprobe -a $(modinfo -F depends "$dir/with.ko" | tr , ' ') || exit 1
 for r in $(seq 1 "$reps"); do
 	for v in $(printf 'with\nwithout\n' | shuf); do
 		insmod "$dir/$v.ko" || exit 1
