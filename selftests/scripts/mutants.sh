@@ -41,6 +41,11 @@ apply() {
 		s/\Q$f\E/$t/;' "$1"
 }
 
+# The fields travel tab-separated: a tab in the list must be written \t.
+if grep -qn $'\t' "$list"; then
+	echo "mutants.sh: $list has a tab character (line $(grep -n $'\t' "$list" | cut -d: -f1 | head -n1)): write \\t"
+	exit 1
+fi
 selected=${M:-}
 total=$(mutants | awk -F'\t' -v sel=" $selected " 'sel == "  " || index(sel, " " $1 " ")' | wc -l)
 [ "$total" -gt 0 ] || { echo "mutants.sh: no mutants selected"; exit 1; }
