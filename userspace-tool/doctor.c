@@ -12,22 +12,6 @@
 #include "msg.h"
 #include "pfctl.h"
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 void pf_doctor_report(struct pf_doctor *d, enum pf_severity sev, const char *code,
 		      const struct pf_forward *f, const char *fix, const char *fmt, ...)
 {
@@ -55,16 +39,16 @@ void pf_doctor_report(struct pf_doctor *d, enum pf_severity sev, const char *cod
 	d->first = false;
 	if (f) {
 		printf("{\"id\":%u,\"words\":", f->id);
-		json_string(words);
+		pf_json_string(stdout, words);
 		putchar('}');
 	} else {
 		printf("null");
 	}
 	printf(",\"message\":");
-	json_string(msg);
+	pf_json_string(stdout, msg);
 	printf(",\"fix\":");
 	if (fix)
-		json_string(fix);
+		pf_json_string(stdout, fix);
 	else
 		printf("null");
 	putchar('}');

@@ -278,7 +278,7 @@ void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats)
 	}
 }
 
-static void json_string(FILE *out, const char *s)
+void pf_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -299,7 +299,7 @@ static void json_addr(FILE *out, int family, const union pf_addr *a)
 	char buf[INET6_ADDRSTRLEN];
 
 	format_addr(family, a, buf, sizeof(buf));
-	json_string(out, buf);
+	pf_json_string(out, buf);
 }
 
 void pf_print_json_forward(FILE *out, const struct pf_forward *f)
@@ -322,7 +322,7 @@ void pf_print_json_forward(FILE *out, const struct pf_forward *f)
 	fprintf(out, ",\"target_port_min\":%u,\"target_port_max\":%u,\"dev\":",
 		f->to_port_min, f->to_port_max);
 	if (f->ifname[0])
-		json_string(out, f->ifname);
+		pf_json_string(out, f->ifname);
 	else
 		fputs("null", out);
 	fputs(",\"from\":[", out);
@@ -333,11 +333,11 @@ void pf_print_json_forward(FILE *out, const struct pf_forward *f)
 		snprintf(buf, sizeof(buf), "%s/%u", addr, f->from[j].len);
 		if (j)
 			fputc(',', out);
-		json_string(out, buf);
+		pf_json_string(out, buf);
 	}
 	fputs("],\"snat\":", out);
 	pf_format_snat(f, snat, sizeof(snat));
-	json_string(out, snat);
+	pf_json_string(out, snat);
 	fprintf(out, ",\"connections\":%llu,\"snat_connections\":%llu",
 		(unsigned long long)f->conns, (unsigned long long)f->snat_conns);
 	if (f->has_usage)

@@ -105,6 +105,8 @@ void pf_format_rate(const struct pf_forward *f, char *buf, size_t len);
 /* @stats: with the columns of a stats dump (active, packets, bytes). */
 void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats);
 void pf_print_json(FILE *out, const struct pf_forward *f, size_t n);
+/* @s as a JSON string, quoted and escaped. */
+void pf_json_string(FILE *out, const char *s);
 /* One forward as a JSON object, without a newline. */
 void pf_print_json_forward(FILE *out, const struct pf_forward *f);
 

@@ -5,7 +5,8 @@
 #include "msg.h"
 #include "pfctl.h"
 
-int pf_read_forwards(struct pf_list *list)
+/* All forwards, by @dump (GET, or GET_STATS with the open connections). */
+static int read_forwards(struct pf_list *list, int (*dump)(struct pf_nl *, struct pf_list *))
 {
 	struct pf_nl nl;
 	int ret;
@@ -13,7 +14,7 @@ int pf_read_forwards(struct pf_list *list)
 	ret = pf_connect(&nl);
 	if (ret)
 		return ret;
-	ret = pf_msg_dump(&nl, list);
+	ret = dump(&nl, list);
 	if (ret) {
 		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
 		pf_list_free(list);
@@ -22,22 +23,9 @@ int pf_read_forwards(struct pf_list *list)
 	return ret;
 }
 
-/* The forwards with the open connections' numbers (GET_STATS). */
-static int read_forwards_stats(struct pf_list *list)
+int pf_read_forwards(struct pf_list *list)
 {
-	struct pf_nl nl;
-	int ret;
-
-	ret = pf_connect(&nl);
-	if (ret)
-		return ret;
-	ret = pf_msg_dump_stats(&nl, list);
-	if (ret) {
-		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
-		pf_list_free(list);
-	}
-	pf_nl_close(&nl);
-	return ret;
+	return read_forwards(list, pf_msg_dump);
 }
 
 int cmd_show(int argc, char **argv)
@@ -54,7 +42,7 @@ int cmd_show(int argc, char **argv)
 			return pf_usage_error("%s takes no arguments but -s (unexpected '%s')", argv[0],
 					      argv[a]);
 	}
-	ret = stats ? read_forwards_stats(&list) : pf_read_forwards(&list);
+	ret = read_forwards(&list, stats ? pf_msg_dump_stats : pf_msg_dump);
 	if (ret)
 		return ret;
 	if (opts.json)
