@@ -33,6 +33,7 @@ static bool pf_ct_stale_for(struct net *net, const struct pf_fwd *f, const struc
 static int pf_ct_stale(struct nf_conn *ct, void *data)
 {
 	const struct pf_ct_stale *d = data;
+	int stale;
 	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	struct pf_pkt p = {
 		.saddr = &o->src.u3,
@@ -50,7 +51,13 @@ static int pf_ct_stale(struct nf_conn *ct, void *data)
 		return pf_ct_stale_for(d->net, d->f, ct, &p);
 	if (p.proto == IPPROTO_TCP)
 		return 0;
-	return pf_ct_stale_for(d->net, pf_table_lookup(d->t, &p), ct, &p);
+	/* A lookup is an RCU reader: the walk's bucket spinlock keeps
+	 * preemption off, but the table's RCU checks want rcu_read_lock().
+	 */
+	rcu_read_lock();
+	stale = pf_ct_stale_for(d->net, pf_table_lookup(d->t, &p), ct, &p);
+	rcu_read_unlock();
+	return stale;
 }
 
 void pf_ct_flush_stale(struct net *net, const struct pf_fwd *f)

@@ -32,7 +32,7 @@ server_conns() {
 }
 check_match "the server has the connection" "203\.0\.113\.20\]?:$port" "$(server_conns)"
 check "del 80" pfctl "$gw" del 80
-if wait_for 1 eval '! server_conns | grep -qE "203\.0\.113\.20\]?:$port"'; then
+if wait_for "$(bound 1)" eval '! server_conns | grep -qE "203\.0\.113\.20\]?:$port"'; then
 	echo "ok: the server's end of it is gone within a second (a reset, unasked)"
 else
 	fail "the server still has the connection: $(server_conns)"

@@ -50,10 +50,7 @@ new_ns client2 gw2 lan
 client=${NS_TAG}client2 gw=${NS_TAG}gw2
 link "$client" eth0 "$gw" eth0
 link "$gw" eth1 "$lan" eth0
-setup ip -n "$client" -b - <<-EOF
-	link set eth0 up
-	addr add 203.0.113.20/24 dev eth0
-	EOF
+topo_client "$client"
 setup ip -n "$gw" -b - <<-EOF
 	link set eth0 up
 	link set eth1 up
@@ -64,12 +61,8 @@ setup ip -n "$gw" -b - <<-EOF
 	addr add 203.0.113.10/24 dev eth0
 	addr add 192.168.1.1/24 dev br0
 	EOF
-setup ip -n "$lan" -b - <<-EOF
-	link set eth0 up
-	addr add 192.168.1.2/24 dev eth0
-	addr add 192.168.1.3/24 dev eth0
-	route add default via 192.168.1.1
-	EOF
+topo_server "$lan"
+setup ip -n "$lan" addr add 192.168.1.3/24 dev eth0
 setup sysctls "$gw" net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1
 serve "$lan" -a 192.168.1.2 -p 8080 -n web
 check "add 80 (snat auto)" pfctl "$gw" add 80 192.168.1.2:8080

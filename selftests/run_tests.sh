@@ -13,6 +13,8 @@
 #                  'modprobe pfmod')
 #   PFMOD_KO_ARGS  module parameters for that insmod
 #   PFMOD_TESTDIR  where the tests are (default: selftests)
+#   PFMOD_TIMEOUT_SCALE  multiplies every test's time limit (default 1;
+#                  make check-debug's slower kernel sets it)
 #
 # Runs in the QEMU guest of `make check`, and unchanged on a real gateway as
 # root ('sudo selftests/run_tests.sh'). Tests create their own network
@@ -149,7 +151,7 @@ for t in "${tests[@]}"; do
 		continue
 	fi
 	limit=$(sed -n 's/^# timeout=\([0-9]*\)$/\1/p' "$file" | head -n1)
-	limit=${limit:-$default_timeout}
+	limit=$((${limit:-$default_timeout} * ${PFMOD_TIMEOUT_SCALE:-1}))
 	log=$(mktemp)
 	mark="begin $t $$-$((n + 1))"
 	kmsg "$mark"

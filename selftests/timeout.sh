@@ -32,17 +32,19 @@ went() {
 }
 
 # expiry_between PORT T_BEFORE T_AFTER SECONDS: forward PORT, added between
-# the two times with timeout SECONDS, went within a second of its time.
+# the two times with timeout SECONDS, went within a second of its time (late:
+# bound 1).
 expiry_between() {
-	local t
+	local t late
 
+	late=$(bound 1)
 	wait_for $(($4 + 10)) eval '[ -n "$(went $1)" ]'
 	t=$(went "$1")
 	if [ -z "$t" ]; then
 		fail "forward $1 did not go within $(($4 + 10))s: $(pfctl "$gw" show)"
-	elif awk -v t="$t" -v b="$2" -v a="$3" -v s="$4" \
-		'BEGIN { exit !(t >= b + s - 1 && t <= a + s + 1) }'; then
-		echo "ok: forward $1 went $(awk -v t="$t" -v b="$2" 'BEGIN { printf "%.2f", t - b }')s after the add (${4}s +- 1s)"
+	elif awk -v t="$t" -v b="$2" -v a="$3" -v s="$4" -v l="$late" \
+		'BEGIN { exit !(t >= b + s - 1 && t <= a + s + l) }'; then
+		echo "ok: forward $1 went $(awk -v t="$t" -v b="$2" 'BEGIN { printf "%.2f", t - b }')s after the add (${4}s, -1s +${late}s)"
 	else
 		fail "forward $1 went at $t: added between $2 and $3, with timeout ${4}s"
 	fi

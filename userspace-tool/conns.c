@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
@@ -168,46 +167,14 @@ static int conn_cb(const struct nlmsghdr *nlh, void *arg)
 
 static int read_conns(struct pf_conns *list, char *err, size_t errlen)
 {
-	static char buf[32768];	/* the most one dump message takes */
-	struct mnl_socket *sock;
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfg;
-	unsigned int portid;
-	uint32_t seq = time(NULL);
-	ssize_t n;
-	int ret;
+	int ret = pf_nfnl_dump(NFNL_SUBSYS_CTNETLINK << 8 | IPCTNL_MSG_CT_GET, AF_UNSPEC,
+			       conn_cb, list);
 
-	sock = mnl_socket_open(NETLINK_NETFILTER);
-	if (!sock || mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		snprintf(err, errlen, "cannot open a conntrack netlink socket: %s", strerror(errno));
-		if (sock)
-			mnl_socket_close(sock);
-		return -1;
-	}
-	portid = mnl_socket_get_portid(sock);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = AF_UNSPEC;
-	nfg->version = NFNETLINK_V0;
-	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0) {
-		snprintf(err, errlen, "cannot ask conntrack: %s", strerror(errno));
-		mnl_socket_close(sock);
-		return -1;
-	}
-	do {
-		n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
-		ret = n < 0 ? MNL_CB_ERROR : mnl_cb_run(buf, n, seq, portid, conn_cb, list);
-	} while (ret > MNL_CB_STOP);
 	if (ret < 0) {
-		snprintf(err, errlen, "cannot read conntrack: %s%s", strerror(errno),
-			 errno == EPERM ? " (pfctl needs CAP_NET_ADMIN)" : "");
-		mnl_socket_close(sock);
+		snprintf(err, errlen, "cannot read conntrack: %s%s", strerror(-ret),
+			 ret == -EPERM ? " (pfctl needs CAP_NET_ADMIN)" : "");
 		return -1;
 	}
-	mnl_socket_close(sock);
 	return 0;
 }
 

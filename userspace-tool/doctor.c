@@ -4,9 +4,12 @@
  * forwards named (all by default), one line each, or a JSON list with -j.
  * Exits 0 when no problem was found (notes do not count), 1 otherwise.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/utsname.h>
 
 #include "doctor.h"
 #include "msg.h"
@@ -65,6 +68,34 @@ long long pf_read_number(const char *path)
 		v = -1;
 	fclose(f);
 	return v;
+}
+
+bool pf_kernel_has(const char *module)
+{
+	char path[PATH_MAX], line[PATH_MAX];
+	bool found = false;
+	struct utsname u;
+	const char *name;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	if (!access(path, F_OK))
+		return true;
+	/* Built in: listed as kernel/.../MODULE.ko in modules.builtin. */
+	if (uname(&u))
+		return false;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", u.release);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		name = strrchr(line, '/');
+		name = name ? name + 1 : line;
+		found = !strncmp(name, module, strlen(module)) && !strcmp(name + strlen(module), ".ko");
+	}
+	fclose(f);
+	return found;
 }
 
 void pf_doctor_forward_chain(struct pf_doctor *d, int family, const char *name,

@@ -37,6 +37,10 @@ void pf_doctor_report(struct pf_doctor *d, enum pf_severity sev, const char *cod
 
 /* Reads a number from a file (a sysctl); -1 if it cannot. */
 long long pf_read_number(const char *path);
+/* @module is loaded or built into the running kernel (asks nothing that
+ * would load it).
+ */
+bool pf_kernel_has(const char *module);
 
 /* The checks, one concern each (doctor_*.c). */
 void pf_doctor_sysctls(struct pf_doctor *d);		/* forwarding, conntrack, table */

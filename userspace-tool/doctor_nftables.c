@@ -18,8 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
@@ -29,6 +27,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 
 #include "doctor.h"
+#include "ipc.h"
 
 #define NAME_MAX_LEN	256
 #define CT_NEW		(1U << (IP_CT_NEW + 1))	/* NF_CT_STATE_BIT(IP_CT_NEW) */
@@ -423,30 +422,6 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int dump(struct mnl_socket *nl, uint16_t msg, mnl_cb_t cb, struct ruleset *rs)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
-	uint32_t seq = time(NULL) + msg, portid = mnl_socket_get_portid(nl);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *g;
-	int n;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = NFPROTO_UNSPEC;
-	g->version = NFNETLINK_V0;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		n = mnl_cb_run(buf, n, seq, portid, cb, rs);
-		if (n <= 0)
-			return n < 0 ? -errno : 0;
-	}
-	return -errno;
-}
-
 static const struct chain *find_chain(const struct ruleset *rs, int family, const char *table,
 				      const char *name)
 {
@@ -566,24 +541,17 @@ static void walk_nat(struct pf_doctor *d, const struct ruleset *rs, const struct
 void pf_doctor_nftables(struct pf_doctor *d)
 {
 	struct ruleset rs = { 0 };
-	struct mnl_socket *nl;
 	size_t i;
 	int err;
 
 	/* Without nf_tables there is no ruleset; asking would load it. */
-	if (access("/sys/module/nf_tables", F_OK))
+	if (!pf_kernel_has("nf_tables"))
 		return;
-	nl = mnl_socket_open(NETLINK_NETFILTER);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto out;
-	}
-	err = dump(nl, NFT_MSG_GETCHAIN, chain_cb, &rs);
+	err = pf_nfnl_dump(NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETCHAIN, NFPROTO_UNSPEC,
+			   chain_cb, &rs);
 	if (!err)
-		err = dump(nl, NFT_MSG_GETRULE, rule_cb, &rs);
-out:
-	if (nl)
-		mnl_socket_close(nl);
+		err = pf_nfnl_dump(NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETRULE, NFPROTO_UNSPEC,
+				   rule_cb, &rs);
 	if (err && err != -ENOENT && err != -EPROTONOSUPPORT) {
 		pf_doctor_report(d, PF_NOTE, "no-check", NULL, NULL,
 				 "cannot read the nftables ruleset: %s", strerror(-err));

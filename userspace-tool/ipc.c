@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/pfmod.h>
 
 #include "ipc.h"
@@ -218,4 +219,44 @@ void pf_nl_close(struct pf_nl *nl)
 	free(nl->buf);
 	nl->sock = NULL;
 	nl->buf = NULL;
+}
+
+int pf_nfnl_dump(uint16_t type, uint8_t family, mnl_cb_t cb, void *data)
+{
+	char buf[32768];	/* the most one dump message takes */
+	uint32_t seq = time(NULL) + type, portid;
+	struct mnl_socket *sock;
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *g;
+	int ret, err = 0;
+	ssize_t n;
+
+	sock = mnl_socket_open(NETLINK_NETFILTER);
+	if (!sock)
+		return -errno;
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(sock);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = family;
+	g->version = NFNETLINK_V0;
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0) {
+		err = -errno;
+		goto out;
+	}
+	do {
+		n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+		ret = n < 0 ? MNL_CB_ERROR : mnl_cb_run(buf, n, seq, portid, cb, data);
+	} while (ret > MNL_CB_STOP);
+	if (ret < 0)
+		err = errno ? -errno : -EIO;
+out:
+	mnl_socket_close(sock);
+	return err;
 }

@@ -2,7 +2,7 @@
 /*
  * pfctl's whole view of the kernel: a generic netlink socket bound to the
  * "pfmod" family, requests that come back with an errno and the kernel's
- * extended ACK message, and dumps.
+ * extended ACK message, and dumps; and dumps of netfilter's own tables.
  */
 #ifndef PFCTL_IPC_H
 #define PFCTL_IPC_H
@@ -42,5 +42,13 @@ int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
 /* The same for @len raw bytes whose answers carry @seq (for testing). */
 int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, mnl_cb_t cb,
 		   void *data);
+
+/*
+ * Dumps a netfilter netlink table (@type: subsystem << 8 | message, e.g.
+ * conntrack's entries or nf_tables' rules) of @family, passing every
+ * message to @cb, on a socket of its own. Returns 0, or -errno (-EPERM
+ * without CAP_NET_ADMIN).
+ */
+int pf_nfnl_dump(uint16_t type, uint8_t family, mnl_cb_t cb, void *data);
 
 #endif /* PFCTL_IPC_H */

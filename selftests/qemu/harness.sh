@@ -11,7 +11,8 @@
 #
 # usage: harness.sh
 # Environment: KDIR (headers to build the fault module against, with
-# KMAKEFLAGS), and what vm.sh takes to boot another kernel (VMLINUZ, MODDIR,
+# KMAKEFLAGS), PFMOD_TIMEOUT_SCALE (multiplies the guests' time limits but
+# that of the guest meant to time out), and what vm.sh takes to boot another kernel (VMLINUZ, MODDIR,
 # VM_APPEND); PFMOD_KO for a pfmod.ko built for that kernel.
 
 set -u
@@ -52,6 +53,10 @@ vm() {
 	VM_QUIET=1 selftests/qemu/vm.sh "$@" 2>&1
 	echo "vm-exit=$?"
 }
+# secs N: a guest's time limit, longer on a slow (debug) kernel.
+secs() {
+	echo $(($1 * ${PFMOD_TIMEOUT_SCALE:-1}))
+}
 
 # --- on the host: a unit test that crashes ----------------------------------
 mkdir -p "$work"
@@ -89,7 +94,7 @@ fi
 fault=$work/mod/pfmod_fault.ko
 
 # --- runs of the test runner in one guest ------------------------------------
-out=$(vm -t 300 -n harness-runs -- env PFMOD_FAULT_KO="$fault" ${PFMOD_KO:+PFMOD_KO=$PFMOD_KO} \
+out=$(vm -t "$(secs 300)" -n harness-runs -- env PFMOD_FAULT_KO="$fault" ${PFMOD_KO:+PFMOD_KO=$PFMOD_KO} \
 	selftests/qemu/harness/runner.sh)
 runs=$(cat build/vm/harness-runs/log 2>/dev/null)
 tests=$(section tests)
@@ -119,7 +124,7 @@ has "$allskip" '^ok [0-9]+ skip # SKIP deliberately' '^not ok [0-9]+ tests: none
 tap_case $? "a run in which every test skipped fails" "$allskip"
 
 # --- a taint without a splat -------------------------------------------------
-out=$(vm -t 180 -n harness-taint -- env PFMOD_TESTDIR=selftests/qemu/harness \
+out=$(vm -t "$(secs 180)" -n harness-taint -- env PFMOD_TESTDIR=selftests/qemu/harness \
 	${PFMOD_KO:+PFMOD_KO=$PFMOD_KO} selftests/run_tests.sh taint)
 out+=$'\n'$(cat build/vm/harness-taint/log 2>/dev/null)
 has "$out" '^ok [0-9]+ taint #' '^not ok [0-9]+ taint: the kernel picked up U\(64\)' \
@@ -127,7 +132,7 @@ has "$out" '^ok [0-9]+ taint #' '^not ok [0-9]+ taint: the kernel picked up U\(6
 tap_case $? "a taint without a word in the log fails the test run and the guest run" "$out"
 
 # --- guests that go wrong ----------------------------------------------------
-out=$(vm -t 180 -n harness-crash -- bash selftests/qemu/harness/crash.sh)
+out=$(vm -t "$(secs 180)" -n harness-crash -- bash selftests/qemu/harness/crash.sh)
 has "$out" '^vm: FAILED: no result came back' 'Kernel panic' '^vm-exit=125$'
 tap_case $? "a guest that dies fails the run, and its console is shown" "$out"
 
@@ -136,12 +141,12 @@ has "$out" '^vm: FAILED: timed out after 25s' '^vm-exit=124$'
 tap_case $? "a guest that does not finish in time fails the run" "$out"
 
 out=$(VM_APPEND="${VM_APPEND:-} watchdog_thresh=3" \
-	vm -t 300 -n harness-lockup -- insmod "$fault" fault=spin spin_secs=60)
+	vm -t "$(secs 300)" -n harness-lockup -- insmod "$fault" fault=spin spin_secs=60)
 has "$out" '^vm: FAILED: no result came back' 'soft lockup' '^vm-exit=125$'
 tap_case $? "a soft lockup fails the run" "$out"
 
 out=$(VM_APPEND="${VM_APPEND:-} nosoftlockup rcupdate.rcu_cpu_stall_timeout=3" \
-	vm -t 300 -n harness-stall -- insmod "$fault" fault=spin spin_secs=60)
+	vm -t "$(secs 300)" -n harness-stall -- insmod "$fault" fault=spin spin_secs=60)
 has "$out" '^vm: FAILED: no result came back' 'detected stalls?|self-detected stall' \
 	'^vm-exit=125$'
 tap_case $? "an RCU stall fails the run" "$out"

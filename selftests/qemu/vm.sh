@@ -72,6 +72,12 @@ MODDIR=${MODDIR:-/lib/modules/$krel}
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (run 'make deps')"
 
 # --- initramfs: static busybox, the 9p modules, /init -----------------------
+# An overlay root needs more modules; a kernel without them (the debug
+# kernel) still boots the plain 9p root.
+initrd_mods="virtio_pci 9p 9pnet_virtio" initrd_tag=
+case "${VM_APPEND:-}" in
+*pfmod_root=*) initrd_mods+=" virtio_blk ext4 overlay" initrd_tag=-overlay ;;
+esac
 build_initramfs() {
 	local dir=$1 img=$2 m root
 	rm -rf "$dir" && mkdir -p "$dir"/{bin,dev,proc,sys,modules,newroot}
@@ -85,8 +91,7 @@ build_initramfs() {
 	# modprobe wants <root>/lib/modules/<release>; give it a view of MODDIR.
 	root=$(mktemp -d)
 	mkdir -p "$root/lib/modules" && ln -s "$(cd "$MODDIR" && pwd)" "$root/lib/modules/$krel"
-	modprobe -d "$root" -S "$krel" -a --show-depends virtio_pci 9p 9pnet_virtio \
-		virtio_blk ext4 overlay > "$dir/deps" ||
+	modprobe -d "$root" -S "$krel" -a --show-depends $initrd_mods > "$dir/deps" ||
 		{ rm -rf "$root"; return 1; }
 	rm -rf "$root"
 	: > "$dir/modules.order"
@@ -105,9 +110,9 @@ build_initramfs() {
 	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$img"
 }
 
-cache=$top/build/vm/initramfs-$krel
+cache=$top/build/vm/initramfs-$krel$initrd_tag
 img=$cache.cpio.gz
-stamp="$VMLINUZ $MODDIR $(cat "$here/initramfs-init" "$0" | md5sum)"
+stamp="$VMLINUZ $MODDIR $initrd_mods $(cat "$here/initramfs-init" "$0" | md5sum)"
 if [ ! -s "$img" ] || [ "$(cat "$cache.stamp" 2>/dev/null)" != "$stamp" ]; then
 	build_initramfs "$cache" "$img" || die "cannot build the initramfs for $krel"
 	echo "$stamp" > "$cache.stamp"

@@ -47,6 +47,9 @@ build() {
 }
 stage build build || { summary; exit 1; }
 
+# The debug kernel is several times slower under emulation: every time
+# limit of the selftests and of the harness's guests is multiplied.
+export PFMOD_TIMEOUT_SCALE=${PFMOD_TIMEOUT_SCALE:-4}
 debug_vm() {
 	VMLINUZ=$dk/bzImage MODDIR=$dk/mods/lib/modules/$krel VM_APPEND="acpi=off" VM_MEM=${VM_MEM:-4G} \
 		PFMOD_KO="$PWD/$mod/pfmod.ko" KDIR=$dk/build "$@"
@@ -55,8 +58,9 @@ if [ -z "${T:-}" ]; then
 	stage "harness self-test" debug_vm selftests/qemu/harness.sh
 fi
 guest() {
-	debug_vm selftests/qemu/vm.sh -t "${VM_TIMEOUT:-7200}" -n check-debug -- \
+	debug_vm selftests/qemu/vm.sh -t "${VM_TIMEOUT:-14400}" -n check-debug -- \
 		env PFMOD_KO="$PWD/$mod/pfmod.ko" PFMOD_FUZZ_COUNT="${PFMOD_FUZZ_COUNT:-100000}" \
+		PFMOD_TIMEOUT_SCALE="$PFMOD_TIMEOUT_SCALE" \
 		${PFMOD_FUZZ_SEED:+PFMOD_FUZZ_SEED=$PFMOD_FUZZ_SEED} selftests/run_tests.sh ${T:-}
 }
 stage "selftests in the debug guest" guest
