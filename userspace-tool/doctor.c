@@ -72,7 +72,7 @@ long long pf_read_number(const char *path)
 
 bool pf_kernel_has(const char *module)
 {
-	char path[PATH_MAX], line[PATH_MAX];
+	char path[PATH_MAX], line[PATH_MAX], want[NAME_MAX];
 	bool found = false;
 	struct utsname u;
 	const char *name;
@@ -88,11 +88,11 @@ bool pf_kernel_has(const char *module)
 	f = fopen(path, "r");
 	if (!f)
 		return false;
+	snprintf(want, sizeof(want), "%s.ko", module);
 	while (!found && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		name = strrchr(line, '/');
-		name = name ? name + 1 : line;
-		found = !strncmp(name, module, strlen(module)) && !strcmp(name + strlen(module), ".ko");
+		found = !strcmp(name ? name + 1 : line, want);
 	}
 	fclose(f);
 	return found;
