@@ -19,9 +19,6 @@
 
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
-#include <linux/if_bridge.h>
-#include <linux/inetdevice.h>
-#include <net/addrconf.h>
 #include <net/ip6_route.h>
 #include <net/ip_fib.h>
 #include <net/l3mdev.h>
@@ -180,7 +177,10 @@ static unsigned int pf_nat_admit(void *priv, struct sk_buff *skb,
  * Whether a connection from @client that leaves by @out is hairpinned:
  * this host's route back to the client goes out by @out too, so the target
  * would answer the client directly, past the translation. The route is
- * looked up in the routing domain (VRF) of @out.
+ * looked up in the routing domain (VRF) of @out. With
+ * bridge-nf-call-iptables, a connection DNATed back into the bridge it came
+ * from is bridged, not routed, and br_netfilter's POST_ROUTING gives the
+ * bridge itself as @out, not the port: the route compares the same way.
  */
 static bool pf_nat_hairpin(struct net *net, u8 family, const union nf_inet_addr *client,
 			   const struct net_device *out)
@@ -224,46 +224,6 @@ static bool pf_nat_hairpin(struct net *net, u8 family, const union nf_inet_addr 
 }
 
 /*
- * The device a connection leaves by, as routing sees it. With
- * bridge-nf-call-iptables, a connection DNATed back into the bridge it came
- * from is bridged, not routed: POST_ROUTING then sees the bridge port, but
- * the route and the addresses are the bridge's.
- */
-static const struct net_device *pf_nat_out_dev(const struct net_device *out)
-{
-	struct net_device *master;
-
-	if (!netif_is_bridge_port(out))
-		return out;
-	master = netdev_master_upper_dev_get_rcu((struct net_device *)out);
-	return master ?: out;
-}
-
-/*
- * Source NAT to @dev's address for a connection that POST_ROUTING sees
- * leave by one of @dev's bridge ports. Not masquerade: that would tie the
- * connection to @dev (masq_index) and kill it at its next packet, which
- * leaves by the port again.
- */
-static unsigned int pf_nat_snat_dev(struct sk_buff *skb, struct nf_conn *ct, u8 family,
-				    const struct net_device *dev)
-{
-	struct nf_nat_range2 range = { .flags = NF_NAT_RANGE_MAP_IPS };
-
-	if (family == NFPROTO_IPV4) {
-		range.min_addr.ip = inet_select_addr(dev, ip_hdr(skb)->daddr, RT_SCOPE_UNIVERSE);
-		if (!range.min_addr.ip)
-			return NF_DROP;
-	} else if (!IS_ENABLED(CONFIG_IPV6) ||
-		   ipv6_dev_get_saddr(dev_net(dev), dev, &ipv6_hdr(skb)->daddr, 0,
-				      &range.min_addr.in6)) {
-		return NF_DROP;
-	}
-	range.max_addr = range.min_addr;
-	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
-}
-
-/*
  * POST_ROUTING, after the admin's own source NAT: the recorded snat mode.
  * "auto" masquerades hairpinned connections only.
  */
@@ -271,7 +231,6 @@ static unsigned int pf_nat_snat(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	const struct nf_conntrack_tuple *o;
-	const struct net_device *out;
 	struct nf_nat_range2 range;
 	struct pf_owner owner;
 	unsigned int verdict;
@@ -285,18 +244,15 @@ static unsigned int pf_nat_snat(void *priv, struct sk_buff *skb,
 	if (!f)
 		return NF_ACCEPT;
 	o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	out = pf_nat_out_dev(state->out);
 
 	memset(&range, 0, sizeof(range));
 	switch (owner.snat_mode) {
 	case PFMOD_SNAT_AUTO:
-		if (!pf_nat_hairpin(state->net, state->pf, &o->src.u3, out))
+		if (!pf_nat_hairpin(state->net, state->pf, &o->src.u3, state->out))
 			return NF_ACCEPT;
 		fallthrough;
 	case PFMOD_SNAT_ALWAYS:
-		if (out != state->out)
-			verdict = pf_nat_snat_dev(skb, ct, state->pf, out);
-		else if (state->pf == NFPROTO_IPV4)
+		if (state->pf == NFPROTO_IPV4)
 			verdict = nf_nat_masquerade_ipv4(skb, state->hook, &range, state->out);
 		else if (IS_ENABLED(CONFIG_IPV6))
 			verdict = nf_nat_masquerade_ipv6(skb, &range, state->out);
