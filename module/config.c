@@ -14,7 +14,8 @@
  * for ended connections, while it has forwards or connections of them: once
  * the last forward of a family is gone, a lingering check (a delayed work,
  * from 1 second between walks doubling to 64) counts the connections until
- * none of that family is left.
+ * none of that family is left. A count lets a registration go only if no
+ * other change, and no other walk that ended connections, overlapped it.
  *
  * The walks over the connections run outside the lock, after the readers
  * that could still see a removed forward are gone (synchronize_net()).
@@ -46,26 +47,38 @@ static void pf_config_linger_later(struct pf_net *pn)
 		mod_delayed_work(system_wq, &pn->linger, pn->linger_delay);
 }
 
+/* What a walk over the connections began with (pf_config_settle). */
+struct pf_config_snap {
+	u32 gen;
+	u32 end_seq;
+};
+
 /*
  * Under the lock: the registrations the namespace needs now, from its
- * forwards and @c, connections counted by a walk that began when the table
- * was at generation @gen (NULL, or another generation since: unknown, keep
- * what is registered).
+ * forwards and @c, connections counted by a walk that began at @snap. The
+ * counts decide only if nothing else changed meanwhile: not the table, and
+ * no other walk ended connections during this one (it may have counted them
+ * before they were ended). Otherwise they can only add to what is
+ * registered. NULL @c: keep what is registered.
  */
 static int pf_config_settle(struct net *net, struct pf_net *pn, const struct pf_end_counts *c,
-			    u32 gen, struct netlink_ext_ack *extack)
+			    const struct pf_config_snap *snap, struct netlink_ext_ack *extack)
 {
 	const struct pf_table *t = pf_net_table(pn);
 	bool nat[PF_NFAMILIES], end[PF_NFAMILIES], any = false, linger = false;
-	bool counted = c && gen == pn->gen && !pn->exiting;
+	bool counted = c && snap->gen == pn->gen && snap->end_seq == pn->end_seq &&
+		       !pn->ending && !pn->exiting;
+	bool adds = c && !counted && !pn->exiting;
+	bool conns, ended;
 	unsigned int fam;
 	int ret = 0;
 
 	lockdep_assert_held(&pn->lock);
 	for (fam = 0; fam < PF_NFAMILIES; fam++) {
-		nat[fam] = t->n_family[fam] ||
-			   (counted ? c->live[fam] || c->ended[fam] : pn->nat[fam]);
-		end[fam] = counted ? c->ended[fam] : pn->end[fam];
+		conns = c && (c->live[fam] || c->ended[fam]);
+		ended = c && c->ended[fam];
+		nat[fam] = t->n_family[fam] || (counted ? conns : pn->nat[fam] || (adds && conns));
+		end[fam] = counted ? ended : pn->end[fam] || (adds && ended);
 		any |= nat[fam];
 		linger |= (nat[fam] && !t->n_family[fam]) || end[fam];
 	}
@@ -113,32 +126,49 @@ static int pf_config_settle(struct net *net, struct pf_net *pn, const struct pf_
 	return 0;
 }
 
+/*
+ * Under the lock, with the change that calls for it: a walk that ends
+ * connections will follow (pf_config_end), and other walks' counts cannot
+ * be trusted until it is done.
+ */
+static void pf_config_end_begin(struct pf_net *pn, struct pf_config_snap *snap)
+{
+	lockdep_assert_held(&pn->lock);
+	pn->ending++;
+	snap->gen = pn->gen;
+	snap->end_seq = pn->end_seq;
+}
+
 /* Ends connections with @fn, then settles. Outside the lock. */
-static void pf_config_end(struct net *net, struct pf_net *pn, pf_end_fn fn, void *data, u32 gen)
+static void pf_config_end(struct net *net, struct pf_net *pn, pf_end_fn fn, void *data,
+			  const struct pf_config_snap *snap)
 {
 	struct pf_end_counts counts;
 
 	synchronize_net();
 	pf_end_walk(net, fn, data, &counts);
 	mutex_lock(&pn->lock);
+	pn->ending--;
 	pn->linger_delay = PF_LINGER_MIN;
-	pf_config_settle(net, pn, &counts, gen, NULL);
+	pf_config_settle(net, pn, &counts, snap, NULL);
+	pn->end_seq++;
 	mutex_unlock(&pn->lock);
 }
 
 static void pf_config_linger(struct work_struct *work)
 {
 	struct pf_net *pn = container_of(to_delayed_work(work), struct pf_net, linger);
+	struct pf_config_snap snap;
 	struct pf_end_counts counts;
-	u32 gen;
 
 	mutex_lock(&pn->lock);
-	gen = pn->gen;
+	snap.gen = pn->gen;
+	snap.end_seq = pn->end_seq;
 	mutex_unlock(&pn->lock);
 	pf_end_walk(pn->net, NULL, NULL, &counts);
 	mutex_lock(&pn->lock);
 	pn->linger_delay = min(2 * pn->linger_delay, (unsigned long)PF_LINGER_MAX);
-	pf_config_settle(pn->net, pn, &counts, gen, NULL);
+	pf_config_settle(pn->net, pn, &counts, &snap, NULL);
 	mutex_unlock(&pn->lock);
 }
 
@@ -166,10 +196,10 @@ int pf_config_add(struct net *net, struct pf_fwd *f, u32 flags, struct genl_info
 	ret = pf_table_insert(t, f, extack);
 	if (ret)
 		goto err_free;
-	ret = pf_config_settle(net, pn, NULL, 0, extack);
+	ret = pf_config_settle(net, pn, NULL, NULL, extack);
 	if (ret) {
 		pf_table_remove(t, f);
-		pf_config_settle(net, pn, NULL, 0, NULL);
+		pf_config_settle(net, pn, NULL, NULL, NULL);
 		mutex_unlock(&pn->lock);
 		synchronize_net();
 		pf_fwd_free(f);
@@ -208,19 +238,20 @@ static void pf_config_remove(struct net *net, struct pf_net *pn, struct pf_fwd *
 			     u32 announce, struct genl_info *info)
 {
 	bool keep = flags & PFMOD_REQ_F_KEEP_CONNS;
-	u32 gen;
+	struct pf_config_snap snap;
 
 	lockdep_assert_held(&pn->lock);
 	pf_table_remove(pf_net_table(pn), f);
 	pf_net_changed(pn);
-	gen = pn->gen;
 	pf_expire_arm(pn);
 	pf_event_fwd(net, info, PFMOD_CMD_DEL, f, (flags & PFMOD_REQ_F_KEEP_CONNS) | announce);
 	if (keep)
-		pf_config_settle(net, pn, NULL, 0, NULL);
+		pf_config_settle(net, pn, NULL, NULL, NULL);
+	else
+		pf_config_end_begin(pn, &snap);
 	mutex_unlock(&pn->lock);
 	if (!keep)
-		pf_config_end(net, pn, pf_config_end_id, &f->id, gen);
+		pf_config_end(net, pn, pf_config_end_id, &f->id, &snap);
 	else
 		synchronize_net();
 	pf_fwd_free(f);
@@ -275,8 +306,8 @@ int pf_config_flush(struct net *net, u32 flags, struct genl_info *info)
 {
 	bool keep = flags & PFMOD_REQ_F_KEEP_CONNS;
 	struct pf_net *pn = pf_net(net);
+	struct pf_config_snap snap;
 	struct pf_table *old, *t;
-	u32 gen;
 
 	t = pf_table_new();
 	if (!t)
@@ -285,14 +316,15 @@ int pf_config_flush(struct net *net, u32 flags, struct genl_info *info)
 	old = pf_net_table(pn);
 	rcu_assign_pointer(pn->table, t);
 	pf_net_changed(pn);
-	gen = pn->gen;
 	pf_expire_arm(pn);
 	pf_event_table(net, info, PFMOD_CMD_FLUSH, old->count, flags & PFMOD_REQ_F_KEEP_CONNS);
 	if (keep || !old->count)
-		pf_config_settle(net, pn, NULL, 0, NULL);
+		pf_config_settle(net, pn, NULL, NULL, NULL);
+	else
+		pf_config_end_begin(pn, &snap);
 	mutex_unlock(&pn->lock);
 	if (!keep && old->count)
-		pf_config_end(net, pn, pf_config_end_table, old, gen);
+		pf_config_end(net, pn, pf_config_end_table, old, &snap);
 	else
 		synchronize_net();
 	pf_table_free(old);
@@ -436,11 +468,11 @@ int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
 	bool keep = flags & PFMOD_REQ_F_KEEP_CONNS;
 	struct pf_net *pn = pf_net(net);
 	struct pf_config_restore r = { .net = net, .pn = pn };
+	struct pf_config_snap snap;
 	struct pf_table *old, *t;
 	struct pf_fwd *f, *twin;
 	unsigned long id;
 	int ret;
-	u32 gen;
 
 	mutex_lock(&pn->lock);
 	t = pf_config_staged(pn, portid, extack);
@@ -466,17 +498,16 @@ int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
 	pn->staged = NULL;
 	WRITE_ONCE(pn->staged_portid, 0);
 	rcu_assign_pointer(pn->table, t);
-	ret = pf_config_settle(net, pn, NULL, 0, extack);
+	ret = pf_config_settle(net, pn, NULL, NULL, extack);
 	if (ret) {
 		rcu_assign_pointer(pn->table, old);
-		pf_config_settle(net, pn, NULL, 0, NULL);
+		pf_config_settle(net, pn, NULL, NULL, NULL);
 		mutex_unlock(&pn->lock);
 		synchronize_net();
 		pf_table_free(t);
 		return ret;
 	}
 	pf_net_changed(pn);
-	gen = pn->gen;
 	pf_expire_arm(pn);
 	pf_event_table(net, info, PFMOD_CMD_REPLACE, t->count, flags & PFMOD_REQ_F_KEEP_CONNS);
 	/* A forward that stays what it was keeps its counters (and the state
@@ -489,11 +520,13 @@ int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
 	}
 	pf_ct_flush_stale_table(net, t);
 	if (keep || !old->count)
-		pf_config_settle(net, pn, NULL, 0, NULL);
+		pf_config_settle(net, pn, NULL, NULL, NULL);
+	else
+		pf_config_end_begin(pn, &snap);
 	mutex_unlock(&pn->lock);
 	r.old = old;
 	if (!keep && old->count)
-		pf_config_end(net, pn, pf_config_end_restored, &r, gen);
+		pf_config_end(net, pn, pf_config_end_restored, &r, &snap);
 	else
 		synchronize_net();
 	pf_table_free(old);

@@ -17,6 +17,8 @@ struct pf_net {
 	u32 staged_portid;
 	u32 next_id;			/* the next forward's id; 0: none left */
 	u32 gen;			/* changes with the table; never 0 */
+	unsigned int ending;		/* walks that end connections, under way */
+	u32 end_seq;			/* such walks done */
 	bool nat[PF_NFAMILIES];		/* NAT lookups registered, per family */
 	bool end[PF_NFAMILIES];		/* drop hook for ended connections */
 	bool labels;			/* conntrack labels asked for */

@@ -3,7 +3,8 @@
 #
 # UDP through a forward, and a UDP flow that existed before the forward
 # (its conntrack entry not translated) is forwarded as soon as it is added:
-# by add and by restore, IPv4 and IPv6.
+# by add and by restore, IPv4 and IPv6; flows to the ports next to the
+# forward's keep their entries.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -18,7 +19,21 @@ check_fails "before the forward: no answer" request "$client" -u -w 500 -P 40000
 ct=$(conntrack_of "$gw" -p udp --dport 53)
 check_match "the early flow left an untranslated entry" "sport=40000 dport=53 .*src=203\.0\.113\.10 dst=203\.0\.113\.20 sport=53 dport=40000" "$ct"
 
+# Flows to the ports either side of the forward's own are not its: their
+# entries stay (the same ids) when it is added.
+declare -A next
+for port in 52 54; do
+	check_fails "before the forward: port $port, no answer" \
+		request "$client" -u -w 500 -P 400$port 203.0.113.10 "$port"
+	next[$port]=$(conntrack_of "$gw" -p udp --dport "$port" -o id | sed -n 's/.* id=\([0-9]*\).*/\1/p')
+	check_match "the flow to port $port left an entry" "^[0-9]+$" "${next[$port]}"
+done
+
 check "pfctl add udp 53 192.168.1.2:5353" pfctl "$gw" add udp 53 192.168.1.2:5353
+for port in 52 54; do
+	check_match "the flow to port $port keeps its entry (${next[$port]})" "id=${next[$port]}\b" \
+		"$(conntrack_of "$gw" -p udp --dport "$port" -o id)"
+done
 out=$(request "$client" -u -P 40000 203.0.113.10 53)
 check_match "the same flow is forwarded right away" "^dns 203\.0\.113\.20 40000$" "$out"
 out=$(request "$client" -u 203.0.113.10 53)

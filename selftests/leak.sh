@@ -26,7 +26,7 @@ stream_servers() {
 
 	for args in "tcp -p 8080" "udp -u -p 5353"; do
 		set -- $args
-		pid=$(ip netns exec "$server" "$PFTEST" stream "${@:2}" -l 3 -o "$tmp/server.$1" -d) ||
+		pid=$(ip netns exec "$server" "$PFTEST" stream "${@:2}" -l 4 -o "$tmp/server.$1" -d) ||
 			{ fail "stream server ($1): $pid"; exit 1; }
 		_pids+=("$pid")
 	done
@@ -54,7 +54,9 @@ round() {
 	setup pfctl "$gw" restore "$tmp/table"
 	ip netns exec "$client" "$PFTEST" listen -t 10 203.0.113.10 80 > "$tcp_out" 2>&1 &
 	_pids+=($!)
-	ip netns exec "$client" "$PFTEST" listen -u -t 1.5 203.0.113.10 53 > "$udp_out" 2>&1 &
+	# The UDP stream runs 4 s (-l 4) and the client listens 3: long
+	# enough after the change to see the stream stop, not the listener.
+	ip netns exec "$client" "$PFTEST" listen -u -t 3 203.0.113.10 53 > "$udp_out" 2>&1 &
 	_pids+=($!)
 	wait_for 5 grep -q connected "$tcp_out" || fail "$op $n: the TCP stream did not start"
 	sleep 0.3
