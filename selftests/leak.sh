@@ -58,7 +58,7 @@ round() {
 	# enough after the change to see the stream stop, not the listener.
 	ip netns exec "$client" "$PFTEST" listen -u -t 3 203.0.113.10 53 > "$udp_out" 2>&1 &
 	_pids+=($!)
-	wait_for 5 grep -q connected "$tcp_out" || fail "$op $n: the TCP stream did not start"
+	wait_for "$(bound 5)" grep -q connected "$tcp_out" || fail "$op $n: the TCP stream did not start"
 	sleep 0.3
 	t0=$(now)
 	t_udp=$t0
@@ -74,9 +74,9 @@ round() {
 	netns) ip netns del "$gw" ;;
 	esac
 	t_end=$(now)
-	wait_for 10 grep -q '^end' "$udp_out"
+	wait_for "$(bound 10)" grep -q '^end' "$udp_out"
 	[ "$op" = netns ] && return
-	wait_for 5 grep -q '^end' "$tcp_out"
+	wait_for "$(bound 5)" grep -q '^end' "$tcp_out"
 	# The client learns from the reset, within a second of the change, or
 	# half a second after the command returned (a slow kernel: bound).
 	awk -v t0="$t0" -v t1="$t_end" -v a="$(bound 1)" -v b="$(bound 0.5)" \
