@@ -126,6 +126,14 @@ static int pf_config_settle(struct net *net, struct pf_net *pn, const struct pf_
 	return 0;
 }
 
+/* Under the lock: what a walk that starts now begins with. */
+static void pf_config_snap_take(struct pf_net *pn, struct pf_config_snap *snap)
+{
+	lockdep_assert_held(&pn->lock);
+	snap->gen = pn->gen;
+	snap->end_seq = pn->end_seq;
+}
+
 /*
  * Under the lock, with the change that calls for it: a walk that ends
  * connections will follow (pf_config_end), and other walks' counts cannot
@@ -133,10 +141,8 @@ static int pf_config_settle(struct net *net, struct pf_net *pn, const struct pf_
  */
 static void pf_config_end_begin(struct pf_net *pn, struct pf_config_snap *snap)
 {
-	lockdep_assert_held(&pn->lock);
 	pn->ending++;
-	snap->gen = pn->gen;
-	snap->end_seq = pn->end_seq;
+	pf_config_snap_take(pn, snap);
 }
 
 /* Ends connections with @fn, then settles. Outside the lock. */
@@ -162,8 +168,7 @@ static void pf_config_linger(struct work_struct *work)
 	struct pf_end_counts counts;
 
 	mutex_lock(&pn->lock);
-	snap.gen = pn->gen;
-	snap.end_seq = pn->end_seq;
+	pf_config_snap_take(pn, &snap);
 	mutex_unlock(&pn->lock);
 	pf_end_walk(pn->net, NULL, NULL, &counts);
 	mutex_lock(&pn->lock);
