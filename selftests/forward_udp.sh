@@ -25,14 +25,14 @@ declare -A next
 for port in 52 54; do
 	check_fails "before the forward: port $port, no answer" \
 		request "$client" -u -w 500 -P 400$port 203.0.113.10 "$port"
-	next[$port]=$(conntrack_of "$gw" -p udp --dport "$port" -o id | sed -n 's/.* id=\([0-9]*\).*/\1/p')
+	next[$port]=$(ct_ids "$gw" -p udp --dport "$port")
 	check_match "the flow to port $port left an entry" "^[0-9]+$" "${next[$port]}"
 done
 
 check "pfctl add udp 53 192.168.1.2:5353" pfctl "$gw" add udp 53 192.168.1.2:5353
 for port in 52 54; do
-	check_match "the flow to port $port keeps its entry (${next[$port]})" "id=${next[$port]}\b" \
-		"$(conntrack_of "$gw" -p udp --dport "$port" -o id)"
+	check_match "the flow to port $port keeps its entry (${next[$port]})" "^${next[$port]}$" \
+		"$(ct_ids "$gw" -p udp --dport "$port")"
 done
 out=$(request "$client" -u -P 40000 203.0.113.10 53)
 check_match "the same flow is forwarded right away" "^dns 203\.0\.113\.20 40000$" "$out"

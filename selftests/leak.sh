@@ -12,6 +12,9 @@
 source "$(dirname "$0")/lib.sh"
 
 rounds=${PFMOD_LEAK_ROUNDS:-20}
+# The ways to end the streams, comma-separated (a subset to chase a failure).
+ops=${PFMOD_LEAK_OPS:-del,flush,restore,netns}
+ops=${ops//,/ }
 tmp=$(mktemp -d)
 printf 'tcp 80 192.168.1.2:8080\nudp 53 192.168.1.2:5353\n' > "$tmp/table"
 : > "$tmp/empty"
@@ -47,6 +50,13 @@ new_gateway() {
 	stream_servers
 }
 
+# gw_state: what the gateway keeps of the connections, for a failure to show.
+gw_state() {
+	ip netns exec "$gw" "$PFCTL" -j version 2>&1
+	ip netns exec "$gw" "$PFCTL" -j conns 2>&1
+	ip netns exec "$gw" conntrack -L -o id 2>&1
+}
+
 # round OP N: streams up through the forwards, OP ends them.
 round() {
 	local op=$1 n=$2 t0 t_udp t_end tcp_out=$tmp/tcp.$1.$2 udp_out=$tmp/udp.$1.$2
@@ -74,6 +84,7 @@ round() {
 	netns) ip netns del "$gw" ;;
 	esac
 	t_end=$(now)
+	[ "$op" = netns ] || gw_state > "$tmp/state"
 	wait_for "$(bound 10)" grep -q '^end' "$udp_out"
 	[ "$op" = netns ] && return
 	wait_for "$(bound 5)" grep -q '^end' "$tcp_out"
@@ -81,7 +92,8 @@ round() {
 	# half a second after the command returned (a slow kernel: bound).
 	awk -v t0="$t0" -v t1="$t_end" -v a="$(bound 1)" -v b="$(bound 0.5)" \
 		'/^end/ { exit !($0 ~ /reset by peer/ && ($(NF - 2) - t0 < a || $(NF - 2) - t1 < b)) }' \
-		"$tcp_out" || fail "$op $n: the client did not see a reset at once: $(cat "$tcp_out")"
+		"$tcp_out" || fail "$op $n: the client did not see a reset at once: $(cat "$tcp_out")
+the gateway right after the change: $(cat "$tmp/state")"
 	# The server goes on sending: what got through after the change
 	# would have been the ended flow's. The last packet may be one sent
 	# just before the change took effect, during the command.
@@ -101,7 +113,8 @@ setup in_ns "$client" nft -f - <<-EOF
 		}
 	}
 EOF
-for op in del flush restore; do
+for op in $ops; do
+	[ "$op" = netns ] && continue
 	: > "$tmp/server.tcp"
 	for n in $(seq 1 "$rounds"); do
 		round "$op" "$n"
@@ -115,6 +128,7 @@ for op in del flush restore; do
 		fail "$op: the server saw $ends of $rounds streams reset: $(cat "$tmp/server.tcp")"
 done
 
+[[ " $ops " = *" netns "* ]] || { rm -rf "$tmp"; finish; }
 ip netns del "$gw"
 ip netns del "$server"
 for n in $(seq 1 "$rounds"); do

@@ -191,9 +191,13 @@ bound() {
 	awk -v s="$1" -v k="${PFMOD_TIMEOUT_SCALE:-1}" 'BEGIN { print s * k }'
 }
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds; fails after SECONDS.
+# wait_for SECONDS COMMAND...: until COMMAND succeeds; fails after SECONDS
+# (a fraction counts as the next whole second).
 wait_for() {
-	local deadline=$((SECONDS + $1))
+	local whole=${1%%.*} deadline
+
+	[ "$whole" = "$1" ] || whole=$((${whole:-0} + 1))
+	deadline=$((SECONDS + whole))
 
 	shift
 	until "$@"; do
@@ -286,6 +290,15 @@ conntrack_of() {
 		fail "conntrack -L $* in $ns: $(cat "$err")"
 	fi
 	rm -f "$err"
+}
+
+# ct_ids NS FILTERS...: the ids of the conntrack entries that match, one a
+# line (conntrack -L's filters).
+ct_ids() {
+	local ns=$1
+
+	shift
+	conntrack_of "$ns" "$@" -o id | sed -n 's/.* id=\([0-9]*\).*/\1/p'
 }
 
 # conns_of NS [ID]: pfctl conns -j, one connection per line.

@@ -56,7 +56,7 @@ out=$(chat_line admin one)
 check_match "the admin's DNAT takes 203.0.113.11:22, and keeps the client's address" \
 	"^ssh2222 203\.0\.113\.20 " "$out"
 port=$(port_of "$out")
-entry=$(conntrack_of "$gw" -p tcp --sport "$port" -o id | sed -n 's/.* id=\([0-9]*\).*/\1/p')
+entry=$(ct_ids "$gw" -p tcp --sport "$port")
 check_match "... it has a conntrack entry" "^[0-9]+$" "$entry"
 check_no_match "... which pfmod does not count as its own" "\"client\":\"203\.0\.113\.20:$port\"" \
 	"$(conns_of "$gw")"
@@ -66,11 +66,10 @@ check_match "pfmod's forward masquerades its own connection" "^ssh2222 192\.168\
 check "pfctl del 22" pfctl "$gw" del 22
 check_reset "pfmod's connection ends" pf
 check_match "the admin's connection goes on" "^ssh2222 203\.0\.113\.20 " "$(chat_line admin two)"
-check_match "... with the same entry ($entry)" "id=$entry\b" \
-	"$(conntrack_of "$gw" -p tcp --sport "$port" -o id)"
+check_match "... with the same entry ($entry)" "^$entry$" "$(ct_ids "$gw" -p tcp --sport "$port")"
 check "pfctl add 22 again, and flush" eval "pfctl $gw add 22 192.168.1.2:2222 && pfctl $gw flush"
 check_match "after a flush too" "^ssh2222 203\.0\.113\.20 " "$(chat_line admin three)"
-check_match "... the same entry" "id=$entry\b" "$(conntrack_of "$gw" -p tcp --sport "$port" -o id)"
+check_match "... the same entry" "^$entry$" "$(ct_ids "$gw" -p tcp --sport "$port")"
 chat_close admin
 chat_close pf
 setup in_ns "$gw" iptables -t nat -F PREROUTING

@@ -13,8 +13,9 @@
 #                  'modprobe pfmod')
 #   PFMOD_KO_ARGS  module parameters for that insmod
 #   PFMOD_TESTDIR  where the tests are (default: selftests)
-#   PFMOD_TIMEOUT_SCALE  multiplies every test's time limit (default 1;
-#                  make check-debug's slower kernel sets it)
+#   PFMOD_TIMEOUT_SCALE  a whole number that multiplies every test's time
+#                  limit and the waits inside tests (default 1; make
+#                  check-debug's slower kernel sets it)
 #
 # Runs in the QEMU guest of `make check`, and unchanged on a real gateway as
 # root ('sudo selftests/run_tests.sh'). Tests create their own network
@@ -42,6 +43,10 @@ export PATH=$top/selftests/tools:$PATH
 testdir=${PFMOD_TESTDIR:-selftests}
 
 default_timeout=$(sed -n 's/^timeout=//p' selftests/settings)
+if ! [[ ${PFMOD_TIMEOUT_SCALE:-1} =~ ^[1-9][0-9]*$ ]]; then
+	echo "run_tests.sh: PFMOD_TIMEOUT_SCALE must be a whole number (1, 2, ...), not '$PFMOD_TIMEOUT_SCALE'" >&2
+	exit 1
+fi
 patterns=$(grep -v '^#' selftests/qemu/complaints)
 # Taint flags a run may add: O (out-of-tree module, 4096), E (unsigned, 8192).
 taint_ok=$((4096 | 8192))

@@ -61,7 +61,9 @@ guest() {
 	debug_vm selftests/qemu/vm.sh -t "${VM_TIMEOUT:-14400}" -n check-debug -- \
 		env PFMOD_KO="$PWD/$mod/pfmod.ko" PFMOD_FUZZ_COUNT="${PFMOD_FUZZ_COUNT:-100000}" \
 		PFMOD_TIMEOUT_SCALE="$PFMOD_TIMEOUT_SCALE" \
-		${PFMOD_FUZZ_SEED:+PFMOD_FUZZ_SEED=$PFMOD_FUZZ_SEED} selftests/run_tests.sh ${T:-}
+		${PFMOD_FUZZ_SEED:+PFMOD_FUZZ_SEED=$PFMOD_FUZZ_SEED} \
+		${PFMOD_LEAK_ROUNDS:+PFMOD_LEAK_ROUNDS=$PFMOD_LEAK_ROUNDS} \
+		${PFMOD_LEAK_OPS:+PFMOD_LEAK_OPS=$PFMOD_LEAK_OPS} selftests/run_tests.sh ${T:-}
 }
 stage "selftests in the debug guest" guest
 summary
