@@ -50,11 +50,18 @@ new_gateway() {
 	stream_servers
 }
 
-# gw_state: what the gateway keeps of the connections, for a failure to show.
+# gw_state: what the gateway keeps of the connections, and the ends' TCP
+# counters, for a failure to show.
 gw_state() {
+	local ns
+
 	ip netns exec "$gw" "$PFCTL" -j version 2>&1
 	ip netns exec "$gw" "$PFCTL" -j conns 2>&1
 	ip netns exec "$gw" conntrack -L -o id 2>&1
+	for ns in "$client" "$server"; do
+		echo "$ns:" $(ip netns exec "$ns" nstat -asz TcpEstabResets TcpExtTCPChallengeACK \
+			TcpExtTCPACKSkippedChallenge 2>&1 | awk '!/^#/ { print $1 "=" $2 }')
+	done
 }
 
 # round OP N: streams up through the forwards, OP ends them.
@@ -70,6 +77,7 @@ round() {
 	_pids+=($!)
 	wait_for "$(bound 5)" grep -q connected "$tcp_out" || fail "$op $n: the TCP stream did not start"
 	sleep 0.3
+	[ "$op" = netns ] || gw_state > "$tmp/state0"
 	t0=$(now)
 	t_udp=$t0
 	case $op in
@@ -93,7 +101,8 @@ round() {
 	awk -v t0="$t0" -v t1="$t_end" -v a="$(bound 1)" -v b="$(bound 0.5)" \
 		'/^end/ { exit !($0 ~ /reset by peer/ && ($(NF - 2) - t0 < a || $(NF - 2) - t1 < b)) }' \
 		"$tcp_out" || fail "$op $n: the client did not see a reset at once: $(cat "$tcp_out")
-the gateway right after the change: $(cat "$tmp/state")"
+before the change: $(cat "$tmp/state0")
+right after it: $(cat "$tmp/state")"
 	# The server goes on sending: what got through after the change
 	# would have been the ended flow's. The last packet may be one sent
 	# just before the change took effect, during the command.

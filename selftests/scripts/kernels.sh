@@ -105,6 +105,10 @@ wrap_tools() {
 	libdir=$root/usr/lib/x86_64-linux-gnu
 	[ -e "$libdir/libc.so.6" ] || libdir=$root/lib/x86_64-linux-gnu
 	while IFS= read -r f; do
+		# A tool wrapped before keeps its binary as NAME.real: a second
+		# fetch (for booting, after one for building) unpacks NAME again
+		# and wraps it again, never the .real.
+		case $f in *.real) continue ;; esac
 		file -b "$f" | grep -q '^ELF.*executable\|^ELF.*pie' || continue
 		need=$(objdump -T "$f" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' |
 			sort -V | tail -n1)
