@@ -151,9 +151,11 @@ fetch() {
 	pkgs="$hdr $common $kbuild libc6"
 	if [ "$build_only" = 0 ]; then
 		p=$(dep_of linux-image-amd64 "$suite" linux-image-)
-		# Split images (sid): the binary and the modules are packages of
-		# their own.
-		pkgs+=" $p $(deps_matching "$p" "$suite" '^linux-(binary|modules)-')"
+		# Split images (sid): the binary, the modules and the files
+		# that describe them (modules.builtin, modules.order: without
+		# them modprobe does not know what is built in) are packages
+		# of their own.
+		pkgs+=" $p $(deps_matching "$p" "$suite" '^linux-(binary|modules|base)-[0-9]')"
 	fi
 	(cd "$dir/debs" && papt apt-get "$suite" -q download $pkgs) > "$dir/download.log" 2>&1 ||
 		die "downloading $pkgs from $suite failed: $(tail -n 3 "$dir/download.log")"
