@@ -156,7 +156,10 @@ ip netns exec "$g" pfctl restore "$tmp/mem" || exit 1
 sleep 2
 after=$(mem)
 record mem bytes_per_forward "$(( (after - before) / 100000 ))"
-record mem slab_object_size "$(awk '/^pfmod_fwd / {print $4}' /proc/slabinfo 2>/dev/null)"
+# The forward cache (KMEM_CACHE(pf_fwd)): SLUB keeps its name under
+# /sys/kernel/slab even when it shares a slab with another cache.
+record mem slab_object_size "$(cat /sys/kernel/slab/pf_fwd/object_size 2>/dev/null ||
+	awk '/^pf_fwd / { print $4 }' /proc/slabinfo 2>/dev/null)"
 say "memory: $(( (after - before) / 100000 )) bytes per forward"
 ip netns exec "$g" pfctl flush
 
