@@ -56,11 +56,12 @@ gw_state() {
 	local ns
 
 	echo "at $(now):"
-	ip netns exec "$gw" "$PFCTL" -j version 2>&1
-	ip netns exec "$gw" "$PFCTL" -j conns 2>&1
-	ip netns exec "$gw" conntrack -L -o id 2>&1
+	pfctl "$gw" -j version 2>&1
+	pfctl "$gw" -j conns 2>&1
+	# Not conntrack_of: a failure here is something to show, not a check.
+	in_ns "$gw" conntrack -L -o id 2>&1
 	for ns in "$client" "$server"; do
-		echo "$ns:" $(ip netns exec "$ns" nstat -asz TcpEstabResets TcpExtTCPChallengeACK \
+		echo "$ns:" $(in_ns "$ns" nstat -asz TcpEstabResets TcpExtTCPChallengeACK \
 			TcpExtTCPACKSkippedChallenge 2>&1 | awk '!/^#/ { print $1 "=" $2 }')
 	done
 }
