@@ -138,11 +138,24 @@ static void pf_config_snap_take(struct pf_net *pn, struct pf_config_snap *snap)
  * Under the lock, with the change that calls for it: a walk that ends
  * connections will follow (pf_config_end), and other walks' counts cannot
  * be trusted until it is done.
+ *
+ * The drop hook goes in first, in every family that can have connections:
+ * a packet that passes conntrack after the walk marked its connection ended
+ * must reach neither end, or it moves the receiver's next sequence number
+ * past the one the walk's reset carries, and the reset is ignored. The
+ * settle after the walk takes the hook out again if nothing ended. A hook
+ * that cannot be registered here (no memory) is tried again there.
  */
-static void pf_config_end_begin(struct pf_net *pn, struct pf_config_snap *snap)
+static void pf_config_end_begin(struct net *net, struct pf_net *pn,
+				struct pf_config_snap *snap)
 {
+	unsigned int fam;
+
 	pn->ending++;
 	pf_config_snap_take(pn, snap);
+	for (fam = 0; fam < PF_NFAMILIES; fam++)
+		if (pn->nat[fam] && !pn->end[fam] && !pf_end_hook(net, fam))
+			pn->end[fam] = true;
 }
 
 /* Ends connections with @fn, then settles. Outside the lock. */
@@ -253,7 +266,7 @@ static void pf_config_remove(struct net *net, struct pf_net *pn, struct pf_fwd *
 	if (keep)
 		pf_config_settle(net, pn, NULL, NULL, NULL);
 	else
-		pf_config_end_begin(pn, &snap);
+		pf_config_end_begin(net, pn, &snap);
 	mutex_unlock(&pn->lock);
 	if (!keep)
 		pf_config_end(net, pn, pf_config_end_id, &f->id, &snap);
@@ -326,7 +339,7 @@ int pf_config_flush(struct net *net, u32 flags, struct genl_info *info)
 	if (keep || !old->count)
 		pf_config_settle(net, pn, NULL, NULL, NULL);
 	else
-		pf_config_end_begin(pn, &snap);
+		pf_config_end_begin(net, pn, &snap);
 	mutex_unlock(&pn->lock);
 	if (!keep && old->count)
 		pf_config_end(net, pn, pf_config_end_table, old, &snap);
@@ -527,7 +540,7 @@ int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
 	if (keep || !old->count)
 		pf_config_settle(net, pn, NULL, NULL, NULL);
 	else
-		pf_config_end_begin(pn, &snap);
+		pf_config_end_begin(net, pn, &snap);
 	mutex_unlock(&pn->lock);
 	r.old = old;
 	if (!keep && old->count)
