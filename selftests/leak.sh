@@ -79,7 +79,7 @@ round() {
 	# enough after the change to see the stream stop, not the listener.
 	ip netns exec "$client" "$PFTEST" listen -u -t 3 203.0.113.10 53 > "$udp_out" 2>&1 &
 	_pids+=($!)
-	wait_for "$(bound 5)" grep -q connected "$tcp_out" || fail "$op $n: the TCP stream did not start"
+	wait_for "$(bound 5)" grep -qs connected "$tcp_out" || fail "$op $n: the TCP stream did not start"
 	sleep 0.3
 	[ "$op" = netns ] || gw_state > "$tmp/state0"
 	t0=$(now)
