@@ -211,7 +211,14 @@ get() {
 		[ -f "$dir/done.boot" ] || die "line $line is fetched for building only (kernels.sh fetch $line)"
 		ls "$root"/boot/vmlinuz-"$rel" "$root"/usr/lib/modules/"$rel"/vmlinuz 2>/dev/null | head -n1
 		;;
-	MODDIR) echo "$root/usr/lib/modules/$rel" ;;
+	MODDIR)
+		# Bullseye's modules are under /lib, later suites' under /usr/lib.
+		if [ -d "$root/usr/lib/modules/$rel" ]; then
+			echo "$root/usr/lib/modules/$rel"
+		else
+			echo "$root/lib/modules/$rel"
+		fi
+		;;
 	MAKEFLAGS)
 		# gcc-12 (Debian 12's) builds every line's modules, with two
 		# overrides for kernels configured with a newer gcc.
