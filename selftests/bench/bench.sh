@@ -12,7 +12,11 @@
 # per forward, and the throughput of one established flow.
 #
 # Results go to $PFMOD_OUT/bench.tsv (selftests/bench/report.sh reads it).
-# Environment: BENCH_KS ("1 1000 10000 100000"), BENCH_REPS (3),
+# At each K every path first runs once unrecorded (a warm-up), then
+# BENCH_REPS times, in a new random order each repetition: a drift of the
+# machine's speed falls on every path alike.
+#
+# Environment: BENCH_KS ("1 1000 10000 100000"), BENCH_REPS (5),
 # BENCH_CONNS (3000 per run), BENCH_IPT_MAX (largest K for iptables, 10000).
 
 set -u
@@ -23,7 +27,7 @@ export PATH=$PWD/userspace-tool:$PATH
 out=${PFMOD_OUT:-/tmp}
 tsv=$out/bench.tsv
 ks=${BENCH_KS:-1 1000 10000 100000}
-reps=${BENCH_REPS:-3}
+reps=${BENCH_REPS:-5}
 conns=${BENCH_CONNS:-3000}
 ipt_max=${BENCH_IPT_MAX:-10000}
 nclients=4
@@ -42,11 +46,13 @@ record meta iptables "$(iptables --version)"
 record meta nft "$(nft --version)"
 record meta conns_per_run "$conns"
 record meta clients "$nclients"
+record meta reps "$reps"
 
 # Conntrack in every namespace from the start: the routing floor tracks
 # connections like the other three.
 modprobe nf_conntrack enable_hooks=1 || exit 1
-modprobe nf_nat || exit 1
+# insmod loads nothing the module needs: what modinfo names goes first.
+modprobe -a $(modinfo -F depends pfmod.ko | tr , ' ') || exit 1
 insmod pfmod.ko max_forwards=200000 || exit 1
 echo 262144 > /proc/sys/net/netfilter/nf_conntrack_max
 
@@ -111,32 +117,51 @@ install() {
 }
 
 # One run: $conns short connections from $nclients clients at once, each
-# through its own address; the rate is the sum of the clients' rates.
+# through its own address. The rate is the connections that succeeded over
+# the wall time of the whole run, from the first client's start to the last
+# one's end; the failed ones are recorded beside it. Rep 0: the warm-up,
+# not recorded.
 run() {
-	local p=$1 k=$2 rep=$3 dst=203.0.113.10 port=80 i rate failed
+	local p=$1 k=$2 rep=$3 dst=203.0.113.10 port=80 i t0 t1 rate failed
 
 	[ "$p" = route ] && dst=192.168.1.2 port=8080
 	ip netns exec "${G[$p]}" conntrack -F 2>/dev/null
+	t0=$(now)
 	for i in $(seq 0 $((nclients - 1))); do
 		ip netns exec "${C[$p]}" "$PFTEST" flood -w 20000 -P 2 -b "203.0.113.2$i" \
 			-n $((conns / nclients)) "$dst" "$port" > "$tmp/flood.$i" 2>&1 &
 	done
 	wait
-	rate=$(cat "$tmp"/flood.* | awk '{ r += $7 } END { printf "%.1f", r }')
+	t1=$(now)
+	rate=$(cat "$tmp"/flood.* | awk -v t="$(echo "$t0 $t1" | awk '{ print $2 - $1 }')" \
+		'{ ok += $1 } END { printf "%.1f", ok / t }')
 	failed=$(cat "$tmp"/flood.* | awk '{ f += $3 } END { print f + 0 }')
 	if grep -q '^pftest:' "$tmp"/flood.*; then
 		say "$p K=$k run $rep: $(cat "$tmp"/flood.*)"
 		failed=$conns
 	fi
+	if [ "$rep" = 0 ]; then
+		say "$p K=$k warm-up: $rate conn/s ($failed failed)"
+		return
+	fi
 	record rate "$p" "$k" "$rep" "$rate" "$failed"
 	say "$p K=$k run $rep: $rate conn/s ($failed failed)"
 }
 
+# The paths that run at K, in a random order.
+paths_at() {
+	local p
+
+	for p in $paths; do
+		[ $p = ipt ] && [ "$1" -gt "$ipt_max" ] && continue
+		echo $p
+	done | shuf
+}
+
 for k in $ks; do
 	install "$k"
-	for rep in $(seq 1 "$reps"); do
-		for p in $paths; do
-			[ $p = ipt ] && [ "$k" -gt "$ipt_max" ] && continue
+	for rep in $(seq 0 "$reps"); do
+		for p in $(paths_at "$k"); do
 			run "$p" "$k" "$rep"
 		done
 	done
@@ -168,7 +193,7 @@ ip netns exec "${G[pfmod]}" pfctl add 5201 192.168.1.2
 ip netns exec "${G[ipt]}" iptables -t nat -F
 ip netns exec "${G[ipt]}" iptables -t nat -A PREROUTING -p tcp --dport 5201 -j DNAT --to-destination 192.168.1.2:5201
 for rep in $(seq 1 "$reps"); do
-	for p in pfmod ipt; do
+	for p in $(printf 'pfmod\nipt\n' | shuf); do
 		r=$(ip netns exec "${C[$p]}" "$PFTEST" blast -t 5 203.0.113.10 5201 | awk '{print $5}')
 		record tput "$p" "$rep" "$r"
 		say "throughput $p run $rep: $r MB/s"
