@@ -21,10 +21,15 @@ serve "$server" -p 8080 -n web
 ip netns exec "$gw" "$PFCTL" monitor 2>&1 |
 	while IFS= read -r line; do echo "$(now) $line"; done > "$tmp/mon" &
 _pids+=($!)
-# The monitor is listening once it hears a change.
-setup pfctl "$gw" add 9 192.168.1.2
-wait_for 10 grep -q ' + tcp 9 ' "$tmp/mon" || fail "the monitor heard nothing"
-setup pfctl "$gw" del 9
+# The monitor is listening once it hears a change; it hears only what
+# happens after it joined: a probe forward comes and goes until it does.
+for ((i = 0; i < 100; i++)); do
+	setup pfctl "$gw" add 9 192.168.1.2
+	setup pfctl "$gw" del 9
+	sleep 0.2
+	grep -q ' - tcp 9 ' "$tmp/mon" && break
+done
+grep -q ' - tcp 9 ' "$tmp/mon" || { fail "the monitor heard nothing"; exit 1; }
 
 # went PORT: when the monitor heard forward PORT go (empty if it did not).
 went() {
