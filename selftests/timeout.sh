@@ -57,7 +57,7 @@ expiry_between() {
 
 # Forwards that must outlive some of the test's own steps live longer on a
 # slow kernel (bound: times PFMOD_TIMEOUT_SCALE).
-t80=$(bound 10) t80k=$(bound 8) t82=$(bound 20)
+t80=$(bound 20) t80k=$(bound 8) t82=$(bound 20)
 
 log "timeout 3s: gone after 3s"
 t_before=$(now)
