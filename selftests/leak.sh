@@ -71,9 +71,11 @@ round() {
 	local op=$1 n=$2 t0 t_udp t_end tcp_out=$tmp/tcp.$1.$2 udp_out=$tmp/udp.$1.$2
 
 	setup pfctl "$gw" restore "$tmp/table"
-	# The client listens long enough to outlast a slow change (a debug
-	# kernel's): it must end by a reset, not by its own time limit.
-	ip netns exec "$client" "$PFTEST" listen -t "$(bound 10)" 203.0.113.10 80 > "$tcp_out" 2>&1 &
+	# The client listens long enough to outlast the state print before the
+	# change and a slow change (a loaded machine's, a debug kernel's): it
+	# must end by a reset, not by its own time limit. A client that learns
+	# of the end stops at once, so the limit costs a passing round nothing.
+	ip netns exec "$client" "$PFTEST" listen -t "$(bound 30)" 203.0.113.10 80 > "$tcp_out" 2>&1 &
 	_pids+=($!)
 	# The UDP stream runs 4 s (-l 4) and the client listens 3: long
 	# enough after the change to see the stream stop, not the listener.
