@@ -133,8 +133,7 @@ run() {
 	done
 	wait
 	t1=$(now)
-	rate=$(cat "$tmp"/flood.* | awk -v t="$(echo "$t0 $t1" | awk '{ print $2 - $1 }')" \
-		'{ ok += $1 } END { printf "%.1f", ok / t }')
+	rate=$(cat "$tmp"/flood.* | awk -v t0="$t0" -v t1="$t1" '{ ok += $1 } END { printf "%.1f", ok / (t1 - t0) }')
 	failed=$(cat "$tmp"/flood.* | awk '{ f += $3 } END { print f + 0 }')
 	if grep -q '^pftest:' "$tmp"/flood.*; then
 		say "$p K=$k run $rep: $(cat "$tmp"/flood.*)"
