@@ -113,10 +113,15 @@ build_initramfs() {
 cache=$top/build/vm/initramfs-$krel$initrd_tag
 img=$cache.cpio.gz
 stamp="$VMLINUZ $MODDIR $initrd_mods $(cat "$here/initramfs-init" "$0" | md5sum)"
+# Guests started together (suite.sh -j) share the image: one builds it.
+mkdir -p "$(dirname "$cache")"
+exec 9> "$cache.lock"
+flock 9
 if [ ! -s "$img" ] || [ "$(cat "$cache.stamp" 2>/dev/null)" != "$stamp" ]; then
 	build_initramfs "$cache" "$img" || die "cannot build the initramfs for $krel"
 	echo "$stamp" > "$cache.stamp"
 fi
+exec 9>&-
 
 # --- run --------------------------------------------------------------------
 rm -rf "$outdir" && mkdir -p "$outdir" || die "cannot create $outdir"

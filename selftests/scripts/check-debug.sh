@@ -57,13 +57,14 @@ debug_vm() {
 if [ -z "${T:-}" ]; then
 	stage "harness self-test" debug_vm selftests/qemu/harness.sh
 fi
+# Two guests at once (suite.sh): the whole run takes over three hours in one.
 guest() {
-	debug_vm selftests/qemu/vm.sh -t "${VM_TIMEOUT:-14400}" -n check-debug -- \
+	PFMOD_GUESTS=${PFMOD_GUESTS:-2} debug_vm selftests/qemu/suite.sh -k debug -t "${VM_TIMEOUT:-14400}" -n check-debug -- \
 		env PFMOD_KO="$PWD/$mod/pfmod.ko" PFMOD_FUZZ_COUNT="${PFMOD_FUZZ_COUNT:-100000}" \
 		PFMOD_TIMEOUT_SCALE="$PFMOD_TIMEOUT_SCALE" \
 		${PFMOD_FUZZ_SEED:+PFMOD_FUZZ_SEED=$PFMOD_FUZZ_SEED} \
 		${PFMOD_LEAK_ROUNDS:+PFMOD_LEAK_ROUNDS=$PFMOD_LEAK_ROUNDS} \
-		${PFMOD_LEAK_OPS:+PFMOD_LEAK_OPS=$PFMOD_LEAK_OPS} selftests/run_tests.sh ${T:-}
+		${PFMOD_LEAK_OPS:+PFMOD_LEAK_OPS=$PFMOD_LEAK_OPS} selftests/run_tests.sh
 }
 stage "selftests in the debug guest" guest
 summary

@@ -88,9 +88,8 @@ guest() {
 	# A backstop for a guest that hangs: each test has its own limit. The
 	# suite takes about 30 minutes alone on 6.1, 40 on 7.2 beside another
 	# guest; CI's 90 minutes leave room for an hour.
-	# shellcheck disable=SC2086
-	selftests/qemu/vm.sh -t "${VM_TIMEOUT:-3600}" -n selftests -- \
-		env PFMOD_TIMEOUT_SCALE="${PFMOD_TIMEOUT_SCALE:-1}" selftests/run_tests.sh ${T:-}
+	selftests/qemu/suite.sh -t "${VM_TIMEOUT:-3600}" -n selftests -- \
+		env PFMOD_TIMEOUT_SCALE="${PFMOD_TIMEOUT_SCALE:-1}" selftests/run_tests.sh
 }
 stage "selftests in the guest" guest
 if [ -z "${KVER:-}" ] && [ -z "${T:-}" ]; then
