@@ -6,8 +6,9 @@
 #   a unit test that crashes; a test that warns, hangs, reports a failed
 #   check and then asks to be skipped, or makes lockdep report; a module
 #   that does not load; a complaint outside every test's window; a run in
-#   which every test skipped; a taint without a word in the log; a guest
-#   that crashes, that does not finish, that locks up, that stalls RCU.
+#   which every test skipped; a taint without a word in the log; a failed
+#   test in one of two guests run at once (suite.sh); a guest that crashes,
+#   that does not finish, that locks up, that stalls RCU.
 #
 # usage: harness.sh
 # Environment: KDIR (headers to build the fault module against, with
@@ -21,7 +22,7 @@ source selftests/scripts/tap.sh
 kdir=${KDIR:?KDIR: the kernel headers to build the fault module against}
 krel=$(cat "$kdir/include/config/kernel.release" 2>/dev/null || basename "$(dirname "$kdir")")
 work=$PWD/build/harness/$krel
-cases=14
+cases=15
 n=0
 echo "1..$cases"
 
@@ -130,6 +131,17 @@ out+=$'\n'$(cat build/vm/harness-taint/log 2>/dev/null)
 has "$out" '^ok [0-9]+ taint #' '^not ok [0-9]+ taint: the kernel picked up U\(64\)' \
 	'^vm: FAILED: .*kernel tainted' '^vm-exit=125$'
 tap_case $? "a taint without a word in the log fails the test run and the guest run" "$out"
+
+# --- the suite spread over two guests ----------------------------------------
+out=$(T="pass failskip" PFMOD_GUESTS=2 selftests/qemu/suite.sh -t "$(secs 300)" -n harness-suite -- \
+	env PFMOD_TESTDIR=selftests/qemu/harness ${PFMOD_KO:+PFMOD_KO=$PFMOD_KO} selftests/run_tests.sh 2>&1)
+rc=$?
+whole=$(tap_check "two guests" 0 <<< "$out")
+has "$out" '^ok [0-9]+ \[[12]\] pass #' '^not ok [0-9]+ \[[12]\] failskip # asked to be skipped' \
+	'^not ok - guest [12] of 2 \(harness-suite-[12]\): exited with status 1' '^1\.\.[0-9]+$' &&
+	[ $rc -ne 0 ] && [ -z "$whole" ]
+tap_case $? "a test that fails in one of two guests fails the joined run, whose stream is whole" \
+	"$out"$'\n'"suite.sh exit status $rc; stream: ${whole:-whole}"
 
 # --- guests that go wrong ----------------------------------------------------
 out=$(vm -t "$(secs 180)" -n harness-crash -- bash selftests/qemu/harness/crash.sh)

@@ -3,10 +3,10 @@
 #
 # `make check-mutants`: proof that the suite catches real bugs. Each mutant
 # of selftests/mutants/list is applied to a copy of the tree, built, and run
-# against the tests it names (in the QEMU guest, or pfctl's unit tests); it
-# must make them fail. Prints TAP and "N of N mutants killed"; fails unless
-# every mutant is killed. M="name ..." runs only those; DRY=1 only checks
-# that each applies.
+# against the tests it names (in the QEMU guest, pfctl's unit tests, or the
+# harness's self-test); it must make them fail. Prints TAP and "N of N
+# mutants killed"; fails unless every mutant is killed. M="name ..." runs
+# only those; DRY=1 only checks that each applies.
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -80,6 +80,9 @@ while IFS=$'\t' read -r name file from to tests why; do
 			for u in $(make -s -C "$dir/userspace-tool" list-tests); do
 				"$dir/userspace-tool/$u" > "$dir/unit.log" 2>&1 || rc=1
 			done
+		elif [ "$t" = harness ]; then
+			(cd "$dir" && selftests/qemu/harness.sh) > "$dir/harness.log" 2>&1 || rc=1
+			grep -q '^not ok' "$dir/harness.log" && rc=1
 		else
 			guest+=" $t"
 		fi
@@ -91,8 +94,8 @@ while IFS=$'\t' read -r name file from to tests why; do
 	fi
 	if [ $rc -ne 0 ]; then
 		killed=$((killed + 1))
-		echo "ok $n mutant $name killed by$( [ -n "$guest" ] && echo "$guest")$( [[ " $tests " == *" unit "* ]] && echo " unit") ($(($(date +%s) - t0))s): $why"
-		grep -h '^not ok' "$dir/build/vm/mutant/log" "$dir/unit.log" 2>/dev/null | head -n 3 |
+		echo "ok $n mutant $name killed by$( [ -n "$guest" ] && echo "$guest")$( [[ " $tests " == *" unit "* ]] && echo " unit")$( [[ " $tests " == *" harness "* ]] && echo " harness") ($(($(date +%s) - t0))s): $why"
+		grep -h '^not ok' "$dir/build/vm/mutant/log" "$dir/unit.log" "$dir/harness.log" 2>/dev/null | head -n 3 |
 			sed 's/^/#   /'
 	else
 		echo "not ok $n mutant $name SURVIVED $tests: $why"
