@@ -376,7 +376,7 @@ int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
 	if (!ext)
 		return 0;
 	if (ext->ifname[0] && !p->any_in &&
-	    (!p->in || strncmp(p->in->name, ext->ifname, IFNAMSIZ)))
+	    (!p->in || strncmp(p->in, ext->ifname, IFNAMSIZ)))
 		return -1;
 	if (!ext->n_from)
 		return 0;

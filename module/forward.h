@@ -128,7 +128,9 @@ struct pf_fwd_cfg {
 /* Where a new connection is going (from its conntrack original tuple). */
 struct pf_pkt {
 	const union nf_inet_addr *saddr, *daddr;
-	const struct net_device *in;	/* NULL for the host's own connections */
+	const char *in;			/* ingress interface's name; NULL for
+					 * the host's own connections
+					 */
 	u16 dport;
 	u8 family, proto;
 	bool any_in;		/* ingress unknown (conntrack cleanup): any will do */

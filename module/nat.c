@@ -74,7 +74,7 @@ static struct pf_fwd *pf_nat_lookup(const struct nf_hook_state *state, const str
 		.dport = ntohs(o->dst.u.all),
 		.family = state->pf,
 		.proto = o->dst.protonum,
-		.in = state->in,
+		.in = state->in ? state->in->name : NULL,
 	};
 
 	/* The module is going: no new connection of pfmod's. */

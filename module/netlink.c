@@ -74,6 +74,16 @@ static const struct nla_policy pf_fwd_policy[PFMOD_FWD_A_MAX + 1] = {
 	[PFMOD_FWD_A_DROPS] = { .type = NLA_REJECT },
 };
 
+static const struct nla_policy pf_lookup_policy[PFMOD_LOOKUP_A_MAX + 1] = {
+	[PFMOD_LOOKUP_A_FAMILY] = { .type = NLA_U8 },
+	[PFMOD_LOOKUP_A_PROTO] = { .type = NLA_U8 },
+	[PFMOD_LOOKUP_A_SADDR] = PF_ADDR_POLICY,
+	[PFMOD_LOOKUP_A_DADDR] = PF_ADDR_POLICY,
+	[PFMOD_LOOKUP_A_DPORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[PFMOD_LOOKUP_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[PFMOD_LOOKUP_A_SCAN] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy pf_nl_policy[PFMOD_A_MAX + 1] = {
 	[PFMOD_A_VERSION] = { .type = NLA_REJECT },
 	[PFMOD_A_API] = { .type = NLA_REJECT },
@@ -85,6 +95,7 @@ static const struct nla_policy pf_nl_policy[PFMOD_A_MAX + 1] = {
 	[PFMOD_A_ALL_FORWARDS] = { .type = NLA_REJECT },
 	[PFMOD_A_NAT_HOOKS] = { .type = NLA_REJECT },
 	[PFMOD_A_END_HOOKS] = { .type = NLA_REJECT },
+	[PFMOD_A_LOOKUP] = NLA_POLICY_NESTED(pf_lookup_policy),
 };
 
 /*
@@ -514,6 +525,102 @@ out:
 	return pf_nl_ret(info->extack, ret);
 }
 
+/* What a LOOKUP asks about, as the packet path would see it. */
+static int pf_nl_parse_lookup(struct genl_info *info, struct pf_pkt *p,
+			      union nf_inet_addr *saddr, union nf_inet_addr *daddr,
+			      char *ifname, bool *scan)
+{
+	struct nlattr *nest = info->attrs[PFMOD_A_LOOKUP];
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[PFMOD_LOOKUP_A_MAX + 1];
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, PFMOD_A_LOOKUP)) {
+		GENL_SET_ERR_MSG(info, "lookup takes what a connection is (PFMOD_A_LOOKUP)");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, PFMOD_LOOKUP_A_MAX, nest, NULL, extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PFMOD_LOOKUP_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, PFMOD_LOOKUP_A_PROTO) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, PFMOD_LOOKUP_A_SADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, PFMOD_LOOKUP_A_DADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, PFMOD_LOOKUP_A_DPORT)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "lookup needs family, protocol, both addresses and the port");
+		return -EINVAL;
+	}
+	memset(p, 0, sizeof(*p));
+	p->family = nla_get_u8(tb[PFMOD_LOOKUP_A_FAMILY]);
+	if (p->family != NFPROTO_IPV4 && p->family != NFPROTO_IPV6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PFMOD_LOOKUP_A_FAMILY],
+				    "address family must be IPv4 or IPv6");
+		return -EAFNOSUPPORT;
+	}
+	p->proto = nla_get_u8(tb[PFMOD_LOOKUP_A_PROTO]);
+	if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP && p->proto != IPPROTO_SCTP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PFMOD_LOOKUP_A_PROTO],
+				    "protocol must be TCP, UDP or SCTP");
+		return -EPROTONOSUPPORT;
+	}
+	ret = pf_nl_addr(tb[PFMOD_LOOKUP_A_SADDR], p->family, saddr, extack) ?:
+	      pf_nl_addr(tb[PFMOD_LOOKUP_A_DADDR], p->family, daddr, extack);
+	if (ret)
+		return ret;
+	p->saddr = saddr;
+	p->daddr = daddr;
+	p->dport = nla_get_u16(tb[PFMOD_LOOKUP_A_DPORT]);
+	if (tb[PFMOD_LOOKUP_A_IFNAME]) {
+		nla_strscpy(ifname, tb[PFMOD_LOOKUP_A_IFNAME], IFNAMSIZ);
+		p->in = ifname;
+	}
+	*scan = nla_get_flag(tb[PFMOD_LOOKUP_A_SCAN]);
+	return 0;
+}
+
+/* Which forward a new connection would get: see PFMOD_CMD_LOOKUP. */
+static int pf_nl_lookup(struct sk_buff *skb, struct genl_info *info)
+{
+	union nf_inet_addr saddr, daddr;
+	char ifname[IFNAMSIZ];
+	struct pf_table *t;
+	struct sk_buff *msg;
+	struct pf_fwd *f;
+	struct pf_pkt p;
+	bool scan;
+	void *hdr;
+	int ret;
+
+	ret = pf_nl_check_req(skb, info, true);
+	if (ret)
+		goto out;
+	ret = pf_nl_parse_lookup(info, &p, &saddr, &daddr, ifname, &scan);
+	if (ret)
+		goto out;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	hdr = genlmsg_put_reply(msg, info, &pf_genl_family, 0, PFMOD_CMD_LOOKUP);
+	rcu_read_lock();
+	t = rcu_dereference(pf_net(genl_info_net(info))->table);
+	f = scan ? pf_table_scan(t, &p) : pf_table_lookup(t, &p);
+	ret = !f ? -ENOENT : !hdr ? -EMSGSIZE : pf_msg_put_fwd(msg, f, NULL, false);
+	rcu_read_unlock();
+	if (ret) {
+		if (ret == -ENOENT)
+			GENL_SET_ERR_MSG(info, "no forward applies");
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	return pf_nl_ret(info->extack, ret);
+}
+
 /* A batch of a restore: see PFMOD_CMD_REPLACE in the uapi header. */
 static int pf_nl_replace(struct sk_buff *skb, struct genl_info *info)
 {
@@ -752,6 +859,11 @@ static const struct genl_ops pf_genl_ops[] = {
 		.start = pf_nl_dump_stats_start,
 		.dumpit = pf_nl_dump,
 		.done = pf_nl_dump_done,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PFMOD_CMD_LOOKUP,
+		.doit = pf_nl_lookup,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

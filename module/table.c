@@ -243,6 +243,43 @@ struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p)
 	return NULL;
 }
 
+/*
+ * Does @f listen where @p goes: 1 with a listen address (@p's), 0 for any
+ * address, -1 not at all. Ports, source and interface are pf_fwd_match's.
+ */
+static int pf_scan_addr(const struct pf_fwd *f, const struct pf_pkt *p)
+{
+	if (f->family != p->family || f->proto != p->proto)
+		return -1;
+	if (!(f->flags & PF_F_HAS_ADDR))
+		return 0;
+	return nf_inet_addr_cmp(pf_fwd_addr(f), p->daddr) ? 1 : -1;
+}
+
+struct pf_fwd *pf_table_scan(const struct pf_table *t, const struct pf_pkt *p)
+{
+	int addr, best_addr = -1, score, best_score = -1;
+	struct pf_fwd *f, *best = NULL;
+	unsigned long id;
+
+	xa_for_each((struct xarray *)&t->fwds, id, f) {
+		addr = pf_scan_addr(f, p);
+		score = addr < 0 ? -1 : pf_fwd_match(f, p);
+		if (score < 0)
+			continue;
+		/* The README's order: listen address, then source prefix
+		 * length, then interface (pf_fwd_better).
+		 */
+		if (best && (addr < best_addr ||
+			     (addr == best_addr && !pf_fwd_better(f, score, best, best_score))))
+			continue;
+		best = f;
+		best_addr = addr;
+		best_score = score;
+	}
+	return best;
+}
+
 u64 pf_table_next_expiry(const struct pf_table *t)
 {
 	const struct pf_fwd_ext *ext;

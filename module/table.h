@@ -48,6 +48,11 @@ void pf_table_remove(struct pf_table *t, struct pf_fwd *f);
 struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key);
 /* The forward that applies to @p (most specific first), or NULL. RCU. */
 struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p);
+/*
+ * The same answer by going through every forward (xa order) with the rules
+ * alone: what pf_table_lookup() is tested against. RCU.
+ */
+struct pf_fwd *pf_table_scan(const struct pf_table *t, const struct pf_pkt *p);
 /* The forward with id @id, or NULL. RCU or lock. */
 static inline struct pf_fwd *pf_table_get(const struct pf_table *t, u32 id)
 {

@@ -94,6 +94,15 @@ bad 2 "takes no arguments" show extra
 bad 2 "unknown command 'bogus'" bogus
 bad 2 "unknown option '--bogus'" --bogus show
 bad 2 "cannot flush: unknown keyword 'now'" flush now
+bad 2 "usage: pfctl which" which
+bad 2 "which: bad destination '80': expected ADDR:PORT" which 80 from 198.51.100.7
+bad 2 "which: 'from CLIENT' missing" which 203.0.113.10:80
+bad 2 "which: bad port '0' \(1-65535\)" which 203.0.113.10:0 from 198.51.100.7
+bad 2 "which: bad destination address '203\.0\.113\.300'" which 203.0.113.300:80 from 198.51.100.7
+bad 2 "which: the client address '2001:db8::7' is not of the same family" which 203.0.113.10:80 from 2001:db8::7
+bad 2 "which: 'dev' needs a value" which 203.0.113.10:80 from 198.51.100.7 dev
+bad 2 "which: unknown keyword 'to'" which 203.0.113.10:80 from 198.51.100.7 to 1.2.3.4
+bad 2 "which: line 2 of standard input" which - <<< $'203.0.113.10:80 from 198.51.100.7\n80'
 
 # The limit: max_forwards for the namespace, clearly reported.
 saved=$(cat /sys/module/pfmod/parameters/max_forwards)

@@ -31,6 +31,7 @@ server_conns() {
 	in_ns "$server" ss -Htn state established '( sport = :8080 )'
 }
 check_match "the server has the connection" "203\.0\.113\.20\]?:$port" "$(server_conns)"
+t_del=$(now)
 check "del 80" pfctl "$gw" del 80
 if wait_for "$(bound 1)" eval '! server_conns | grep -qE "203\.0\.113\.20\]?:$port"'; then
 	echo "ok: the server's end of it is gone within a second (a reset, unasked)"
@@ -39,8 +40,17 @@ else
 fi
 check_match "its conntrack entry is marked ended" "\"client\":\"203\.0\.113\.20:$port\".*\"ended\":true" \
 	"$(conns_of "$gw")"
-check_match "... and in CLOSE, to go within 10 seconds" "CLOSE src=203\.0\.113\.20 .* sport=$port " \
-	"$(conntrack_of "$gw" -p tcp --dport 80)"
+# CLOSE lasts 10 s: on a slow kernel the entry may be gone by now, which
+# is right only if those 10 s have passed since the delete began.
+ct=$(conntrack_of "$gw" -p tcp --dport 80)
+since=$(awk -v t0="$t_del" -v t1="$(now)" 'BEGIN { printf "%.1f", t1 - t0 }')
+if grep -qE "CLOSE src=203\.0\.113\.20 .* sport=$port " <<< "$ct"; then
+	echo "ok: ... and in CLOSE, to go within 10 seconds"
+elif ! grep -q "sport=$port " <<< "$ct" && awk -v s="$since" 'BEGIN { exit !(s >= 10) }'; then
+	echo "ok: ... and gone already, ${since}s after the delete (CLOSE lasts 10)"
+else
+	fail "... and in CLOSE, to go within 10 seconds (${since}s after the delete): $ct"
+fi
 check_reset "without keep, the open connection ends" default
 chat_stop
 check_fails "new connections are not forwarded" request "$client" -w 1000 203.0.113.10 80

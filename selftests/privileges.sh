@@ -13,7 +13,8 @@ new_ns host
 check "root adds a forward" pfctl "$host" add 80 192.168.1.2:8080
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
-for args in "add 81 192.168.1.2" "del 80" "flush" "show" "show -s" "save"; do
+for args in "add 81 192.168.1.2" "del 80" "flush" "show" "show -s" "save" \
+	"which 203.0.113.10:80 from 198.51.100.7"; do
 	# shellcheck disable=SC2086
 	out=$(ip netns exec "$host" setpriv --reuid=65534 --regid=65534 --clear-groups "$PFCTL" $args 2>&1)
 	rc=$?

@@ -63,6 +63,12 @@ static const struct {
 	  "explain what stands between the forwards (or those named) and their connections, and how to fix it",
 	  "  pfctl doctor\n  pfctl doctor 80\n  pfctl -j doctor id 3\n",
 	  "a list of findings, each with a stable code" },
+	{ "which", cmd_which, PFCTL_WHICH_ARGS,
+	  "name the forward that would take a connection from CLIENT to ADDR:PORT "
+	  "(scan: decide by going through every forward, not the index); exit status 1 if none; "
+	  "-: a query a line from standard input, an id (or none) a line out",
+	  "  pfctl which 203.0.113.10:80 from 198.51.100.7\n"
+	  "  pfctl which udp 203.0.113.10:53 from 198.51.100.7 dev eth0\n", "the forward, or null" },
 	{ "version", cmd_version, "", "print pfctl's version and the module's",
 	  "  pfctl version\n", "versions, and what the module holds" },
 	{ "help", cmd_help, "[COMMAND]", "print this help, or a command's",

@@ -28,6 +28,7 @@ struct pf_opts {
 	"        [maxconn-per-source N] [rate N/s|m|h [burst M]] [flush]"
 #define PFCTL_DEL_ARGS \
 	"[tcp|udp|sctp] [LISTEN_ADDR:]PORT[-END] [dev IFNAME] [from PREFIX]... [keep]  |  id ID [keep]"
+#define PFCTL_WHICH_ARGS "[tcp|udp|sctp] ADDR:PORT from CLIENT [dev IFNAME] [scan]  |  -"
 extern struct pf_opts opts;
 extern const char *prog;
 
@@ -50,6 +51,7 @@ int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_which(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif /* PFCTL_H */

@@ -5,10 +5,13 @@
 # kernel line in turn (selftests/scripts/kernels.sh fetches them), each
 # booted with its own modules. One summary line per kernel, then the total.
 # Logs in build/check-kernels/LINE.log. LINES="5.10 7" runs only those.
+# Each line's selftests run in two guests at once (PFMOD_GUESTS, suite.sh):
+# four lines one after the other in one guest each take over three hours.
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 mkdir -p build/check-kernels
+export PFMOD_GUESTS=${PFMOD_GUESTS:-2}
 lines=${LINES:-$(selftests/scripts/kernels.sh lines | awk '{print $1}')}
 start=$(date +%s)
 pass=0 fail=0 skip=0 bad=0

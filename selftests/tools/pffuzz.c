@@ -1271,6 +1271,7 @@ static int cmd_privdrop(int argc, char **argv)
 		{ PFMOD_CMD_GET, NLM_F_DUMP, 0, "dump" },
 		{ PFMOD_CMD_GET_STATS, NLM_F_DUMP, 0, "stats dump" },
 		{ PFMOD_CMD_REPLACE, 0, PFMOD_REQ_F_BEGIN, "restore" },
+		{ PFMOD_CMD_LOOKUP, 0, 0, "lookup" },
 	};
 	char buf[4096];
 	struct pf_forward f;

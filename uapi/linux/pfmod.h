@@ -129,6 +129,27 @@
  *		forwards the whole restore sent; if fewer were staged, the
  *		commit is refused and the staged table dropped
  *
+ * PFMOD_CMD_LOOKUP: which forward the table picks for a new connection,
+ *	without one being made (pfctl which). The answer is the table's only:
+ *	whether the destination is one of the host's own addresses (which a
+ *	forward without a listen address also needs) is not checked, nor are
+ *	the forward's limits.
+ *	PFMOD_A_LOOKUP: NLA_NESTED
+ *		PFMOD_LOOKUP_A_FAMILY: NLA_U8, AF_INET or AF_INET6 (required)
+ *		PFMOD_LOOKUP_A_PROTO: NLA_U8 (required)
+ *		PFMOD_LOOKUP_A_SADDR, PFMOD_LOOKUP_A_DADDR: 4 or 16 bytes:
+ *			the client's address and the one it connects to
+ *			(required)
+ *		PFMOD_LOOKUP_A_DPORT: NLA_U16, the port it connects to
+ *			(required)
+ *		PFMOD_LOOKUP_A_IFNAME: NLA_NUL_STRING, where it arrives;
+ *			without it, as for this host's own connections
+ *		PFMOD_LOOKUP_A_SCAN: NLA_FLAG: decide by going through every
+ *			forward with the rules of "which forward wins" instead
+ *			of through the table's index (the reference the index
+ *			is tested against)
+ *	Reply: PFMOD_A_FORWARD as GET's; ENOENT if no forward applies.
+ *
  * All commands but GET_INFO need CAP_NET_ADMIN (see the module parameter
  * userns_admin for user namespaces).
  *
@@ -169,6 +190,7 @@ enum pfmod_cmd {
 	PFMOD_CMD_FLUSH,
 	PFMOD_CMD_REPLACE,
 	PFMOD_CMD_GET_STATS,
+	PFMOD_CMD_LOOKUP,
 
 	__PFMOD_CMD_MAX
 };
@@ -187,6 +209,7 @@ enum pfmod_attr {
 	PFMOD_A_ALL_FORWARDS,
 	PFMOD_A_NAT_HOOKS,
 	PFMOD_A_END_HOOKS,
+	PFMOD_A_LOOKUP,
 
 	__PFMOD_A_MAX
 };
@@ -247,6 +270,21 @@ enum pfmod_prefix_attr {
 };
 
 #define PFMOD_PREFIX_A_MAX (__PFMOD_PREFIX_A_MAX - 1)
+
+enum pfmod_lookup_attr {
+	PFMOD_LOOKUP_A_UNSPEC,
+	PFMOD_LOOKUP_A_FAMILY,
+	PFMOD_LOOKUP_A_PROTO,
+	PFMOD_LOOKUP_A_SADDR,
+	PFMOD_LOOKUP_A_DADDR,
+	PFMOD_LOOKUP_A_DPORT,
+	PFMOD_LOOKUP_A_IFNAME,
+	PFMOD_LOOKUP_A_SCAN,
+
+	__PFMOD_LOOKUP_A_MAX
+};
+
+#define PFMOD_LOOKUP_A_MAX (__PFMOD_LOOKUP_A_MAX - 1)
 
 /* PFMOD_FWD_A_SNAT: what source address forwarded connections leave with. */
 enum pfmod_snat {

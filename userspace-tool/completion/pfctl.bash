@@ -11,7 +11,7 @@ _pfctl() {
 		esac
 	done
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "-j --json -s --stats -4 -6 -h --help -V --version add del show list conns flush save restore monitor doctor version help" -- "$cur"))
+		COMPREPLY=($(compgen -W "-j --json -s --stats -4 -6 -h --help -V --version add del show list conns flush save restore monitor doctor which version help" -- "$cur"))
 		return
 	fi
 	case $prev in
@@ -33,7 +33,8 @@ _pfctl() {
 	flush) COMPREPLY=($(compgen -W "keep" -- "$cur")) ;;
 	restore) COMPREPLY=($(compgen -f -W "--optional keep -" -- "$cur")) ;;
 	doctor) COMPREPLY=($(compgen -W "id" -- "$cur")) ;;
-	help) COMPREPLY=($(compgen -W "add del show conns flush save restore monitor doctor version" -- "$cur")) ;;
+	which) COMPREPLY=($(compgen -W "tcp udp sctp from dev scan -" -- "$cur")) ;;
+	help) COMPREPLY=($(compgen -W "add del show conns flush save restore monitor doctor which version" -- "$cur")) ;;
 	esac
 }
 complete -F _pfctl pfctl
