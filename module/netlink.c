@@ -481,13 +481,56 @@ out:
 	return pf_nl_ret(info->extack, ret);
 }
 
-static int pf_nl_get(struct sk_buff *skb, struct genl_info *info)
+/* How a request that answers with one forward finds it. RCU. */
+typedef struct pf_fwd *(*pf_nl_find_fn)(const struct pf_table *t, const void *arg);
+
+static struct pf_fwd *pf_nl_find_id(const struct pf_table *t, const void *id)
 {
-	struct pf_fwd_cfg cfg;
+	return pf_table_get(t, *(const u32 *)id);
+}
+
+static struct pf_fwd *pf_nl_find_lookup(const struct pf_table *t, const void *p)
+{
+	return pf_table_lookup(t, p);
+}
+
+static struct pf_fwd *pf_nl_find_scan(const struct pf_table *t, const void *p)
+{
+	return pf_table_scan(t, p);
+}
+
+/*
+ * Replies to @info with the forward @find finds in the namespace's live
+ * table, as a @cmd message; -ENOENT if there is none.
+ */
+static int pf_nl_reply_fwd(struct genl_info *info, u8 cmd, pf_nl_find_fn find, const void *arg)
+{
 	struct pf_table *t;
 	struct sk_buff *msg;
 	struct pf_fwd *f;
 	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &pf_genl_family, 0, cmd);
+	rcu_read_lock();
+	t = rcu_dereference(pf_net(genl_info_net(info))->table);
+	f = find(t, arg);
+	ret = !f ? -ENOENT : !hdr ? -EMSGSIZE : pf_msg_put_fwd(msg, f, NULL, false);
+	rcu_read_unlock();
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int pf_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pf_fwd_cfg cfg;
 	u32 id;
 	int ret;
 
@@ -502,25 +545,9 @@ static int pf_nl_get(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto out;
 	}
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	hdr = genlmsg_put_reply(msg, info, &pf_genl_family, 0, PFMOD_CMD_GET);
-	rcu_read_lock();
-	t = rcu_dereference(pf_net(genl_info_net(info))->table);
-	f = pf_table_get(t, id);
-	ret = !f ? -ENOENT : !hdr ? -EMSGSIZE : pf_msg_put_fwd(msg, f, NULL, false);
-	rcu_read_unlock();
-	if (ret) {
-		if (ret == -ENOENT)
-			GENL_SET_ERR_MSG(info, "no forward with this id");
-		nlmsg_free(msg);
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
+	ret = pf_nl_reply_fwd(info, PFMOD_CMD_GET, pf_nl_find_id, &id);
+	if (ret == -ENOENT)
+		GENL_SET_ERR_MSG(info, "no forward with this id");
 out:
 	return pf_nl_ret(info->extack, ret);
 }
@@ -584,12 +611,8 @@ static int pf_nl_lookup(struct sk_buff *skb, struct genl_info *info)
 {
 	union nf_inet_addr saddr, daddr;
 	char ifname[IFNAMSIZ];
-	struct pf_table *t;
-	struct sk_buff *msg;
-	struct pf_fwd *f;
 	struct pf_pkt p;
 	bool scan;
-	void *hdr;
 	int ret;
 
 	ret = pf_nl_check_req(skb, info, true);
@@ -598,25 +621,10 @@ static int pf_nl_lookup(struct sk_buff *skb, struct genl_info *info)
 	ret = pf_nl_parse_lookup(info, &p, &saddr, &daddr, ifname, &scan);
 	if (ret)
 		goto out;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	hdr = genlmsg_put_reply(msg, info, &pf_genl_family, 0, PFMOD_CMD_LOOKUP);
-	rcu_read_lock();
-	t = rcu_dereference(pf_net(genl_info_net(info))->table);
-	f = scan ? pf_table_scan(t, &p) : pf_table_lookup(t, &p);
-	ret = !f ? -ENOENT : !hdr ? -EMSGSIZE : pf_msg_put_fwd(msg, f, NULL, false);
-	rcu_read_unlock();
-	if (ret) {
-		if (ret == -ENOENT)
-			GENL_SET_ERR_MSG(info, "no forward applies");
-		nlmsg_free(msg);
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
+	ret = pf_nl_reply_fwd(info, PFMOD_CMD_LOOKUP, scan ? pf_nl_find_scan : pf_nl_find_lookup,
+			      &p);
+	if (ret == -ENOENT)
+		GENL_SET_ERR_MSG(info, "no forward applies");
 out:
 	return pf_nl_ret(info->extack, ret);
 }
