@@ -103,6 +103,12 @@ bad 2 "which: the client address '2001:db8::7' is not of the same family" which 
 bad 2 "which: 'dev' needs a value" which 203.0.113.10:80 from 198.51.100.7 dev
 bad 2 "which: unknown keyword 'to'" which 203.0.113.10:80 from 198.51.100.7 to 1.2.3.4
 bad 2 "which: line 2 of standard input" which - <<< $'203.0.113.10:80 from 198.51.100.7\n80'
+# A batch line is never cut: words past what a query takes and lines past
+# 511 characters are refused, not dropped or split into two queries.
+q='203.0.113.10:80 from 198.51.100.7'
+bad 2 "which: line 1 of standard input has more than 7 words" which - <<< "$q$(printf ' scan%.0s' {1..12}) bogus"
+bad 2 "which: line 2 of standard input is longer than 511 characters" \
+	which - <<< "$q"$'\n'"$q$(printf '%600s' '')$q"
 
 # The limit: max_forwards for the namespace, clearly reported.
 saved=$(cat /sys/module/pfmod/parameters/max_forwards)

@@ -84,6 +84,13 @@ struct pf_request {
 int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_forward *f,
 		     struct pf_request *req, char *err, size_t errlen);
 
+/*
+ * The address in the @n characters at @s: its family (AF_INET or AF_INET6),
+ * or -1 with a message in @err that calls it @what.
+ */
+int pf_parse_addr(const char *s, size_t n, union pf_addr *a, const char *what, char *err,
+		  size_t errlen);
+
 /* Text forms. */
 void pf_format_listen(const struct pf_forward *f, char *buf, size_t len);
 void pf_format_target(const struct pf_forward *f, char *buf, size_t len);

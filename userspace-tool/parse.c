@@ -93,23 +93,33 @@ static int parse_ports(struct pf_parser *ps, const char *s, uint16_t *min, uint1
 	return 0;
 }
 
+int pf_parse_addr(const char *s, size_t n, union pf_addr *a, const char *what, char *err,
+		  size_t errlen)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+
+	memset(a, 0, sizeof(*a));
+	if (n >= sizeof(buf)) {
+		snprintf(err, errlen, "bad %s '%.*s'", what, (int)n, s);
+		return -1;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, &a->v4) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, buf, &a->v6) == 1)
+		return AF_INET6;
+	snprintf(err, errlen, "bad %s '%s': not an IPv4 or IPv6 address", what, buf);
+	return -1;
+}
+
 static int parse_addr(struct pf_parser *ps, const char *s, size_t n, union pf_addr *a,
 		      const char *what)
 {
-	char buf[INET6_ADDRSTRLEN + 1];
-	int family;
+	int family = pf_parse_addr(s, n, a, what, ps->err, ps->errlen);
 
-	if (n >= sizeof(buf))
-		return fail(ps, "bad %s '%.*s'", what, (int)n, s);
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, buf, &a->v4) == 1)
-		family = AF_INET;
-	else if (inet_pton(AF_INET6, buf, &a->v6) == 1)
-		family = AF_INET6;
-	else
-		return fail(ps, "bad %s '%s': not an IPv4 or IPv6 address", what, buf);
+	if (family < 0)
+		return -1;
 	return set_family(ps, family, what);
 }
 

@@ -26,23 +26,15 @@ struct which_req {
 
 static int addr_of(const char *s, size_t n, union pf_addr *a, int *family, const char *what)
 {
-	char buf[INET6_ADDRSTRLEN + 1];
+	char err[256];
 	int fam;
 
-	if (n >= sizeof(buf))
-		return pf_usage_error("which: bad %s '%s'", what, s);
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, buf, &a->v4) == 1)
-		fam = AF_INET;
-	else if (inet_pton(AF_INET6, buf, &a->v6) == 1)
-		fam = AF_INET6;
-	else
-		return pf_usage_error("which: bad %s '%s': not an IPv4 or IPv6 address", what, buf);
+	fam = pf_parse_addr(s, n, a, what, err, sizeof(err));
+	if (fam < 0)
+		return pf_usage_error("which: %s", err);
 	if (*family && *family != fam)
-		return pf_usage_error("which: the %s '%s' is not of the same family as the other address",
-				      what, buf);
+		return pf_usage_error("which: the %s '%.*s' is not of the same family as the other address",
+				      what, (int)n, s);
 	*family = fam;
 	return 0;
 }
@@ -159,14 +151,18 @@ static int lookup(struct pf_nl *nl, const struct which_req *w, struct pf_forward
 	return pf_nl_talk(nl, nlh, reply_cb, f);
 }
 
+/* The most words a query takes: tcp ADDR:PORT from CLIENT dev IF scan. */
+#define WHICH_WORDS	7
+
 /*
  * "which -": a query a line on standard input, an answer a line on standard
  * output: the forward's id (with -j, its JSON object) or "none" (null).
- * A line that cannot be parsed stops the run (exit status 2).
+ * A line that cannot be parsed, is longer than 511 characters or has more
+ * words than a query takes stops the run (exit status 2).
  */
 static int which_batch(struct pf_nl *nl)
 {
-	char line[512], *words[16], *save;
+	char line[512], *words[WHICH_WORDS + 2], *save, *t;
 	struct pf_forward f;
 	struct which_req w;
 	unsigned int n = 0;
@@ -174,11 +170,21 @@ static int which_batch(struct pf_nl *nl)
 
 	while (fgets(line, sizeof(line), stdin)) {
 		n++;
+		if (!strchr(line, '\n') && !feof(stdin)) {
+			pf_usage_error("which: line %u of standard input is longer than %zu characters",
+				       n, sizeof(line) - 1);
+			return EXIT_USAGE;
+		}
 		argc = 0;
 		words[argc++] = "which";
-		for (char *t = strtok_r(line, " \t\n", &save); t && argc < 15;
-		     t = strtok_r(NULL, " \t\n", &save))
+		for (t = strtok_r(line, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
+			if (argc == WHICH_WORDS + 1) {
+				pf_usage_error("which: line %u of standard input has more than %d words",
+					       n, WHICH_WORDS);
+				return EXIT_USAGE;
+			}
 			words[argc++] = t;
+		}
 		words[argc] = NULL;
 		if (argc == 1)
 			continue;

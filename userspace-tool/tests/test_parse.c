@@ -329,6 +329,22 @@ static void test_overlap(void)
 	ok(!pf_forward_overlaps(&a, &b), "a forward with from is another kind");
 }
 
+static void test_addr(void)
+{
+	union pf_addr a;
+
+	ok(pf_parse_addr("192.168.1.2:80", 11, &a, "target", err, sizeof(err)) == AF_INET &&
+	   a.v4.s_addr == htonl(0xc0a80102), "the first n characters, IPv4");
+	ok(pf_parse_addr("2001:db8::1", 11, &a, "target", err, sizeof(err)) == AF_INET6 &&
+	   a.v6.s6_addr[15] == 1, "IPv6");
+	ok(pf_parse_addr("1.2.3", 5, &a, "client address", err, sizeof(err)) < 0 &&
+	   !strcmp(err, "bad client address '1.2.3': not an IPv4 or IPv6 address"),
+	   "not an address, named as asked: %s", err);
+	ok(pf_parse_addr("1111:2222:3333:4444:5555:6666:7777:8888:9999", 44, &a, "target", err,
+			 sizeof(err)) < 0 && strstr(err, "bad target '1111:"),
+	   "too long for any address: %s", err);
+}
+
 int main(void)
 {
 	test_good();
@@ -336,6 +352,7 @@ int main(void)
 	test_bad();
 	test_json();
 	test_overlap();
+	test_addr();
 	printf("1..%d\n", tap_n);
 	return tap_done();
 }
