@@ -26,7 +26,7 @@ unsigned int pf_fwd_count_all(void)
 int __init pf_fwd_init(void)
 {
 	BUILD_BUG_ON(__PFMOD_F_ALL & PF_F_PRIVATE);
-	BUILD_BUG_ON(PF_MAX_PREFIXES - 1 >= 1 << 5 || PFMOD_SNAT_MAX >= 1 << 3);
+	BUILD_BUG_ON(PF_MAX_PREFIXES * PFMOD_FROM_MAX > U16_MAX || PFMOD_FROM_MAX > U8_MAX);
 	pf_fwd_cache = KMEM_CACHE(pf_fwd, SLAB_ACCOUNT);
 	return pf_fwd_cache ? 0 : -ENOMEM;
 }
@@ -219,9 +219,9 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 {
 	u16 port[PF_MAX_PREFIXES];
 	u8 plen[PF_MAX_PREFIXES];
-	struct pf_fwd_ext *ext;
+	struct pf_fwd_ext *ext = NULL;
+	unsigned int n, m, i, j;
 	struct pf_fwd *f;
-	unsigned int n, i;
 	int ret;
 
 	ret = pf_fwd_check(c, extack);
@@ -278,23 +278,32 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 			}
 		}
 	}
+	if (c->has_addr)
+		f->addr = c->addr;
+	m = pf_fwd_n_classes(f);
+	if (m > 1) {
+		ext->members = kzalloc(struct_size(ext->members, members, m - 1),
+				       GFP_KERNEL_ACCOUNT);
+		if (!ext->members)
+			goto err;
+		ext->members->fwd = f;
+	}
+	for (j = 0; j < m; j++)
+		pf_fwd_member(f, j)->from = j;
 	n = pf_port_prefixes(c->port_min, c->port_max, port, plen);
-	if (n > 1) {
-		f->more = kzalloc(struct_size(f->more, nodes, n - 1), GFP_KERNEL_ACCOUNT);
+	if (n * m > 1) {
+		f->more = kzalloc(struct_size(f->more, nodes, n * m - 1), GFP_KERNEL_ACCOUNT);
 		if (!f->more)
 			goto err;
 		f->more->fwd = f;
-		f->n_more = n - 1;
 	}
-	for (i = 0; i < n; i++) {
+	f->n_nodes = n * m;
+	for (i = 0; i < n * m; i++) {
 		struct pf_node *node = pf_fwd_node(f, i);
 
-		if (c->has_addr)
-			node->key.addr = c->addr;
-		node->key.port = port[i];
-		node->key.plen = plen[i];
-		node->key.family = c->family;
-		node->key.proto = c->proto;
+		node->port = port[i / m];
+		node->plen = plen[i / m];
+		node->from = i % m;
 		node->index = i;
 	}
 	return f;
@@ -308,8 +317,10 @@ void pf_fwd_free(struct pf_fwd *f)
 {
 	free_percpu(f->stats);
 	kfree(f->more);
-	if (f->ext)
+	if (f->ext) {
 		pf_limits_free(f->ext->limits);
+		kfree(f->ext->members);
+	}
 	kfree(f->ext);
 	kmem_cache_free(pf_fwd_cache, f);
 	atomic_dec(&pf_fwd_all);
@@ -363,6 +374,21 @@ void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from)
 	}
 }
 
+void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->addr = f->addr;
+	if (f->ext) {
+		memcpy(key->ifname, f->ext->ifname, sizeof(key->ifname));
+		if (f->ext->n_from) {
+			key->src = f->ext->from[j].addr;
+			key->src_slot = f->ext->from[j].len + 1;
+		}
+	}
+	key->family = f->family;
+	key->proto = f->proto;
+}
+
 int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
 {
 	const struct pf_fwd_ext *ext = f->ext;
@@ -395,8 +421,9 @@ bool pf_fwd_better(const struct pf_fwd *a, int a_score, const struct pf_fwd *b, 
 		return a_score > b_score;
 	if (a_dev != b_dev)
 		return a_dev;
-	/* Two forwards that both apply and tie so far are of the same class,
-	 * which cannot share a port: this only keeps the answer stable.
+	/* Two forwards that both apply and tie so far are of one class,
+	 * which cannot share a port, or, for a walk that does not know the
+	 * interface (any_in), differ by interface: the lower id wins.
 	 */
 	return a->id < b->id;
 }
@@ -407,24 +434,6 @@ static bool pf_fwd_same_side(const struct pf_fwd *a, const struct pf_fwd *b)
 	       !((a->flags ^ b->flags) & PF_F_HAS_ADDR) &&
 	       nf_inet_addr_cmp(pf_fwd_addr(a), pf_fwd_addr(b)) &&
 	       !strncmp(pf_fwd_ifname(a), pf_fwd_ifname(b), IFNAMSIZ);
-}
-
-bool pf_fwd_same_class(const struct pf_fwd *a, const struct pf_fwd *b)
-{
-	unsigned int na = a->ext ? a->ext->n_from : 0;
-	unsigned int nb = b->ext ? b->ext->n_from : 0;
-	unsigned int i, j;
-
-	if (!pf_fwd_same_side(a, b))
-		return false;
-	if (!na || !nb)
-		return !na && !nb;
-	/* Overlapping source sets that share a prefix would tie. */
-	for (i = 0; i < na; i++)
-		for (j = 0; j < nb; j++)
-			if (!pf_prefix_cmp(&a->ext->from[i], &b->ext->from[j]))
-				return true;
-	return false;
 }
 
 bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b)

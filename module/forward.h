@@ -6,6 +6,7 @@
 #include <linux/list.h>
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
+#include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 #include <uapi/linux/pfmod.h>
@@ -16,38 +17,69 @@ struct pf_limits;
 
 /*
  * A listen port range is stored as the aligned power-of-two blocks ("port
- * prefixes") that cover it exactly, at most 2 * 16 - 2 of them. A lookup
- * probes one hash key per prefix length in use, so its cost does not depend
- * on how many forwards or how wide their ranges are.
+ * prefixes") that cover it exactly, at most 2 * 16 - 2 of them. The table
+ * (table.c) keeps one node per port prefix and source prefix of a forward.
  */
 #define PF_PORT_BITS		16
 #define PF_MAX_PREFIXES		(2 * PF_PORT_BITS - 2)
 
-/* Hash key of one port prefix of a forward; packed, every byte compared. */
-struct pf_key {
-	union nf_inet_addr addr;	/* listen address, or zero: any local one */
-	u16 port;			/* first port of the prefix */
-	u8 plen;			/* prefix length, 0 (all ports) to 16 */
-	u8 family;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
-	u8 proto;			/* IPPROTO_TCP, _UDP or _SCTP */
-} __packed;
-
 struct pf_fwd;
 
 /*
- * A port prefix in the hash. The first is in the forward itself, the
- * others in a struct pf_more; @index says which (0: the first), so that
- * the node finds its forward without a pointer of its own (pf_node_fwd).
+ * What a forward listens on but for its ports: forwards of one class
+ * cannot share a port. A forward with several source prefixes is in one
+ * class per prefix. Hashed and compared whole: unused bytes are zero.
+ */
+struct pf_class_key {
+	union nf_inet_addr addr;	/* listen address, or zero: any local one */
+	union nf_inet_addr src;		/* source prefix; zero without */
+	char ifname[IFNAMSIZ];		/* ingress interface; empty: any */
+	u8 family;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	u8 proto;			/* IPPROTO_TCP, _UDP or _SCTP */
+	u8 src_slot;			/* source prefix length + 1; 0: none */
+	u8 pad;
+};
+
+/* The table's hash key: a class and one port prefix. */
+struct pf_key {
+	struct pf_class_key class;
+	u16 port;			/* first port of the prefix */
+	u8 plen;			/* prefix length, 0 (all ports) to 16 */
+	u8 pad;
+};
+
+/*
+ * One port prefix of a forward for one of its source prefixes, in the
+ * table's hash. Its key is not stored: pf_node_key() derives it from the
+ * forward. The first node is in the forward itself, the others in a
+ * struct pf_more; @index says which (0: the first), so that the node finds
+ * its forward without a pointer of its own (pf_node_fwd).
  */
 struct pf_node {
-	struct rhlist_head list;
-	struct pf_key key;
-	u8 index;
+	struct rhash_head hash;
+	u16 port;
+	u8 plen;
+	u8 from;			/* index in ext->from; 0 without */
+	u16 index;
 };
 
 struct pf_more {
 	struct pf_fwd *fwd;
 	struct pf_node nodes[];
+};
+
+/*
+ * A forward in its table's order of classes and first ports, once per
+ * source prefix (table.c); found from the forward the same way as a node.
+ */
+struct pf_member {
+	struct rb_node rb;
+	u8 from;			/* index in ext->from; 0 without */
+};
+
+struct pf_more_members {
+	struct pf_fwd *fwd;
+	struct pf_member members[];
 };
 
 struct pf_prefix {
@@ -65,13 +97,14 @@ struct pf_fwd_ext {
 	struct list_head expiring;	/* in its table's, with expires */
 	struct pf_fwd *fwd;		/* whose it is */
 	struct pf_limits *limits;	/* with PF_F_LIMITED */
+	struct pf_more_members *members; /* for from[1] on */
 	u8 n_from;
 	struct pf_prefix from[];	/* sorted, unique */
 };
 
 /* pf_fwd.flags: the uapi's PFMOD_F_* plus the module's own. */
 #define PF_F_LIMITED		BIT(6)	/* ext->limits: check new connections */
-#define PF_F_HAS_ADDR		BIT(7)	/* listens on node.key.addr only */
+#define PF_F_HAS_ADDR		BIT(7)	/* listens on addr only */
 #define PF_F_PRIVATE		(PF_F_HAS_ADDR | PF_F_LIMITED)
 
 /* Counters of a forward, one set per CPU. */
@@ -91,14 +124,16 @@ struct pf_stats_sum {
 };
 
 struct pf_fwd {
-	struct pf_node node;		/* the first port prefix */
-	struct pf_more *more;		/* the others, for n_more > 0 */
+	struct pf_node node;		/* the first node */
+	struct pf_more *more;		/* the others, for n_nodes > 1 */
+	struct pf_member member;	/* for no source prefix or from[0] */
+	union nf_inet_addr addr;	/* with PF_F_HAS_ADDR; else zero */
 	u32 id;				/* never reused in the namespace */
 	u8 family;
 	u8 proto;
 	u8 flags;
-	u8 n_more:5;			/* up to PF_MAX_PREFIXES - 1 */
-	u8 snat:3;			/* enum pfmod_snat */
+	u8 snat;			/* enum pfmod_snat */
+	u16 n_nodes;			/* port prefixes x source prefixes */
 	u16 port_min, port_max;		/* listen ports, host order */
 	u16 to_port_min, to_port_max;	/* target ports, host order */
 	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
@@ -166,18 +201,40 @@ static inline u64 pf_fwd_expires(const struct pf_fwd *f)
 	return f->ext ? f->ext->expires : 0;
 }
 
-/* The node for port prefix @i, 0 <= i <= f->n_more. */
+/* Node @i, 0 <= i < f->n_nodes. */
 static inline struct pf_node *pf_fwd_node(struct pf_fwd *f, unsigned int i)
 {
 	return i ? &f->more->nodes[i - 1] : &f->node;
 }
 
-static inline struct pf_fwd *pf_node_fwd(struct pf_node *node)
+static inline struct pf_fwd *pf_node_fwd(const struct pf_node *node)
 {
 	if (!node->index)
 		return container_of(node, struct pf_fwd, node);
 	return container_of(node - (node->index - 1), struct pf_more, nodes[0])->fwd;
 }
+
+/* How many classes @f is in: one per source prefix, or one. */
+static inline unsigned int pf_fwd_n_classes(const struct pf_fwd *f)
+{
+	return f->ext && f->ext->n_from ? f->ext->n_from : 1;
+}
+
+/* The member for class @j, 0 <= j < pf_fwd_n_classes(f). */
+static inline struct pf_member *pf_fwd_member(struct pf_fwd *f, unsigned int j)
+{
+	return j ? &f->ext->members->members[j - 1] : &f->member;
+}
+
+static inline struct pf_fwd *pf_member_fwd(const struct pf_member *m)
+{
+	if (!m->from)
+		return container_of(m, struct pf_fwd, member);
+	return container_of(m - (m->from - 1), struct pf_more_members, members[0])->fwd;
+}
+
+/* The class of @f for its source prefix @j (or none). */
+void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_key *key);
 
 static inline bool pf_addr_is_zero(const union nf_inet_addr *a)
 {
@@ -186,7 +243,7 @@ static inline bool pf_addr_is_zero(const union nf_inet_addr *a)
 
 static inline const union nf_inet_addr *pf_fwd_addr(const struct pf_fwd *f)
 {
-	return &f->node.key.addr;
+	return &f->addr;
 }
 
 static inline const char *pf_fwd_ifname(const struct pf_fwd *f)
@@ -212,8 +269,6 @@ int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p);
  * before: the lookup tries those forwards first.)
  */
 bool pf_fwd_better(const struct pf_fwd *a, int a_score, const struct pf_fwd *b, int b_score);
-/* Same listen side but for ports: the two cannot both have a port. */
-bool pf_fwd_same_class(const struct pf_fwd *a, const struct pf_fwd *b);
 /* Same listen side and ports: what DEL names. */
 bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b);
 /* The same forward in every respect but its id, counters and expiry. */

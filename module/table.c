@@ -1,17 +1,85 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The forward table: a hash of port prefixes for lookups, an id-ordered
- * xarray for dumps and deletes.
+ * The forward table: an index for the packet path, an order for the
+ * configuration, an id-ordered xarray for dumps and deletes.
+ *
+ * Forwards of one class (struct pf_class_key: family, protocol, listen
+ * address or any, ingress interface or any, one source prefix or none)
+ * cannot share a port, so a class and a port name at most one forward.
+ *
+ * The index is a hash of nodes, one per port prefix and source prefix of
+ * a forward, under their class and port prefix: keys are unique. A lookup
+ * walks the classes a packet could belong to from the most specific to the
+ * least, in the README's order (listen address before any; longer source
+ * prefix before shorter, before none; an interface before any), and in
+ * each probes one key per port prefix length in use. The first forward
+ * found that applies is the answer. So a new connection costs at most
+ * 2 (address) x (S + 1) (source prefix lengths in use, and none) x 2
+ * (interface) x P (port prefix lengths in use) hash probes, whatever the
+ * number of forwards or the width of their ranges; a table of forwards on
+ * single ports to any address, without source prefixes or interfaces, is
+ * one probe. Lengths in use are bitmaps per family and address kind.
+ * Conntrack walks that do not know a connection's ingress interface try
+ * every interface named by a forward (a list, usually short).
+ *
+ * The order is a red-black tree of the forwards by class, then first port,
+ * once per source prefix. Forwards of a class do not overlap, so a new
+ * forward can overlap only the one before its last port in that order:
+ * checking costs O(log N) per source prefix, and so does finding the
+ * forward that DEL names.
  */
 
+#include <linux/inetdevice.h>
+#include <linux/jhash.h>
 #include <linux/slab.h>
+#include <net/ipv6.h>
 
 #include "table.h"
 
+/* An interface named by forwards of a table; RCU for any-interface walks. */
+struct pf_ifname {
+	struct list_head list;
+	char name[IFNAMSIZ];
+	unsigned int refs;
+	struct rcu_head rcu;
+};
+
+static u32 pf_key_hash(const void *data, u32 len, u32 seed)
+{
+	BUILD_BUG_ON(sizeof(struct pf_key) % sizeof(u32));
+	return jhash2(data, sizeof(struct pf_key) / sizeof(u32), seed);
+}
+
+static void pf_node_key(const struct pf_node *node, struct pf_key *key)
+{
+	pf_fwd_class_key(pf_node_fwd(node), node->from, &key->class);
+	key->port = node->port;
+	key->plen = node->plen;
+	key->pad = 0;
+}
+
+static u32 pf_node_hash(const void *data, u32 len, u32 seed)
+{
+	struct pf_key key;
+
+	pf_node_key(data, &key);
+	return pf_key_hash(&key, len, seed);
+}
+
+static int pf_node_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	struct pf_key key;
+
+	pf_node_key(obj, &key);
+	return memcmp(&key, arg->key, sizeof(key));
+}
+
 static const struct rhashtable_params pf_ht_params = {
-	.head_offset = offsetof(struct pf_node, list),
-	.key_offset = offsetof(struct pf_node, key),
+	.head_offset = offsetof(struct pf_node, hash),
 	.key_len = sizeof(struct pf_key),
+	.hashfn = pf_key_hash,
+	.obj_hashfn = pf_node_hash,
+	.obj_cmpfn = pf_node_cmp,
 	.automatic_shrinking = true,
 };
 
@@ -39,92 +107,178 @@ struct pf_table *pf_table_new(void)
 
 	if (!t)
 		return NULL;
-	if (rhltable_init(&t->ht, &pf_ht_params)) {
+	if (rhashtable_init(&t->ht, &pf_ht_params)) {
 		kfree(t);
 		return NULL;
 	}
+	t->order = RB_ROOT;
 	xa_init_flags(&t->fwds, XA_FLAGS_ACCOUNT);
 	INIT_LIST_HEAD(&t->expiring);
+	INIT_LIST_HEAD(&t->ifnames);
 	return t;
 }
 
 void pf_table_free(struct pf_table *t)
 {
+	struct pf_ifname *n, *tmp;
 	struct pf_fwd *f;
 	unsigned long id;
 
 	if (!t)
 		return;
+	/* The hash first: its rehashing work reads the forwards. */
+	rhashtable_destroy(&t->ht);
 	xa_for_each(&t->fwds, id, f)
 		pf_fwd_free(f);
 	for (id = t->n_numbered; id < t->n_staged; id++)
 		pf_fwd_free(t->staged[id]);
 	kvfree(t->staged);
 	xa_destroy(&t->fwds);
-	rhltable_destroy(&t->ht);
+	list_for_each_entry_safe(n, tmp, &t->ifnames, list)
+		kfree(n);
 	kfree(t);
 }
 
-/* The nodes under @key, as the packet path sees them. RCU. */
-static struct rhlist_head *pf_table_probe(const struct pf_table *t, const struct pf_pkt *p,
-					  bool addr, unsigned int plen)
+/* The order: class, then first port. */
+static int pf_member_cmp(const struct pf_class_key *key, u16 port, const struct pf_member *m)
 {
-	struct pf_key key;
+	const struct pf_fwd *f = pf_member_fwd(m);
+	struct pf_class_key mkey;
+	int ret;
 
-	memset(&key, 0, sizeof(key));
-	if (addr)
-		key.addr = *p->daddr;
-	key.port = p->dport & pf_port_mask(plen);
-	key.plen = plen;
-	key.family = p->family;
-	key.proto = p->proto;
-	return rhltable_lookup((struct rhltable *)&t->ht, &key, pf_ht_params);
+	pf_fwd_class_key(f, m->from, &mkey);
+	ret = memcmp(key, &mkey, sizeof(mkey));
+	if (ret)
+		return ret;
+	return port < f->port_min ? -1 : port > f->port_min;
+}
+
+/* The last member at or before (@key, @port) in the order, or NULL. Lock. */
+static struct pf_member *pf_table_floor(const struct pf_table *t, const struct pf_class_key *key,
+					u16 port)
+{
+	struct rb_node *n = t->order.rb_node;
+	struct pf_member *m, *floor = NULL;
+	int cmp;
+
+	while (n) {
+		m = rb_entry(n, struct pf_member, rb);
+		cmp = pf_member_cmp(key, port, m);
+		if (cmp < 0) {
+			n = n->rb_left;
+		} else {
+			floor = m;
+			if (!cmp)
+				break;
+			n = n->rb_right;
+		}
+	}
+	return floor;
+}
+
+/*
+ * The forward of class @key with the last first port at or before @port,
+ * or NULL. Lock.
+ */
+static struct pf_fwd *pf_table_floor_in(const struct pf_table *t,
+					const struct pf_class_key *key, u16 port)
+{
+	struct pf_member *m = pf_table_floor(t, key, port);
+	struct pf_class_key mkey;
+
+	if (!m)
+		return NULL;
+	pf_fwd_class_key(pf_member_fwd(m), m->from, &mkey);
+	return memcmp(key, &mkey, sizeof(mkey)) ? NULL : pf_member_fwd(m);
 }
 
 /* A forward of @t that could have a port of @f's, or NULL. Lock. */
-static struct pf_fwd *pf_table_overlap(struct pf_table *t, const struct pf_fwd *f)
+static struct pf_fwd *pf_table_overlap(const struct pf_table *t, const struct pf_fwd *f)
 {
-	bool addr = f->flags & PF_F_HAS_ADDR;
-	u32 used = t->plens[pf_family_index(f->family)][addr];
-	struct pf_pkt p = {
-		.daddr = pf_fwd_addr(f),
-		.family = f->family,
-		.proto = f->proto,
-	};
-	struct pf_fwd *hit = NULL;
-	struct rhlist_head *list, *pos;
-	struct pf_node *node;
-	unsigned long bits;
-	unsigned int plen;
-	u32 port;
+	struct pf_class_key key;
+	struct pf_fwd *g;
+	unsigned int j;
 
-	/* Every forward that shares a port with @f has a node at one of the
-	 * lengths in use that covers that port: probe them all, port by port.
+	/* Forwards of a class do not overlap: the one with the last first
+	 * port at or before f's last port is the only one that can reach
+	 * into f's range.
 	 */
-	for (port = f->port_min; port <= f->port_max && used && !hit; port++) {
-		p.dport = port;
-		bits = used;
-		rcu_read_lock();
-		for_each_set_bit(plen, &bits, PF_PORT_BITS + 1) {
-			list = pf_table_probe(t, &p, addr, plen);
-			rhl_for_each_entry_rcu(node, pos, list, list) {
-				if (pf_fwd_same_class(pf_node_fwd(node), f)) {
-					hit = pf_node_fwd(node);
-					break;
-				}
-			}
-		}
-		rcu_read_unlock();
-		if (!(port & 1023))
-			cond_resched();
+	for (j = 0; j < pf_fwd_n_classes(f); j++) {
+		pf_fwd_class_key(f, j, &key);
+		g = pf_table_floor_in(t, &key, f->port_max);
+		if (g && g->port_max >= f->port_min)
+			return g;
 	}
-	return hit;
+	return NULL;
 }
 
-static void pf_table_account(struct pf_table *t, const struct pf_fwd *f, int delta)
+static void pf_table_order_insert(struct pf_table *t, struct pf_fwd *f, unsigned int j)
 {
-	unsigned int fam = pf_family_index(f->family), i, plen;
+	struct rb_node **link = &t->order.rb_node, *parent = NULL;
+	struct pf_member *m = pf_fwd_member(f, j);
+	struct pf_class_key key;
+
+	pf_fwd_class_key(f, j, &key);
+	while (*link) {
+		parent = *link;
+		if (pf_member_cmp(&key, f->port_min, rb_entry(parent, struct pf_member, rb)) < 0)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&m->rb, parent, link);
+	rb_insert_color(&m->rb, &t->order);
+}
+
+static int pf_table_ifname_get(struct pf_table *t, const char *name)
+{
+	struct pf_ifname *n;
+
+	list_for_each_entry(n, &t->ifnames, list) {
+		if (!strncmp(n->name, name, IFNAMSIZ)) {
+			n->refs++;
+			return 0;
+		}
+	}
+	n = kzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n->name, name, IFNAMSIZ);
+	n->refs = 1;
+	list_add_rcu(&n->list, &t->ifnames);
+	return 0;
+}
+
+static void pf_table_ifname_put(struct pf_table *t, const char *name)
+{
+	struct pf_ifname *n;
+
+	list_for_each_entry(n, &t->ifnames, list) {
+		if (!strncmp(n->name, name, IFNAMSIZ)) {
+			if (!--n->refs) {
+				list_del_rcu(&n->list);
+				kfree_rcu(n, rcu);
+			}
+			return;
+		}
+	}
+	WARN_ON_ONCE(1);
+}
+
+static void pf_table_ref_bit(unsigned long *bits, unsigned int *refs, unsigned int bit, int delta)
+{
+	refs[bit] += delta;
+	if (refs[bit])
+		set_bit(bit, bits);
+	else
+		clear_bit(bit, bits);
+}
+
+static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
+{
+	unsigned int fam = pf_family_index(f->family), i, n_classes = pf_fwd_n_classes(f);
 	bool addr = f->flags & PF_F_HAS_ADDR;
+	struct pf_node *node;
 
 	t->count += delta;
 	t->n_family[fam] += delta;
@@ -135,30 +289,47 @@ static void pf_table_account(struct pf_table *t, const struct pf_fwd *f, int del
 			list_del_init(&f->ext->expiring);
 	}
 	t->n_proto[fam][pf_proto_index(f->proto)] += delta;
-	for (i = 0; i <= f->n_more; i++) {
-		plen = pf_fwd_node((struct pf_fwd *)f, i)->key.plen;
-		t->plen_refs[fam][addr][plen] += delta;
-		if (t->plen_refs[fam][addr][plen])
-			WRITE_ONCE(t->plens[fam][addr], t->plens[fam][addr] | BIT(plen));
-		else
-			WRITE_ONCE(t->plens[fam][addr], t->plens[fam][addr] & ~BIT(plen));
+	if (pf_fwd_ifname(f)[0])
+		WRITE_ONCE(t->n_dev[fam][addr], t->n_dev[fam][addr] + delta);
+	/* Nodes go by port prefix, each for every source prefix in turn. */
+	for (i = 0; i < f->n_nodes; i += n_classes) {
+		node = pf_fwd_node(f, i);
+		pf_table_ref_bit(t->plens[fam][addr], t->plen_refs[fam][addr], node->plen,
+				 delta);
 	}
+	for (i = 0; i < n_classes; i++)
+		pf_table_ref_bit(t->srcs[fam][addr], t->src_refs[fam][addr],
+				 f->ext && f->ext->n_from ? f->ext->from[i].len + 1 : 0, delta);
 }
 
-/* Makes @f findable by the packet path's keys. */
+/* Makes @f findable by the packet path's keys and in the order. */
 static int pf_table_index(struct pf_table *t, struct pf_fwd *f)
 {
+	struct pf_key key;
+	struct pf_node *node;
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i <= f->n_more; i++) {
-		ret = rhltable_insert(&t->ht, &pf_fwd_node(f, i)->list, pf_ht_params);
+	if (pf_fwd_ifname(f)[0]) {
+		ret = pf_table_ifname_get(t, pf_fwd_ifname(f));
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < f->n_nodes; i++) {
+		node = pf_fwd_node(f, i);
+		pf_node_key(node, &key);
+		ret = rhashtable_lookup_insert_key(&t->ht, &key, &node->hash, pf_ht_params);
 		if (ret) {
 			while (i--)
-				rhltable_remove(&t->ht, &pf_fwd_node(f, i)->list, pf_ht_params);
+				rhashtable_remove_fast(&t->ht, &pf_fwd_node(f, i)->hash,
+						       pf_ht_params);
+			if (pf_fwd_ifname(f)[0])
+				pf_table_ifname_put(t, pf_fwd_ifname(f));
 			return ret;
 		}
 	}
+	for (i = 0; i < pf_fwd_n_classes(f); i++)
+		pf_table_order_insert(t, f, i);
 	pf_table_account(t, f, 1);
 	return 0;
 }
@@ -185,60 +356,130 @@ void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
 	unsigned int i;
 
 	pf_table_account(t, f, -1);
-	for (i = 0; i <= f->n_more; i++)
-		rhltable_remove(&t->ht, &pf_fwd_node(f, i)->list, pf_ht_params);
+	for (i = 0; i < pf_fwd_n_classes(f); i++)
+		rb_erase(&pf_fwd_member(f, i)->rb, &t->order);
+	for (i = 0; i < f->n_nodes; i++)
+		rhashtable_remove_fast(&t->ht, &pf_fwd_node(f, i)->hash, pf_ht_params);
+	if (pf_fwd_ifname(f)[0])
+		pf_table_ifname_put(t, pf_fwd_ifname(f));
 	xa_erase(&t->fwds, f->id);
 }
 
 struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key)
 {
-	struct rhlist_head *list, *pos;
-	struct pf_fwd *hit = NULL;
-	struct pf_node *node;
+	struct pf_class_key ckey;
+	struct pf_fwd *f;
 
-	/* A forward with the same key has the same first port prefix. */
-	rcu_read_lock();
-	list = rhltable_lookup(&t->ht, &key->node.key, pf_ht_params);
-	rhl_for_each_entry_rcu(node, pos, list, list) {
-		if (pf_fwd_same_key(pf_node_fwd(node), key)) {
-			hit = pf_node_fwd(node);
-			break;
-		}
+	/* A forward with the same key is in the same first class, with the
+	 * same first port.
+	 */
+	pf_fwd_class_key(key, 0, &ckey);
+	f = pf_table_floor_in(t, &ckey, key->port_min);
+	return f && pf_fwd_same_key(f, key) ? f : NULL;
+}
+
+/*
+ * The forward of the class in @key that has @p's port and applies to @p,
+ * or NULL: one probe per port prefix length in @plens. RCU.
+ */
+static struct pf_fwd *pf_table_probe(const struct pf_table *t, const struct pf_pkt *p,
+				     struct pf_key *key, unsigned long plens)
+{
+	struct pf_node *node;
+	unsigned int plen;
+	struct pf_fwd *f;
+
+	for_each_set_bit(plen, &plens, PF_PORT_BITS + 1) {
+		key->port = p->dport & pf_port_mask(plen);
+		key->plen = plen;
+		node = rhashtable_lookup((struct rhashtable *)&t->ht, key, pf_ht_params);
+		if (!node)
+			continue;
+		f = pf_node_fwd(node);
+		if (pf_fwd_match(f, p) >= 0)
+			return f;
 	}
-	rcu_read_unlock();
-	return hit;
+	return NULL;
+}
+
+/*
+ * The same for a packet whose ingress interface is not known: any
+ * interface named by a forward will do, the lowest id wins a tie. RCU.
+ */
+static struct pf_fwd *pf_table_probe_any_in(const struct pf_table *t, const struct pf_pkt *p,
+					    struct pf_key *key, unsigned long plens)
+{
+	struct pf_fwd *f, *best = NULL;
+	struct pf_ifname *n;
+
+	list_for_each_entry_rcu(n, &t->ifnames, list) {
+		memcpy(key->class.ifname, n->name, IFNAMSIZ);
+		f = pf_table_probe(t, p, key, plens);
+		if (f && (!best || f->id < best->id))
+			best = f;
+	}
+	return best;
+}
+
+/* @p's source address as the source prefix of slot @slot (length + 1). */
+static void pf_table_src(const struct pf_pkt *p, unsigned int slot, union nf_inet_addr *src)
+{
+	memset(src, 0, sizeof(*src));
+	if (!slot)
+		return;
+	if (p->family == NFPROTO_IPV4)
+		src->ip = p->saddr->ip & inet_make_mask(slot - 1);
+	else
+		ipv6_addr_prefix(&src->in6, &p->saddr->in6, slot - 1);
 }
 
 struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p)
 {
-	unsigned int fam = pf_family_index(p->family);
-	int proto = pf_proto_index(p->proto), score, best_score = -1;
-	struct rhlist_head *list, *pos;
-	struct pf_fwd *best = NULL, *f;
-	struct pf_node *node;
-	unsigned long used;
-	unsigned int plen;
+	unsigned int fam = pf_family_index(p->family), slot, end;
+	int proto = pf_proto_index(p->proto);
+	const unsigned long *srcs;
+	unsigned long plens;
+	struct pf_key key;
+	struct pf_fwd *f;
 	int addr;
 
 	if (proto < 0 || !READ_ONCE(t->n_proto[fam][proto]))
 		return NULL;
+	memset(&key, 0, sizeof(key));
+	key.class.family = p->family;
+	key.class.proto = p->proto;
 	/* Forwards for a listen address come before those for any. */
 	for (addr = 1; addr >= 0; addr--) {
-		used = READ_ONCE(t->plens[fam][addr]);
-		for_each_set_bit(plen, &used, PF_PORT_BITS + 1) {
-			list = pf_table_probe(t, p, addr, plen);
-			rhl_for_each_entry_rcu(node, pos, list, list) {
-				f = pf_node_fwd(node);
-				score = pf_fwd_match(f, p);
-				if (score < 0 ||
-				    (best && !pf_fwd_better(f, score, best, best_score)))
-					continue;
-				best = f;
-				best_score = score;
+		plens = READ_ONCE(t->plens[fam][addr][0]);
+		if (!plens)
+			continue;
+		if (addr && p->family == NFPROTO_IPV4)
+			key.class.addr.ip = p->daddr->ip;
+		else if (addr)
+			key.class.addr = *p->daddr;
+		else
+			memset(&key.class.addr, 0, sizeof(key.class.addr));
+		/* Source prefix lengths from the longest down, then none. */
+		srcs = t->srcs[fam][addr];
+		for (end = PF_SRC_SLOTS, slot = find_last_bit(srcs, end); slot < end;
+		     end = slot, slot = find_last_bit(srcs, end)) {
+			pf_table_src(p, slot, &key.class.src);
+			key.class.src_slot = slot;
+			if (READ_ONCE(t->n_dev[fam][addr]) && (p->in || p->any_in)) {
+				if (p->any_in) {
+					f = pf_table_probe_any_in(t, p, &key, plens);
+				} else {
+					strscpy_pad(key.class.ifname, p->in, IFNAMSIZ);
+					f = pf_table_probe(t, p, &key, plens);
+				}
+				memset(key.class.ifname, 0, IFNAMSIZ);
+				if (f)
+					return f;
 			}
+			f = pf_table_probe(t, p, &key, plens);
+			if (f)
+				return f;
 		}
-		if (best)
-			return best;
 	}
 	return NULL;
 }

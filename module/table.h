@@ -10,23 +10,33 @@
 #define PF_NFAMILIES	2	/* index 0: IPv4, 1: IPv6 */
 #define PF_NPROTOS	3	/* TCP, UDP, SCTP */
 
+#define PF_SRC_SLOTS	130	/* no source prefix, or length 0 to 128, + 1 */
+
 /*
- * The forwards of a namespace. Readers (the packet path, dumps) hold
- * rcu_read_lock; writers hold the namespace's lock.
+ * The forwards of a namespace (table.c says how they are indexed).
+ * Readers (the packet path, dumps) hold rcu_read_lock; writers hold the
+ * namespace's lock.
  */
 struct pf_table {
-	struct rhltable ht;		/* struct pf_node by struct pf_key */
+	struct rhashtable ht;		/* struct pf_node by struct pf_key */
+	struct rb_root order;		/* struct pf_member by class, first port */
 	struct xarray fwds;		/* struct pf_fwd by id */
 	struct pf_fwd **staged;		/* forwards without ids yet, in order */
 	unsigned int n_staged, staged_cap, n_numbered;
 	unsigned int count;
 	unsigned int n_family[PF_NFAMILIES];
 	unsigned int n_proto[PF_NFAMILIES][PF_NPROTOS];
-	/* [family][has listen address]: bit n set while a node of port
-	 * prefix length n exists; the counts behind the bits.
+	/* By [family][has listen address]: the port prefix lengths in use
+	 * (bit n: length n), the source prefix slots in use (bit 0: none,
+	 * bit n: length n - 1), with the counts behind the bits; the
+	 * forwards with an interface.
 	 */
-	u32 plens[PF_NFAMILIES][2];
+	unsigned long plens[PF_NFAMILIES][2][BITS_TO_LONGS(PF_PORT_BITS + 1)];
 	unsigned int plen_refs[PF_NFAMILIES][2][PF_PORT_BITS + 1];
+	unsigned long srcs[PF_NFAMILIES][2][BITS_TO_LONGS(PF_SRC_SLOTS)];
+	unsigned int src_refs[PF_NFAMILIES][2][PF_SRC_SLOTS];
+	unsigned int n_dev[PF_NFAMILIES][2];
+	struct list_head ifnames;	/* interfaces named by forwards */
 	struct list_head expiring;	/* forwards with a time to expire */
 };
 

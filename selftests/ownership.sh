@@ -6,7 +6,8 @@
 # and no others (checked by what the endpoints see and by conntrack entry
 # ids): sibling forwards that differ by `from`, the admin's own DNAT, a
 # restore that narrows `from`. Forward ids are never reused; a forward that
-# a restore leaves as it was keeps its id and counters; counters count
+# a restore leaves as it was keeps its id and counters, one that a changed
+# forward (also with dev) still admits is handed over; counters count
 # connections that got through, not SYNs a firewall dropped.
 
 source "$(dirname "$0")/lib.sh"
@@ -109,6 +110,21 @@ check "del, add: the forward is new" eval "pfctl $gw flush && pfctl $gw add 22 1
 id2=$(pfctl "$gw" -j show | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 [ "$id2" -gt "$newid" ] && echo "ok: a new forward gets a new id ($id2)" ||
 	fail "id $id2 after $newid"
+
+log "a restore hands a session over to a forward with dev (conntrack does not record the interface)"
+setup eval "pfctl $gw flush && pfctl $gw add 22 192.168.1.2:2222 dev eth0 from 203.0.113.0/24"
+chat_open a "$client" -b 203.0.113.20 203.0.113.10 22
+out_a=$(chat_line a one)
+entry_a=$(entry_of "$(conns_of "$gw")" "$(port_of "$out_a")")
+echo "tcp 22 192.168.1.2:2222 dev eth0 from 203.0.113.20/32" > "$tmp/dev"
+check "restore: dev eth0, from 203.0.113.20/32 only" pfctl "$gw" restore "$tmp/dev"
+check_match "the session from .20 goes on" "^ssh2222 203\.0\.113\.20 " "$(chat_line a two)"
+after=$(conns_of "$gw")
+check_match "... with the same entry ($entry_a)" "^$entry_a\$" "$(entry_of "$after" "$(port_of "$out_a")")"
+newid=$(pfctl "$gw" -j show | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+check_match "... now forward $newid's" "\"forward\":$newid," "$(grep 203.0.113.20 <<< "$after")"
+chat_close a
+setup eval "pfctl $gw flush && pfctl $gw add 22 192.168.1.2:2222"
 
 log "counters count connections that got through"
 setup in_ns "$gw" iptables -P FORWARD DROP

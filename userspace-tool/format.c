@@ -393,7 +393,7 @@ static bool same_from_prefix(const struct pf_forward *a, const struct pf_forward
 	return false;
 }
 
-/* The kernel's rule for EEXIST (module/forward.c, pf_fwd_same_class). */
+/* The kernel's rule for EEXIST (module/table.c: a class cannot share a port). */
 bool pf_forward_overlaps(const struct pf_forward *a, const struct pf_forward *b)
 {
 	return a->family == b->family && a->proto == b->proto && a->has_addr == b->has_addr &&
