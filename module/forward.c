@@ -14,6 +14,7 @@
 
 #include "forward.h"
 #include "limit.h"
+#include "netns.h"
 
 static struct kmem_cache *pf_fwd_cache __read_mostly;
 static atomic_t pf_fwd_all = ATOMIC_INIT(0);
@@ -231,11 +232,9 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	atomic_inc(&pf_fwd_all);
-	f->stats = alloc_percpu_gfp(struct pf_stats, GFP_KERNEL_ACCOUNT);
+	f->stats = pf_stats_get(&pf_net(net)->stats, &f->stats_block);
 	if (!f->stats)
 		goto err;
-	for_each_possible_cpu(i)
-		u64_stats_init(&per_cpu_ptr(f->stats, i)->syncp);
 	f->family = c->family;
 	f->proto = c->proto;
 	f->flags = c->flags | (c->has_addr ? PF_F_HAS_ADDR : 0);
@@ -315,7 +314,8 @@ err:
 
 void pf_fwd_free(struct pf_fwd *f)
 {
-	free_percpu(f->stats);
+	if (f->stats)
+		pf_stats_put(f->stats, f->stats_block);
 	kfree(f->more);
 	if (f->ext) {
 		pf_limits_free(f->ext->limits);
@@ -358,12 +358,17 @@ void pf_fwd_stats(const struct pf_fwd *f, struct pf_stats_sum *sum)
 
 void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from)
 {
+	struct pf_stats_block *b = to->stats_block;
 	struct pf_stats __percpu *s = to->stats;
 	struct pf_limits *l;
 
-	/* @from may be live: whichever counters a reader sees are there. */
+	/* @from may be live: whichever counters a reader sees are there.
+	 * The blocks matter only when the slots are given back.
+	 */
 	WRITE_ONCE(to->stats, from->stats);
 	WRITE_ONCE(from->stats, s);
+	to->stats_block = from->stats_block;
+	from->stats_block = b;
 	/* The same limits (pf_fwd_same): the connections counted, the
 	 * tokens left and the drops go on with @to.
 	 */

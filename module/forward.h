@@ -8,8 +8,9 @@
 #include <linux/percpu.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
-#include <linux/u64_stats_sync.h>
 #include <uapi/linux/pfmod.h>
+
+#include "stats.h"
 
 struct nf_conn;
 struct net;
@@ -107,13 +108,6 @@ struct pf_fwd_ext {
 #define PF_F_HAS_ADDR		BIT(7)	/* listens on addr only */
 #define PF_F_PRIVATE		(PF_F_HAS_ADDR | PF_F_LIMITED)
 
-/* Counters of a forward, one set per CPU. */
-struct pf_stats {
-	u64_stats_t conns;		/* connections translated */
-	u64_stats_t snat_conns;		/* of those, source-NATed */
-	struct u64_stats_sync syncp;
-};
-
 enum pf_stat {
 	PF_STAT_CONNS,
 	PF_STAT_SNAT_CONNS,
@@ -138,7 +132,8 @@ struct pf_fwd {
 	u16 to_port_min, to_port_max;	/* target ports, host order */
 	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
 	struct pf_fwd_ext *ext;		/* NULL if none */
-	struct pf_stats __percpu *stats;
+	struct pf_stats __percpu *stats;	/* a slot of @stats_block */
+	struct pf_stats_block *stats_block;
 };
 
 /* What a request says a forward is, before it is checked and built. */
@@ -192,7 +187,7 @@ void pf_fwd_count(struct pf_fwd *f, enum pf_stat stat);
 void pf_fwd_stats(const struct pf_fwd *f, struct pf_stats_sum *sum);
 /*
  * Gives @to the counters and the state of the limits of @from (a forward
- * that stays what it was).
+ * of the same namespace that stays what it was).
  */
 void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from);
 

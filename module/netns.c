@@ -26,6 +26,7 @@ static int __net_init pf_net_init(struct net *net)
 	t = pf_table_new();
 	if (!t)
 		return -ENOMEM;
+	pf_stats_pool_init(&pn->stats);
 	pf_config_net_init(net, pn);
 	RCU_INIT_POINTER(pn->table, t);
 	return 0;
@@ -38,7 +39,10 @@ static void __net_exit pf_net_pre_exit(struct net *net)
 
 static void __net_exit pf_net_exit(struct net *net)
 {
-	pf_config_net_exit(net, pf_net(net));
+	struct pf_net *pn = pf_net(net);
+
+	pf_config_net_exit(net, pn);
+	pf_stats_pool_destroy(&pn->stats);
 }
 
 static struct pernet_operations pf_net_ops = {
