@@ -49,16 +49,17 @@ check_fails "7000-9000 overlaps" pfctl "$gw" add 7000-9000 192.168.1.3
 check_fails "8064 overlaps" pfctl "$gw" add 8064 192.168.1.3
 check "8100-8200 does not" pfctl "$gw" add 8100-8200 192.168.1.2:9050
 check "7999 does not" pfctl "$gw" add 7999 192.168.1.2:9000
-# A forward with several source prefixes is of one kind per prefix.
-check "8300 from 10.1.0.0/16 and 10.2.0.0/16" \
-	pfctl "$gw" add 8300 192.168.1.2:9000 from 10.1.0.0/16 from 10.2.0.0/16
-check_fails "8299-8300 from 10.0.0.0/16 and 10.2.0.0/16 shares a prefix with it" \
-	pfctl "$gw" add 8299-8300 192.168.1.2:9000 from 10.2.0.0/16 from 10.0.0.0/16
-check "8300 from 10.3.0.0/16 shares none" pfctl "$gw" add 8300 192.168.1.2:9000 from 10.3.0.0/16
-check "8300 from 10.2.0.0/24 neither (a longer prefix)" \
-	pfctl "$gw" add 8300 192.168.1.2:9000 from 10.2.0.0/24
-check "del them" eval "pfctl $gw del 8300 from 10.1.0.0/16 from 10.2.0.0/16 &&
-	pfctl $gw del 8300 from 10.3.0.0/16 && pfctl $gw del 8300 from 10.2.0.0/24"
+# A forward with several source prefixes is of one kind per prefix (the
+# port blocks differ: 8300-8301 is one block, 8301 another).
+check "8300-8301 from 10.1.0.0/16 and 10.2.0.0/16" \
+	pfctl "$gw" add 8300-8301 192.168.1.2:9000 from 10.1.0.0/16 from 10.2.0.0/16
+check_fails "8301 from 10.0.0.0/16 and 10.2.0.0/16 shares a prefix with it" \
+	pfctl "$gw" add 8301 192.168.1.2:9000 from 10.2.0.0/16 from 10.0.0.0/16
+check "8301 from 10.3.0.0/16 shares none" pfctl "$gw" add 8301 192.168.1.2:9000 from 10.3.0.0/16
+check "8301 from 10.2.0.0/24 neither (a longer prefix)" \
+	pfctl "$gw" add 8301 192.168.1.2:9000 from 10.2.0.0/24
+check "del them" eval "pfctl $gw del 8300-8301 from 10.1.0.0/16 from 10.2.0.0/16 &&
+	pfctl $gw del 8301 from 10.3.0.0/16 && pfctl $gw del 8301 from 10.2.0.0/24"
 out=$(request "$client" 203.0.113.10 8150)
 check_match "the neighbouring range works" "^port9050 " "$out"
 out=$(request "$client" 203.0.113.10 7999)
