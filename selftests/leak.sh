@@ -7,7 +7,7 @@
 # with the server's private address reaches the public side (an nft counter
 # in the client's namespace), 20 times each. Both ends of a TCP stream learn
 # at once (a reset), not by a timeout; the UDP stream's packets stop coming.
-# timeout=1200
+# timeout=1800
 
 source "$(dirname "$0")/lib.sh"
 
