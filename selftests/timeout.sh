@@ -76,7 +76,8 @@ port=$(conns_of "$gw" | grep ESTABLISHED |
 	sed -n 's/.*"client":"203\.0\.113\.20:\([0-9]*\)".*/\1/p')
 out=$(pfctl "$gw" show)
 check_match "show has an EXPIRES column" "EXPIRES" "$(head -n1 <<< "$out")"
-check_match "... with the time left" "192\.168\.1\.2:8080 .* [0-9]+s *$" "$out"
+# pfctl says 45s, 1m5s, 2h or 1d3h: at most two units.
+check_match "... with the time left" "192\.168\.1\.2:8080 .* [0-9]+[dhms]([0-9]+[hms])? *$" "$out"
 ms=$(pfctl "$gw" -j show | sed -n 's/.*"expires_in_ms":\([0-9]*\).*/\1/p')
 if [ -n "$ms" ] && [ "$ms" -gt 0 ] && [ "$ms" -le $((t80 * 1000)) ]; then
 	echo "ok: show -j: expires_in_ms $ms"
