@@ -438,6 +438,7 @@ struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p)
 	unsigned int fam = pf_family_index(p->family), slot, end;
 	int proto = pf_proto_index(p->proto);
 	const unsigned long *srcs;
+	char in[IFNAMSIZ] = {};		/* p->in as keys hold it, padded */
 	unsigned long plens;
 	struct pf_key key;
 	struct pf_fwd *f;
@@ -469,7 +470,9 @@ struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p)
 				if (p->any_in) {
 					f = pf_table_probe_any_in(t, p, &key, plens);
 				} else {
-					strscpy_pad(key.class.ifname, p->in, IFNAMSIZ);
+					if (!in[0])
+						strscpy_pad(in, p->in, IFNAMSIZ);
+					memcpy(key.class.ifname, in, IFNAMSIZ);
 					f = pf_table_probe(t, p, &key, plens);
 				}
 				memset(key.class.ifname, 0, IFNAMSIZ);
