@@ -11,6 +11,7 @@
 #   make demo         the README's example forward, live in a QEMU guest
 #   make bench        pfmod against iptables and nftables (bench/results/)
 #   make bench-limits  what limits cost a forward without any
+#   make bench-lookup  pfmod's lookup in ns, every table shape, 1 to 1M forwards
 #   make deps         install what building and testing need (Debian 12)
 #   make style        checkpatch.pl --strict over module/ and uapi/
 #   make load         insmod pfmod.ko here, after the modules it needs
@@ -65,6 +66,8 @@ tool:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || rm -f pfmod.ko *.o module/*.o
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/bench/lookup clean 2>/dev/null || \
+		rm -f selftests/bench/lookup/*.o selftests/bench/lookup/*.ko
 	$(MAKE) -C userspace-tool clean
 	rm -rf build
 
@@ -119,4 +122,7 @@ bench:
 bench-limits:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/limits-cost.sh
 
-.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits
+bench-lookup:
+	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/lookup-cost.sh
+
+.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup

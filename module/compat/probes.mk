@@ -18,7 +18,10 @@ pf-probe-flags = $(KBUILD_CPPFLAGS) $(LINUXINCLUDE) $(KBUILD_CFLAGS) -DMODULE \
 		 -Werror=int-conversion -Werror=implicit-int -Werror=return-type
 pf-probe-cc = $(CC) $(pf-probe-flags) -fsyntax-only -x c
 pf-probe-name = $(shell echo $(basename $(notdir $(1))) | tr a-z A-Z)
-pf-probes := $(sort $(wildcard $(src)/module/compat/probes/*.c))
+# pf-top: the project's top directory, for a Kbuild elsewhere that reads
+# this file (selftests/bench/lookup).
+pf-top ?= $(src)
+pf-probes := $(sort $(wildcard $(pf-top)/module/compat/probes/*.c))
 pf-probe = $(call try-run,$(pf-probe-cc) $(1),-DPF_HAVE_$(2))
 
 # The controls, all in one compile (a compile costs the same with one

@@ -9,7 +9,8 @@
 #   ipt    iptables DNAT with K rules, the hit last
 #   nft    nftables DNAT through a map of K elements
 # plus the time to install K forwards with each tool, pfmod's kernel memory
-# per forward, and the throughput of one established flow.
+# per forward, the throughput of one established flow, and the cost of
+# pfmod's lookup in ns for every shape of table (lookup-cost-guest.sh).
 #
 # Results go to $PFMOD_OUT/bench.tsv (selftests/bench/report.sh reads it).
 # At each K every path first runs once unrecorded (a warm-up), then
@@ -17,7 +18,8 @@
 # machine's speed falls on every path alike.
 #
 # Environment: BENCH_KS ("1 1000 10000 100000"), BENCH_REPS (5),
-# BENCH_CONNS (3000 per run), BENCH_IPT_MAX (largest K for iptables, 10000).
+# BENCH_CONNS (3000 per run), BENCH_IPT_MAX (largest K for iptables, 10000),
+# BENCH_LOOKUP (0: no lookup cost); LOOKUP_* (lookup-cost-guest.sh).
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -199,4 +201,13 @@ for rep in $(seq 1 "$reps"); do
 	done
 done
 rm -rf "$tmp"
+
+# The lookup's cost, with pfmod's code in a module of its own: pfmod goes
+# first (both would name a slab cache pf_fwd).
+if [ "${BENCH_LOOKUP:-1}" != 0 ]; then
+	ip netns exec "$g" pfctl flush
+	rmmod pfmod || exit 1
+	say "lookup cost"
+	selftests/bench/lookup-cost-guest.sh selftests/bench/lookup/pflookup.ko >> "$tsv" || exit 1
+fi
 say done

@@ -119,6 +119,17 @@ done
 	echo "$(awk -F'\t' '$1 == "mem" && $2 == "bytes_per_forward" { print $3 }' "$tsv") bytes per forward:"
 	echo "slab + vmalloc + percpu before and after restoring 100,000 forwards."
 	echo
+	if grep -q '^lookup' "$tsv"; then
+		echo "## The lookup's cost (ns per new connection)"
+		echo
+		echo "pfmod's own lookup code in a counted loop (selftests/bench/lookup, in the same"
+		echo "guest), for tables of each shape; each cell the median of the rounds (min-max)."
+		echo "The scan (every forward, the README's rules) is the model the index is tested"
+		echo "against, timed on the smaller tables only."
+		echo
+		selftests/bench/lookup-table.sh "$tsv"
+		echo
+	fi
 	echo "## One established flow (MB/s, 5 s each)"
 	echo
 	echo "| | median | runs |"

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make bench`: build, run selftests/bench/bench.sh in the QEMU guest, and
-# write the report (selftests/bench/report.sh). Takes about 15 minutes here.
-# BENCH_* variables pass through to bench.sh.
+# write the report (selftests/bench/report.sh).
+# BENCH_* and LOOKUP_* variables pass through to bench.sh.
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -11,8 +11,9 @@ source selftests/scripts/common.sh
 pf_deps bench || exit 1
 pf_kernel
 pf_build || exit 1
+pf_build_lookup || exit 1
 env=(PFMOD_OUT=/run/pfmod-out)
-for v in $(compgen -e | grep '^BENCH_'); do
+for v in $(compgen -e | grep -E '^(BENCH|LOOKUP)_'); do
 	env+=("$v=${!v}")
 done
 VM_MEM=${VM_MEM:-4G} selftests/qemu/vm.sh -t 7200 -n bench -- env "${env[@]}" selftests/bench/bench.sh ||

@@ -16,6 +16,11 @@ pf_deps() {
 	selftests/scripts/deps.sh check "$@" >/dev/null || selftests/scripts/deps.sh install "$@"
 }
 
+# The test-only module of make bench-lookup (selftests/bench/lookup).
+pf_build_lookup() {
+	make -s -C "$KDIR" M="$PWD/selftests/bench/lookup" ${KMAKEFLAGS:-} modules 2>&1
+}
+
 # The module, pfctl and the test tools; build output on stdout.
 pf_build() {
 	make -s KDIR="$KDIR" module tool 2>&1 && make -s -C selftests 2>&1

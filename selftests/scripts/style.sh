@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The kernel's coding style for module/ and uapi/: checkpatch.pl --strict.
+# The kernel's coding style for module/, uapi/ and the test modules: checkpatch.pl --strict.
 # checkpatch.pl is taken from $CHECKPATCH, or extracted once from Debian's
 # linux-source tarball into build/checkpatch. Prints one TAP line.
 
@@ -29,7 +29,7 @@ if [ -z "$cp" ]; then
 	fi
 fi
 
-files=$(find module uapi selftests/qemu/harness -name '*.[ch]' ! -name '*.mod.c' | sort)
+files=$(find module uapi selftests/qemu/harness selftests/bench/lookup -name '*.[ch]' ! -name '*.mod.c' | sort)
 if out=$(perl "$cp" --strict --no-tree --no-summary --terse --show-types -f \
 		$files 2>&1) && [ -z "$out" ]; then
 	echo "ok 1 style: checkpatch --strict clean ($(wc -w <<< "$files") files)"
