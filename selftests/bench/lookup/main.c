@@ -124,18 +124,12 @@ static int pfl_make(unsigned int i, struct pf_fwd_cfg *c, struct pfl_pkt *pkt)
 		pkt->daddr = c->addr;
 		break;
 	case 1:
-	case 4:
-		c->port_min = kind == 1 ? 22 : 1;
-		c->port_max = kind == 1 ? 22 : 65535;
-		c->n_from = 1;
-		c->from[0].addr.ip = pfl_src4(q);
-		c->from[0].len = 32;
-		pkt->saddr = c->from[0].addr;
-		break;
 	case 2:
-		c->proto = IPPROTO_UDP;
-		c->port_min = 1000;
-		c->port_max = 1099;
+	case 4:
+		if (kind == 2)
+			c->proto = IPPROTO_UDP;
+		c->port_min = kind == 1 ? 22 : kind == 2 ? 1000 : 1;
+		c->port_max = kind == 1 ? 22 : kind == 2 ? 1099 : 65535;
 		c->n_from = 1;
 		c->from[0].addr.ip = pfl_src4(q);
 		c->from[0].len = 32;
