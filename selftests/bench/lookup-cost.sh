@@ -16,9 +16,7 @@ pf_build_lookup > /dev/null || { echo "lookup-cost: pflookup.ko does not build";
 dir=build/lookup-cost
 rm -rf "$dir" && mkdir -p "$dir"
 env=()
-for v in $(compgen -e | grep '^LOOKUP_'); do
-	env+=("$v=${!v}")
-done
+pf_env_pass env '^LOOKUP_'
 VM_MEM=${VM_MEM:-4G} selftests/qemu/vm.sh -t 3600 -n lookup-cost -- \
 	env "${env[@]}" selftests/bench/lookup-cost-guest.sh selftests/bench/lookup/pflookup.ko |
 	tee "$dir/log" | grep -E '^(# )?lookup' | sed 's/^# //' > "$dir/lookup.tsv"

@@ -13,9 +13,7 @@ pf_kernel
 pf_build || exit 1
 pf_build_lookup || exit 1
 env=(PFMOD_OUT=/run/pfmod-out)
-for v in $(compgen -e | grep -E '^(BENCH|LOOKUP)_'); do
-	env+=("$v=${!v}")
-done
+pf_env_pass env '^(BENCH|LOOKUP)_'
 VM_MEM=${VM_MEM:-4G} selftests/qemu/vm.sh -t 7200 -n bench -- env "${env[@]}" selftests/bench/bench.sh ||
 	exit 1
 selftests/bench/report.sh build/vm/bench/bench.tsv

@@ -16,6 +16,18 @@ pf_deps() {
 	selftests/scripts/deps.sh check "$@" >/dev/null || selftests/scripts/deps.sh install "$@"
 }
 
+# pf_env_pass ARRAY REGEX: appends NAME=VALUE to the array named ARRAY for
+# every exported variable whose name matches REGEX (what `env` in the guest
+# passes on).
+pf_env_pass() {
+	local -n _pf_env=$1
+	local v
+
+	for v in $(compgen -e | grep -E "$2"); do
+		_pf_env+=("$v=${!v}")
+	done
+}
+
 # The test-only module of make bench-lookup (selftests/bench/lookup).
 pf_build_lookup() {
 	make -s -C "$KDIR" M="$PWD/selftests/bench/lookup" ${KMAKEFLAGS:-} modules 2>&1
