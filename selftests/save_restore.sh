@@ -80,6 +80,33 @@ check_match "... 100,000 forwards" "^100001$" "$(pfctl "$gw" save | wc -l)"
 out=$(request "$client" 203.0.113.11 40000)
 check_match "... and one of them works" "^web8081 " "$out"
 
+# A save while the table changes: the whole table (the dump is begun again
+# when a change interrupted it), or an error and not a line of it.
+(
+	while :; do
+		pfctl "$gw" add 7 192.168.1.2 2> /dev/null
+		pfctl "$gw" del 7 2> /dev/null
+	done
+) &
+churn=$!
+_pids+=($churn)
+for i in 1 2 3; do
+	pfctl "$gw" save > "$tmp/churn" 2> "$tmp/churn.err"
+	rc=$?
+	n=$(wc -l < "$tmp/churn")
+	if [ $rc = 0 ]; then
+		check_match "save $i while forwards come and go: the whole table" "^10000[12]$" "$n"
+	else
+		check_match "save $i while forwards come and go: refused ..." \
+			"changed while being read" "$(cat "$tmp/churn.err")"
+		check_match "... and wrote nothing" "^0$" "$n"
+	fi
+done
+kill "$churn"
+wait "$churn" 2> /dev/null
+pfctl "$gw" del 7 2> /dev/null
+check_match "the table after the changes" "^100001$" "$(pfctl "$gw" save | wc -l)"
+
 # Atomic: four clients connecting all along see the old forward or the new
 # one, never none.
 check "flush" pfctl "$gw" flush

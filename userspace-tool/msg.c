@@ -251,6 +251,37 @@ int pf_msg_dump(struct pf_nl *nl, struct pf_list *list)
 	return pf_nl_talk(nl, pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP), dump_cb, list);
 }
 
+struct dump_each {
+	int (*cb)(const struct pf_forward *f, void *arg);
+	void *arg;
+	struct pf_forward f;
+};
+
+static int dump_each_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dump_each *d = arg;
+	int err;
+
+	if (pf_msg_get_forward(nlh, &d->f)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	err = d->cb(&d->f, d->arg);
+	if (err) {
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
+		     void *arg)
+{
+	struct dump_each d = { .cb = cb, .arg = arg };
+
+	return pf_nl_talk(nl, pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP), dump_each_cb, &d);
+}
+
 int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list)
 {
 	memset(list, 0, sizeof(*list));

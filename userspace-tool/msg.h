@@ -18,6 +18,12 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f);
 /* All forwards of the namespace, in id order. Returns 0 or -errno. */
 int pf_msg_dump(struct pf_nl *nl, struct pf_list *list);
+/*
+ * The same, each handed to @cb as it arrives instead of kept: @cb returns
+ * 0, or -errno to stop the dump with that error.
+ */
+int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
+		     void *arg);
 /* The same with what their open connections add up to (GET_STATS). */
 int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list);
 void pf_list_free(struct pf_list *list);

@@ -1,30 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * pfctl save: the forwards as the lines restore reads. Each forward is
+ * formatted as the dump brings it (a million forwards are 50 MB of text,
+ * not 540 MB of parsed forwards), and the text is written only once the
+ * whole dump has arrived: a dump that fails half-way writes nothing. A
+ * dump that a change of the table interrupted (NLM_F_DUMP_INTR) is begun
+ * again, a few times.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "msg.h"
 #include "pfctl.h"
 
+#define PF_SAVE_TRIES 5
+
+struct save_text {
+	char *buf;
+	size_t len, cap;
+	time_t now;
+};
+
+static int save_one(const struct pf_forward *f, void *arg)
+{
+	struct save_text *t = arg;
+	char words[1024];
+	size_t n;
+
+	pf_format_save_at(f, t->now, words, sizeof(words));
+	n = strlen(words);
+	if (t->cap - t->len < n + 1) {
+		size_t cap = t->cap ? 2 * t->cap : 1 << 16;
+		char *buf;
+
+		while (cap - t->len < n + 1)
+			cap *= 2;
+		buf = realloc(t->buf, cap);
+		if (!buf)
+			return -ENOMEM;
+		t->buf = buf;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, words, n);
+	t->buf[t->len + n] = '\n';
+	t->len += n + 1;
+	return 0;
+}
+
 int cmd_save(int argc, char **argv)
 {
-	struct pf_list list;
-	char words[1024];
-	size_t i;
-	int ret;
+	struct save_text t = { .now = time(NULL) };
+	struct pf_nl nl;
+	int tries = 0, ret;
 
 	if (argc > 1)
 		return pf_usage_error("save takes no arguments (unexpected '%s')", argv[1]);
-	ret = pf_read_forwards(&list);
-	if (ret)
-		return ret;
-	printf("# pfmod forwards: pfctl restore reads this\n");
-	for (i = 0; i < list.n; i++) {
-		pf_format_save(&list.v[i], words, sizeof(words));
-		printf("%s\n", words);
+	/* A socket each time: the rest of an interrupted dump is still in the old one. */
+	do {
+		ret = pf_connect(&nl);
+		if (ret)
+			goto out;
+		t.len = 0;
+		ret = pf_msg_dump_each(&nl, save_one, &t);
+		if (ret && (ret != -EINTR || tries + 1 == PF_SAVE_TRIES))
+			ret = pf_kernel_error(&nl, ret, "cannot list forwards");
+		pf_nl_close(&nl);
+	} while (ret == -EINTR && ++tries < PF_SAVE_TRIES);
+	if (!ret) {
+		printf("# pfmod forwards: pfctl restore reads this\n");
+		if ((t.len && fwrite(t.buf, t.len, 1, stdout) != 1) || fflush(stdout) ||
+		    ferror(stdout)) {
+			perror("pfctl: cannot write the forwards");
+			ret = EXIT_OTHER;
+		}
 	}
-	if (fflush(stdout) || ferror(stdout)) {
-		perror("pfctl: cannot write the forwards");
-		ret = EXIT_OTHER;
-	}
-	pf_list_free(&list);
+out:
+	free(t.buf);
 	return ret;
 }
