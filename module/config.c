@@ -479,6 +479,30 @@ out:
 	return end;
 }
 
+/*
+ * After a restore's grace period: what packets that found @old's forwards
+ * counted there after pf_fwd_take_stats() goes to the forwards with their
+ * ids now (ids are never reused: the same forward, or the one a later
+ * restore handed them to).
+ */
+static void pf_config_late_counts(struct pf_net *pn, struct pf_table *old)
+{
+	struct pf_stats_sum sum;
+	struct pf_fwd *f, *to;
+	unsigned long id;
+
+	mutex_lock(&pn->lock);
+	xa_for_each(&old->fwds, id, f) {
+		pf_fwd_stats(f, &sum);
+		if (!sum.conns && !sum.snat_conns)
+			continue;
+		to = pf_table_get(pf_net_table(pn), id);
+		if (to)
+			pf_fwd_take_counts(to, f);
+	}
+	mutex_unlock(&pn->lock);
+}
+
 int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
 			   struct genl_info *info)
 {
@@ -547,6 +571,7 @@ int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
 		pf_config_end(net, pn, pf_config_end_restored, &r, &snap);
 	else
 		synchronize_net();
+	pf_config_late_counts(pn, old);
 	pf_table_free(old);
 	return 0;
 

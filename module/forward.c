@@ -75,7 +75,8 @@ static int pf_prefix_cmp(const void *x, const void *y)
 
 /*
  * Splits [lo, hi] into the aligned power-of-two blocks that cover it,
- * returns how many (at most PF_MAX_PREFIXES).
+ * returns how many (at most PF_MAX_PREFIXES); just counts them if @port
+ * and @plen are NULL.
  */
 static unsigned int pf_port_prefixes(u16 lo, u16 hi, u16 *port, u8 *plen)
 {
@@ -86,8 +87,10 @@ static unsigned int pf_port_prefixes(u16 lo, u16 hi, u16 *port, u8 *plen)
 		size = p ? p & -p : 1U << PF_PORT_BITS;
 		while (p + size - 1 > hi)
 			size >>= 1;
-		port[n] = p;
-		plen[n] = PF_PORT_BITS - ilog2(size);
+		if (port) {
+			port[n] = p;
+			plen[n] = PF_PORT_BITS - ilog2(size);
+		}
 		n++;
 		p += size;
 	}
@@ -232,9 +235,6 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	atomic_inc(&pf_fwd_all);
-	f->stats = pf_stats_get(&pf_net(net)->stats, &f->stats_block);
-	if (!f->stats)
-		goto err;
 	f->family = c->family;
 	f->proto = c->proto;
 	f->flags = c->flags | (c->has_addr ? PF_F_HAS_ADDR : 0);
@@ -296,7 +296,6 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 			goto err;
 		f->more->fwd = f;
 	}
-	f->n_nodes = n * m;
 	for (i = 0; i < n * m; i++) {
 		struct pf_node *node = pf_fwd_node(f, i);
 
@@ -312,10 +311,13 @@ err:
 	return ERR_PTR(-ENOMEM);
 }
 
+unsigned int pf_fwd_n_nodes(const struct pf_fwd *f)
+{
+	return pf_port_prefixes(f->port_min, f->port_max, NULL, NULL) * pf_fwd_n_classes(f);
+}
+
 void pf_fwd_free(struct pf_fwd *f)
 {
-	if (f->stats)
-		pf_stats_put(f->stats, f->stats_block);
 	kfree(f->more);
 	if (f->ext) {
 		pf_limits_free(f->ext->limits);
@@ -328,47 +330,26 @@ void pf_fwd_free(struct pf_fwd *f)
 
 void pf_fwd_count(struct pf_fwd *f, enum pf_stat stat)
 {
-	struct pf_stats *s = get_cpu_ptr(READ_ONCE(f->stats));
-	unsigned long flags;
-
-	flags = u64_stats_update_begin_irqsave(&s->syncp);
-	u64_stats_inc(stat == PF_STAT_CONNS ? &s->conns : &s->snat_conns);
-	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(s);
+	atomic64_inc(stat == PF_STAT_CONNS ? &f->conns : &f->snat_conns);
 }
 
 void pf_fwd_stats(const struct pf_fwd *f, struct pf_stats_sum *sum)
 {
-	const struct pf_stats *s;
-	unsigned int start, cpu;
-	u64 conns, snat_conns;
+	sum->conns = atomic64_read(&f->conns);
+	sum->snat_conns = atomic64_read(&f->snat_conns);
+}
 
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		s = per_cpu_ptr(f->stats, cpu);
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			conns = u64_stats_read(&s->conns);
-			snat_conns = u64_stats_read(&s->snat_conns);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		sum->conns += conns;
-		sum->snat_conns += snat_conns;
-	}
+void pf_fwd_take_counts(struct pf_fwd *to, struct pf_fwd *from)
+{
+	atomic64_add(atomic64_xchg(&from->conns, 0), &to->conns);
+	atomic64_add(atomic64_xchg(&from->snat_conns, 0), &to->snat_conns);
 }
 
 void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from)
 {
-	struct pf_stats_block *b = to->stats_block;
-	struct pf_stats __percpu *s = to->stats;
 	struct pf_limits *l;
 
-	/* @from may be live: whichever counters a reader sees are there.
-	 * The blocks matter only when the slots are given back.
-	 */
-	WRITE_ONCE(to->stats, from->stats);
-	WRITE_ONCE(from->stats, s);
-	to->stats_block = from->stats_block;
-	from->stats_block = b;
+	pf_fwd_take_counts(to, from);
 	/* The same limits (pf_fwd_same): the connections counted, the
 	 * tokens left and the drops go on with @to.
 	 */

@@ -5,12 +5,9 @@
 #include <linux/if.h>
 #include <linux/list.h>
 #include <linux/netfilter.h>
-#include <linux/percpu.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
 #include <uapi/linux/pfmod.h>
-
-#include "stats.h"
 
 struct nf_conn;
 struct net;
@@ -119,21 +116,26 @@ struct pf_stats_sum {
 
 struct pf_fwd {
 	struct pf_node node;		/* the first node */
-	struct pf_more *more;		/* the others, for n_nodes > 1 */
+	struct pf_more *more;		/* the others, if it has more */
 	struct pf_member member;	/* for no source prefix or from[0] */
 	union nf_inet_addr addr;	/* with PF_F_HAS_ADDR; else zero */
+	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
+	struct pf_fwd_ext *ext;		/* NULL if none */
+	/*
+	 * Connections translated, and of those source-NATed. One counter per
+	 * forward, as ipset's counters are, not one per possible CPU: that
+	 * would be 16 bytes times every CPU the machine could hotplug for
+	 * each of a million forwards, against one contended increment per
+	 * new connection (conntrack's own global count is another).
+	 */
+	atomic64_t conns, snat_conns;
 	u32 id;				/* never reused in the namespace */
 	u8 family;
 	u8 proto;
 	u8 flags;
 	u8 snat;			/* enum pfmod_snat */
-	u16 n_nodes;			/* port prefixes x source prefixes */
 	u16 port_min, port_max;		/* listen ports, host order */
 	u16 to_port_min, to_port_max;	/* target ports, host order */
-	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
-	struct pf_fwd_ext *ext;		/* NULL if none */
-	struct pf_stats __percpu *stats;	/* a slot of @stats_block */
-	struct pf_stats_block *stats_block;
 };
 
 /* What a request says a forward is, before it is checked and built. */
@@ -182,7 +184,7 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *cfg,
  */
 void pf_fwd_free(struct pf_fwd *f);
 
-/* Counts one event of @f on this CPU. Any context. */
+/* Counts one event of @f. Any context. */
 void pf_fwd_count(struct pf_fwd *f, enum pf_stat stat);
 void pf_fwd_stats(const struct pf_fwd *f, struct pf_stats_sum *sum);
 /*
@@ -190,13 +192,24 @@ void pf_fwd_stats(const struct pf_fwd *f, struct pf_stats_sum *sum);
  * of the same namespace that stays what it was).
  */
 void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from);
+/*
+ * Gives @to what was counted on @from since: @from was live when
+ * pf_fwd_take_stats() ran, and a packet past that may have counted there.
+ */
+void pf_fwd_take_counts(struct pf_fwd *to, struct pf_fwd *from);
 
 static inline u64 pf_fwd_expires(const struct pf_fwd *f)
 {
 	return f->ext ? f->ext->expires : 0;
 }
 
-/* Node @i, 0 <= i < f->n_nodes. */
+/*
+ * How many nodes @f has: port prefixes x source prefixes (counted, not
+ * kept: a million forwards are 8 MB smaller without it).
+ */
+unsigned int pf_fwd_n_nodes(const struct pf_fwd *f);
+
+/* Node @i, 0 <= i < pf_fwd_n_nodes(f). */
 static inline struct pf_node *pf_fwd_node(struct pf_fwd *f, unsigned int i)
 {
 	return i ? &f->more->nodes[i - 1] : &f->node;

@@ -26,7 +26,6 @@ static int __net_init pf_net_init(struct net *net)
 	t = pf_table_new();
 	if (!t)
 		return -ENOMEM;
-	pf_stats_pool_init(&pn->stats);
 	pf_config_net_init(net, pn);
 	RCU_INIT_POINTER(pn->table, t);
 	return 0;
@@ -42,7 +41,6 @@ static void __net_exit pf_net_exit(struct net *net)
 	struct pf_net *pn = pf_net(net);
 
 	pf_config_net_exit(net, pn);
-	pf_stats_pool_destroy(&pn->stats);
 }
 
 static struct pernet_operations pf_net_ops = {

@@ -7,14 +7,12 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
-#include "stats.h"
 #include "table.h"
 
 /* Per network namespace state. */
 struct pf_net {
 	struct mutex lock;		/* serialises configuration changes */
 	struct pf_table __rcu *table;	/* never NULL while the namespace lives */
-	struct pf_stats_pool stats;	/* the forwards' counters */
 	struct pf_table *staged;	/* a restore in progress, for staged_portid */
 	u32 staged_portid;
 	u32 next_id;			/* the next forward's id; 0: none left */

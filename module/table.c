@@ -277,6 +277,7 @@ static void pf_table_ref_bit(unsigned long *bits, unsigned int *refs, unsigned i
 static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
 {
 	unsigned int fam = pf_family_index(f->family), i, n_classes = pf_fwd_n_classes(f);
+	unsigned int n_nodes = pf_fwd_n_nodes(f);
 	bool addr = f->flags & PF_F_HAS_ADDR;
 	struct pf_node *node;
 
@@ -292,7 +293,7 @@ static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
 	if (pf_fwd_ifname(f)[0])
 		WRITE_ONCE(t->n_dev[fam][addr], t->n_dev[fam][addr] + delta);
 	/* Nodes go by port prefix, each for every source prefix in turn. */
-	for (i = 0; i < f->n_nodes; i += n_classes) {
+	for (i = 0; i < n_nodes; i += n_classes) {
 		node = pf_fwd_node(f, i);
 		pf_table_ref_bit(t->plens[fam][addr], t->plen_refs[fam][addr], node->plen,
 				 delta);
@@ -305,9 +306,9 @@ static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
 /* Makes @f findable by the packet path's keys and in the order. */
 static int pf_table_index(struct pf_table *t, struct pf_fwd *f)
 {
+	unsigned int i, n_nodes = pf_fwd_n_nodes(f);
 	struct pf_key key;
 	struct pf_node *node;
-	unsigned int i;
 	int ret;
 
 	if (pf_fwd_ifname(f)[0]) {
@@ -315,7 +316,7 @@ static int pf_table_index(struct pf_table *t, struct pf_fwd *f)
 		if (ret)
 			return ret;
 	}
-	for (i = 0; i < f->n_nodes; i++) {
+	for (i = 0; i < n_nodes; i++) {
 		node = pf_fwd_node(f, i);
 		pf_node_key(node, &key);
 		ret = rhashtable_lookup_insert_key(&t->ht, &key, &node->hash, pf_ht_params);
@@ -353,12 +354,12 @@ int pf_table_insert(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack
 
 void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
 {
-	unsigned int i;
+	unsigned int i, n_nodes = pf_fwd_n_nodes(f);
 
 	pf_table_account(t, f, -1);
 	for (i = 0; i < pf_fwd_n_classes(f); i++)
 		rb_erase(&pf_fwd_member(f, i)->rb, &t->order);
-	for (i = 0; i < f->n_nodes; i++)
+	for (i = 0; i < n_nodes; i++)
 		rhashtable_remove_fast(&t->ht, &pf_fwd_node(f, i)->hash, pf_ht_params);
 	if (pf_fwd_ifname(f)[0])
 		pf_table_ifname_put(t, pf_fwd_ifname(f));

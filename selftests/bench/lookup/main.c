@@ -245,7 +245,6 @@ static int __init pfl_init(void)
 	ret = pf_fwd_init();
 	if (ret)
 		return ret;
-	pf_stats_pool_init(&pfl_net.stats);
 	ret = -ENOMEM;
 	pkts = vzalloc(array_size(PFL_PKTS, sizeof(*pkts)));
 	t = pf_table_new();
@@ -261,16 +260,13 @@ static int __init pfl_init(void)
 out:
 	pf_table_free(t);
 	vfree(pkts);
-	if (ret) {
-		pf_stats_pool_destroy(&pfl_net.stats);
+	if (ret)
 		pf_fwd_uninit();
-	}
 	return ret;
 }
 
 static void __exit pfl_exit(void)
 {
-	pf_stats_pool_destroy(&pfl_net.stats);
 	pf_fwd_uninit();
 }
 
