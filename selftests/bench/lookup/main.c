@@ -33,7 +33,6 @@
 #include <linux/vmalloc.h>
 #include <net/ipv6.h>
 
-#include "netns.h"
 #include "table.h"
 
 static char *shape = "single";
@@ -54,14 +53,6 @@ MODULE_PARM_DESC(result, "mean ns, best chunk's mean ns, misses, insert ns per f
 
 #define PFL_PKTS	4096
 #define PFL_CHUNK	1000
-
-/* The one namespace state pfmod's forward code asks for: its counters. */
-static struct pf_net pfl_net;
-
-struct pf_net *pf_net(const struct net *net)
-{
-	return &pfl_net;
-}
 
 struct pfl_pkt {
 	union nf_inet_addr saddr, daddr;
@@ -90,21 +81,57 @@ static void pfl_src6(unsigned int q, struct in6_addr *a)
 	a->s6_addr16[3] = htons(q & 0xffff);
 }
 
-/* The forward of index @i, and a packet it must answer in @pkt. */
-static int pfl_make(unsigned int i, struct pf_fwd_cfg *c, struct pfl_pkt *pkt)
-{
-	unsigned int kind, q = i;
+/* The kinds of forward a shape is made of. */
+enum pfl_kind {
+	PFL_SINGLE,		/* a single port on a listen address */
+	PFL_FROM1,		/* TCP port 22 from a /32 */
+	PFL_UDP_RANGE,		/* UDP 1000-1099 from a /32 */
+	PFL_V6_DEV,		/* IPv6 port 443 on eth0 from a /64 */
+	PFL_FROMWIDE,		/* TCP 1-65535 from a /32 */
+	PFL_MIXED,		/* the first four in turn */
+};
 
-	if (!strcmp(shape, "single"))
-		kind = 0;
-	else if (!strcmp(shape, "from1"))
-		kind = 1;
-	else if (!strcmp(shape, "fromwide"))
-		kind = 4;
-	else if (!strcmp(shape, "mixed"))
-		kind = i % 4, q = i / 4;
-	else
-		return -EINVAL;
+static const struct {
+	const char *name;
+	enum pfl_kind kind;
+} pfl_shapes[] = {
+	{ "single", PFL_SINGLE },
+	{ "from1", PFL_FROM1 },
+	{ "fromwide", PFL_FROMWIDE },
+	{ "mixed", PFL_MIXED },
+};
+
+/* The protocol and ports of the kinds with one IPv4 source prefix. */
+static const struct {
+	u8 proto;
+	u16 port_min, port_max;
+} pfl_from_ports[] = {
+	[PFL_FROM1] = { IPPROTO_TCP, 22, 22 },
+	[PFL_UDP_RANGE] = { IPPROTO_UDP, 1000, 1099 },
+	[PFL_FROMWIDE] = { IPPROTO_TCP, 1, 65535 },
+};
+
+/* The kind that @shape names, or -EINVAL. */
+static int pfl_shape_kind(void)
+{
+	unsigned int s;
+
+	for (s = 0; s < ARRAY_SIZE(pfl_shapes); s++)
+		if (!strcmp(shape, pfl_shapes[s].name))
+			return pfl_shapes[s].kind;
+	return -EINVAL;
+}
+
+/* The forward of index @i of a table of @kind, and a packet it must answer in @pkt. */
+static void pfl_make(enum pfl_kind kind, unsigned int i, struct pf_fwd_cfg *c,
+		     struct pfl_pkt *pkt)
+{
+	unsigned int q = i;
+
+	if (kind == PFL_MIXED) {
+		kind = i % 4;
+		q = i / 4;
+	}
 
 	memset(c, 0, sizeof(*c));
 	memset(pkt, 0, sizeof(*pkt));
@@ -116,26 +143,25 @@ static int pfl_make(unsigned int i, struct pf_fwd_cfg *c, struct pfl_pkt *pkt)
 	pkt->saddr.ip = pfl_ip4(203, 0, 113, 200);
 	pkt->daddr.ip = pfl_ip4(203, 0, 113, 250);
 	switch (kind) {
-	case 0:
+	case PFL_SINGLE:
 		c->has_addr = true;
 		c->addr.ip = pfl_ip4(203, 0, 113, 1 + q / 60000);
 		c->port_min = 1 + q % 60000;
 		c->port_max = c->port_min;
 		pkt->daddr = c->addr;
 		break;
-	case 1:
-	case 2:
-	case 4:
-		if (kind == 2)
-			c->proto = IPPROTO_UDP;
-		c->port_min = kind == 1 ? 22 : kind == 2 ? 1000 : 1;
-		c->port_max = kind == 1 ? 22 : kind == 2 ? 1099 : 65535;
+	case PFL_FROM1:
+	case PFL_UDP_RANGE:
+	case PFL_FROMWIDE:
+		c->proto = pfl_from_ports[kind].proto;
+		c->port_min = pfl_from_ports[kind].port_min;
+		c->port_max = pfl_from_ports[kind].port_max;
 		c->n_from = 1;
 		c->from[0].addr.ip = pfl_src4(q);
 		c->from[0].len = 32;
 		pkt->saddr = c->from[0].addr;
 		break;
-	case 3:
+	case PFL_V6_DEV:
 		c->family = NFPROTO_IPV6;
 		c->port_min = 443;
 		c->port_max = 443;
@@ -149,6 +175,8 @@ static int pfl_make(unsigned int i, struct pf_fwd_cfg *c, struct pfl_pkt *pkt)
 		pkt->daddr.in6 = (struct in6_addr){ { { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff,
 							[15] = 0x10 } } };
 		break;
+	case PFL_MIXED:
+		break;
 	}
 	c->to_port_min = c->port_min;
 	c->to_port_max = c->port_max;
@@ -159,10 +187,9 @@ static int pfl_make(unsigned int i, struct pf_fwd_cfg *c, struct pfl_pkt *pkt)
 	pkt->p.proto = c->proto;
 	pkt->p.dport = c->port_min + get_random_u32() % (c->port_max - c->port_min + 1);
 	pkt->want = i + 1;
-	return 0;
 }
 
-static int pfl_fill(struct pf_table *t, struct pfl_pkt *pkts, u64 *insert_ns)
+static int pfl_fill(struct pf_table *t, enum pfl_kind kind, struct pfl_pkt *pkts, u64 *insert_ns)
 {
 	struct pfl_pkt *pkt, spare;
 	struct pf_fwd_cfg *c;
@@ -180,9 +207,7 @@ static int pfl_fill(struct pf_table *t, struct pfl_pkt *pkts, u64 *insert_ns)
 		pkt = i < PFL_PKTS ? &pkts[i] : &spare;
 		if (i >= PFL_PKTS && get_random_u32() % (i + 1) < PFL_PKTS)
 			pkt = &pkts[get_random_u32() % PFL_PKTS];
-		ret = pfl_make(i, c, pkt);
-		if (ret)
-			break;
+		pfl_make(kind, i, c, pkt);
 		f = pf_fwd_create(&init_net, c, NULL);
 		if (IS_ERR(f)) {
 			ret = PTR_ERR(f);
@@ -238,9 +263,10 @@ static int __init pfl_init(void)
 	struct pfl_pkt *pkts;
 	unsigned int misses;
 	struct pf_table *t;
-	int ret;
+	int kind, ret;
 
-	if (!k || !iters)
+	kind = pfl_shape_kind();
+	if (kind < 0 || !k || !iters)
 		return -EINVAL;
 	ret = pf_fwd_init();
 	if (ret)
@@ -250,7 +276,7 @@ static int __init pfl_init(void)
 	t = pf_table_new();
 	if (!pkts || !t)
 		goto out;
-	ret = pfl_fill(t, pkts, &insert_ns);
+	ret = pfl_fill(t, kind, pkts, &insert_ns);
 	if (ret)
 		goto out;
 	pfl_time(t, pkts, min(k, PFL_PKTS), &total, &best, &misses);
