@@ -14,7 +14,8 @@
 # VMLINUZ/MODDIR boot another kernel (see selftests/qemu/vm.sh);
 # PFMOD_TIMEOUT_SCALE (a whole number, default 1) multiplies the guest
 # tests' time limits and bounds, for a kernel that runs slower under the
-# emulator (VM_TIMEOUT: the guest's backstop, 3600 s).
+# emulator (VM_TIMEOUT: the guest's backstop, 3600 s); PFMOD_LEAK_ROUNDS,
+# leak's rounds of each way of ending (20).
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -89,7 +90,8 @@ guest() {
 	# suite takes about 30 minutes alone on 6.1, 40 on 7.2 beside another
 	# guest; CI's 90 minutes leave room for an hour.
 	selftests/qemu/suite.sh -t "${VM_TIMEOUT:-3600}" -n selftests -- \
-		env PFMOD_TIMEOUT_SCALE="${PFMOD_TIMEOUT_SCALE:-1}" selftests/run_tests.sh
+		env PFMOD_TIMEOUT_SCALE="${PFMOD_TIMEOUT_SCALE:-1}" \
+		${PFMOD_LEAK_ROUNDS:+PFMOD_LEAK_ROUNDS=$PFMOD_LEAK_ROUNDS} selftests/run_tests.sh
 }
 stage "selftests in the guest" guest
 if [ -z "${KVER:-}" ] && [ -z "${T:-}" ]; then
