@@ -44,7 +44,7 @@ MODULE_PARM_DESC(max_forwards, "Forwards allowed per network namespace (default 
 static void pf_config_linger_later(struct pf_net *pn)
 {
 	if (!pn->exiting)
-		mod_delayed_work(system_wq, &pn->linger, pn->linger_delay);
+		mod_delayed_work(system_dfl_wq, &pn->linger, pn->linger_delay);
 }
 
 /* What a walk over the connections began with (pf_config_settle). */

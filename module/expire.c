@@ -14,7 +14,7 @@ static enum hrtimer_restart pf_expire_timer(struct hrtimer *timer)
 {
 	struct pf_net *pn = container_of(timer, struct pf_net, expiry);
 
-	queue_work(system_unbound_wq, &pn->expire);
+	queue_work(system_dfl_wq, &pn->expire);
 	return HRTIMER_NORESTART;
 }
 

@@ -141,4 +141,13 @@
 } while (0)
 #endif
 
+/*
+ * 6.17 (and 6.12.117): system_dfl_wq and system_percpu_wq, new names of
+ * system_unbound_wq and system_wq; 7.x warns once when work is queued on
+ * an old one ("enqueued on deprecated workqueue").
+ */
+#ifndef PF_HAVE_SYSTEM_DFL_WQ
+#define system_dfl_wq system_unbound_wq
+#endif
+
 #endif /* PFMOD_COMPAT_H */
