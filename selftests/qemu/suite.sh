@@ -61,14 +61,16 @@ fi
 
 # Deal the tests out: longest first, each to the guest with the least work
 # so far; each guest then runs its share in the order given.
-# A test without a figure in selftests/durations counts as 60 s.
+# A test without a figure in selftests/durations counts as 60 s; leak's
+# figures are for its 20 rounds, and scale with PFMOD_LEAK_ROUNDS.
 deal() {
 	local t
 
 	for t in "${tests[@]}"; do
 		echo "$t $(awk -v t="$t" -v c="$column" '$1 == t { v = $c; sub(/\*$/, "", v); print v; exit }' selftests/durations)"
-	done | awk -v n="$guests" '
+	done | awk -v n="$guests" -v rounds="${PFMOD_LEAK_ROUNDS:-20}" '
 		{ cost[$1] = ($2 ~ /^[0-9]+$/ ? $2 : 60); given[NR] = order[NR] = $1 }
+		$1 == "leak" { cost[$1] = int(cost[$1] * rounds / 20) }
 		END {
 			# insertion sort, longest first (a few dozen tests)
 			for (i = 2; i <= NR; i++)
