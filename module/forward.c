@@ -287,8 +287,8 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 			goto err;
 		ext->members->fwd = f;
 	}
-	for (j = 0; j < m; j++)
-		pf_fwd_member(f, j)->from = j;
+	for (j = 1; j < m; j++)
+		ext->members->members[j - 1].from = j;
 	n = pf_port_prefixes(c->port_min, c->port_max, port, plen);
 	if (n * m > 1) {
 		f->more = kzalloc(struct_size(f->more, nodes, n * m - 1), GFP_KERNEL_ACCOUNT);

@@ -68,11 +68,14 @@ struct pf_more {
 
 /*
  * A forward in its table's order of classes and first ports, once per
- * source prefix (table.c); found from the forward the same way as a node.
+ * source prefix (table.c). For no source prefix or from[0] that is the
+ * forward's own rb_node, in the table's first tree; for from[1] on, a
+ * member of ext->members, in the second, which says which prefix and so
+ * finds its forward the way a node does.
  */
 struct pf_member {
 	struct rb_node rb;
-	u8 from;			/* index in ext->from; 0 without */
+	u8 from;			/* index in ext->from, 1 on */
 };
 
 struct pf_more_members {
@@ -117,7 +120,7 @@ struct pf_stats_sum {
 struct pf_fwd {
 	struct pf_node node;		/* the first node */
 	struct pf_more *more;		/* the others, if it has more */
-	struct pf_member member;	/* for no source prefix or from[0] */
+	struct rb_node order;		/* for no source prefix or from[0] */
 	union nf_inet_addr addr;	/* with PF_F_HAS_ADDR; else zero */
 	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
 	struct pf_fwd_ext *ext;		/* NULL if none */
@@ -228,16 +231,14 @@ static inline unsigned int pf_fwd_n_classes(const struct pf_fwd *f)
 	return f->ext && f->ext->n_from ? f->ext->n_from : 1;
 }
 
-/* The member for class @j, 0 <= j < pf_fwd_n_classes(f). */
-static inline struct pf_member *pf_fwd_member(struct pf_fwd *f, unsigned int j)
+/* The place in the order of class @j, 0 <= j < pf_fwd_n_classes(f). */
+static inline struct rb_node *pf_fwd_order(struct pf_fwd *f, unsigned int j)
 {
-	return j ? &f->ext->members->members[j - 1] : &f->member;
+	return j ? &f->ext->members->members[j - 1].rb : &f->order;
 }
 
 static inline struct pf_fwd *pf_member_fwd(const struct pf_member *m)
 {
-	if (!m->from)
-		return container_of(m, struct pf_fwd, member);
 	return container_of(m - (m->from - 1), struct pf_more_members, members[0])->fwd;
 }
 

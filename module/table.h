@@ -19,7 +19,10 @@
  */
 struct pf_table {
 	struct rhashtable ht;		/* struct pf_node by struct pf_key */
-	struct rb_root order;		/* struct pf_member by class, first port */
+	/* By class, then first port: [0] forwards' own rb_nodes (no source
+	 * prefix or from[0]), [1] struct pf_member (from[1] on).
+	 */
+	struct rb_root order[2];
 	struct xarray fwds;		/* struct pf_fwd by id */
 	struct pf_fwd **staged;		/* forwards without ids yet, in order */
 	unsigned int n_staged, staged_cap, n_numbered;
