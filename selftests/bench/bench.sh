@@ -2,24 +2,38 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make bench`, in the guest: the new-connection rate through a gateway with
-# K forwards, for four paths side by side, each in a gateway network of its
+# K forwards, for five paths side by side, each in a gateway network of its
 # own (selftests/lib.sh, topo_gateway):
 #   route  routing without NAT, conntrack only (the floor)
 #   pfmod  pfmod with K forwards, the hit being one of them
 #   ipt    iptables DNAT with K rules, the hit last
-#   nft    nftables DNAT through a map of K elements
-# plus the time to install K forwards with each tool, pfmod's kernel memory
-# per forward, the throughput of one established flow, and the cost of
-# pfmod's lookup in ns for every shape of table (lookup-cost-guest.sh).
+#   nft    nftables DNAT through maps of K elements in all
+#   ipvs   IPVS NAT (ipvsadm) with K virtual services (single ports only:
+#          IPVS does not match sources)
+# for tables of four shapes (the K forwards, the hit one of them):
+#   single  single ports on K addresses and ports; the hit 203.0.113.10:80
+#   from    port 80, each forward from its own source (/32); the hit from
+#           the clients' 203.0.113.16/28
+#   range   ports 1024-65535, each from its own source; the hit from the
+#           clients' /28, to port 8080
+#   mixed   a third of each of the three, the hit as in from
+# plus the time to install K forwards with each tool (BENCH_INSTALLS runs),
+# pfmod's kernel memory per forward for each shape, the throughput of one
+# established flow, and the cost of pfmod's lookup in ns for every shape of
+# table (lookup-cost-guest.sh).
 #
 # Results go to $PFMOD_OUT/bench.tsv (selftests/bench/report.sh reads it).
-# At each K every path first runs once unrecorded (a warm-up), then
-# BENCH_REPS times, in a new random order each repetition: a drift of the
-# machine's speed falls on every path alike.
+# At each shape and K every path first runs once unrecorded (a warm-up),
+# then BENCH_REPS times, in a new random order each repetition: a drift of
+# the machine's speed falls on every path alike. A tool whose install takes
+# longer than BENCH_INSTALL_LIMIT seconds at some K is not run at larger K
+# of that shape (recorded as such).
 #
-# Environment: BENCH_KS ("1 1000 10000 100000"), BENCH_REPS (5),
-# BENCH_CONNS (3000 per run), BENCH_IPT_MAX (largest K for iptables, 10000),
-# BENCH_LOOKUP (0: no lookup cost); LOOKUP_* (lookup-cost-guest.sh).
+# Environment: BENCH_SHAPES ("single from range mixed"), BENCH_KS
+# ("1 1000 100000 1000000"), BENCH_REPS (5), BENCH_INSTALLS (3),
+# BENCH_CONNS (3000 per run), BENCH_IPT_MAX (largest K for iptables,
+# 100000), BENCH_INSTALL_LIMIT (60), BENCH_LOOKUP (0: no lookup cost);
+# LOOKUP_* (lookup-cost-guest.sh).
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -28,17 +42,22 @@ export PATH=$PWD/userspace-tool:$PATH
 
 out=${PFMOD_OUT:-/tmp}
 tsv=$out/bench.tsv
-ks=${BENCH_KS:-1 1000 10000 100000}
+shapes=${BENCH_SHAPES:-single from range mixed}
+ks=${BENCH_KS:-1 1000 100000 1000000}
 reps=${BENCH_REPS:-5}
+installs=${BENCH_INSTALLS:-3}
 conns=${BENCH_CONNS:-3000}
-ipt_max=${BENCH_IPT_MAX:-10000}
+ipt_max=${BENCH_IPT_MAX:-100000}
+install_limit=${BENCH_INSTALL_LIMIT:-60}
 nclients=4
-paths="route pfmod ipt nft"
+paths="route pfmod ipt nft ipvs"
+kmax=$(printf '%s\n' $ks | sort -n | tail -n1)
 tmp=$(mktemp -d)
 
 say() { echo "bench: $*"; }
 now() { date +%s.%N; }
 record() { printf '%s\n' "$(IFS=$'\t'; echo "$*")" >> "$tsv"; }
+since() { echo "$1 $(now)" | awk '{ printf "%.3f", $2 - $1 }'; }
 
 : > "$tsv"
 record meta kernel "$(uname -r)"
@@ -46,19 +65,24 @@ record meta cpus "$(nproc)"
 record meta cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 record meta iptables "$(iptables --version)"
 record meta nft "$(nft --version)"
+record meta ipvsadm "$(ipvsadm --version 2>&1 | head -n1)"
 record meta conns_per_run "$conns"
 record meta clients "$nclients"
 record meta reps "$reps"
+record meta installs "$installs"
+record meta install_limit "$install_limit"
+record meta ipt_max "$ipt_max"
 
 # Conntrack in every namespace from the start: the routing floor tracks
-# connections like the other three.
+# connections like the others.
 modprobe nf_conntrack enable_hooks=1 || exit 1
+modprobe -a ip_vs ip_vs_rr || exit 1
 # insmod loads nothing the module needs: what modinfo names goes first.
 modprobe -a $(modinfo -F depends pfmod.ko | tr , ' ') || exit 1
-insmod pfmod.ko max_forwards=200000 || exit 1
+insmod pfmod.ko max_forwards=$((kmax + 1)) || exit 1
 echo 262144 > /proc/sys/net/netfilter/nf_conntrack_max
 
-declare -A C G S
+declare -A C G S OFF
 for p in $paths; do
 	topo_gateway "_$p"
 	C[$p]=$client G[$p]=$gw S[$p]=$server
@@ -75,46 +99,150 @@ for p in $paths; do
 	serve "$server" -p 8080 -n web
 	_pids+=("$(ip netns exec "$server" "$PFTEST" sink -p 5201 -d)")
 done
+# IPVS keeps conntrack entries too (as the other paths do).
+sysctls "${G[ipvs]}" net.ipv4.vs.conntrack=1
 
-# The K forwards: K-1 that are never hit, on other addresses, then the hit.
+# The K-1 forwards that are never hit, one a line, by shape: "single ADDR
+# PORT", "from SRC" (port 80) or "range SRC" (ports 1024-65535). Sources
+# of from in 10.0.0.0/9, of range in 10.128.0.0/9: no two overlap.
 fillers() {
-	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
-		printf "203.0.113.%d %d\n", 11 + int(i / 50000), 10000 + i % 50000 }'
+	awk -v shape="$1" -v n="$2" '
+	function single(i) { printf "single 203.0.113.%d %d\n", 11 + int(i / 50000), 10000 + i % 50000 }
+	function src(base, i) { i++; return sprintf("10.%d.%d.%d", base + int(i / 65536), int(i / 256) % 256, i % 256) }
+	BEGIN {
+		for (i = 0; i < n; i++) {
+			s = shape == "mixed" ? substr("sfr", i % 3 + 1, 1) : substr(shape, 1, 1)
+			j = shape == "mixed" ? int(i / 3) : i
+			if (s == "s") single(j)
+			else if (s == "f") print "from", src(0, j)
+			else print "range", src(128, j)
+		}
+	}'
 }
 
-install() {
-	local k=$1 p t0 t1
+# The port the clients connect to with @shape's hit.
+hit_port() { [ "$1" = range ] && echo 8080 || echo 80; }
 
-	fillers $((k - 1)) | awk '{ printf "tcp %s:%s 192.168.1.2:9000\n", $1, $2 }
-		END { print "tcp 203.0.113.10:80 192.168.1.2:8080" }' > "$tmp/pfmod"
+# Whether path @p runs with @shape at @k.
+applies() {
+	local p=$1 s=$2 k=$3
+
+	[ -z "${OFF[$p,$s]:-}" ] || return 1
+	[ "$p" = ipt ] && [ "$k" -gt "$ipt_max" ] && return 1
+	[ "$p" = ipvs ] && [ "$s" != single ] && return 1
+	return 0
+}
+
+# The tools' input for shape @s with @k forwards, from its fillers.
+inputs() {
+	local s=$1 k=$2
+
+	fillers "$s" $((k - 1)) > "$tmp/fill"
+	awk -v s="$s" '
+		$1 == "single" { printf "tcp %s:%s 192.168.1.2:9000\n", $2, $3 }
+		$1 == "from" { printf "tcp 80 192.168.1.2:9000 from %s/32\n", $2 }
+		$1 == "range" { printf "tcp 1024-65535 192.168.1.2:9000 from %s/32\n", $2 }
+		END {
+			if (s == "single") print "tcp 203.0.113.10:80 192.168.1.2:8080"
+			else if (s == "range") print "tcp 1024-65535 192.168.1.2:8080 from 203.0.113.16/28"
+			else print "tcp 80 192.168.1.2:8080 from 203.0.113.16/28"
+		}' "$tmp/fill" > "$tmp/pfmod"
 	{
 		echo "*nat"
 		echo ":PREROUTING ACCEPT [0:0]"
-		fillers $((k - 1)) | awk '{ printf "-A PREROUTING -d %s -p tcp --dport %s -j DNAT --to-destination 192.168.1.2:9000\n", $1, $2 }'
-		echo "-A PREROUTING -d 203.0.113.10 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.2:8080"
+		awk -v s="$s" '
+			$1 == "single" { printf "-A PREROUTING -d %s -p tcp --dport %s -j DNAT --to-destination 192.168.1.2:9000\n", $2, $3 }
+			$1 == "from" { printf "-A PREROUTING -s %s -p tcp --dport 80 -j DNAT --to-destination 192.168.1.2:9000\n", $2 }
+			$1 == "range" { printf "-A PREROUTING -s %s -p tcp --dport 1024:65535 -j DNAT --to-destination 192.168.1.2:9000\n", $2 }
+			END {
+				if (s == "single") print "-A PREROUTING -d 203.0.113.10 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.2:8080"
+				else if (s == "range") print "-A PREROUTING -s 203.0.113.16/28 -p tcp --dport 1024:65535 -j DNAT --to-destination 192.168.1.2:8080"
+				else print "-A PREROUTING -s 203.0.113.16/28 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.2:8080"
+			}' "$tmp/fill"
 		echo "COMMIT"
 	} > "$tmp/ipt"
+	# nft: destinations in one map, sources (with port intervals) in another.
 	{
 		echo "flush ruleset"
 		echo "table ip bench {"
-		echo "  map dnat_to { type ipv4_addr . inet_service : ipv4_addr . inet_service; elements = {"
-		fillers $((k - 1)) | awk '{ printf "    %s . %s : 192.168.1.2 . 9000,\n", $1, $2 }'
-		echo "    203.0.113.10 . 80 : 192.168.1.2 . 8080 } }"
-		echo "  chain pre { type nat hook prerouting priority dstnat; dnat to ip daddr . tcp dport map @dnat_to; }"
+		echo "  map by_dst { type ipv4_addr . inet_service : ipv4_addr . inet_service; elements = {"
+		awk '$1 == "single" { printf "    %s . %s : 192.168.1.2 . 9000,\n", $2, $3 }' "$tmp/fill"
+		[ "$s" = single ] && echo "    203.0.113.10 . 80 : 192.168.1.2 . 8080,"
+		echo "    203.0.113.9 . 9 : 192.168.1.2 . 9 } }"
+		echo "  map by_src { type ipv4_addr . inet_service : ipv4_addr . inet_service; flags interval; elements = {"
+		awk '$1 == "from" { printf "    %s . 80 : 192.168.1.2 . 9000,\n", $2 }
+			$1 == "range" { printf "    %s . 1024-65535 : 192.168.1.2 . 9000,\n", $2 }' "$tmp/fill"
+		case $s in
+		single) ;;
+		range) echo "    203.0.113.16/28 . 1024-65535 : 192.168.1.2 . 8080," ;;
+		*) echo "    203.0.113.16/28 . 80 : 192.168.1.2 . 8080," ;;
+		esac
+		echo "    203.0.113.9 . 9 : 192.168.1.2 . 9 } }"
+		echo "  chain pre { type nat hook prerouting priority dstnat;"
+		echo "    dnat to ip daddr . tcp dport map @by_dst"
+		echo "    dnat to ip saddr . tcp dport map @by_src"
+		echo "  }"
 		echo "}"
 	} > "$tmp/nft"
+	if [ "$s" = single ]; then
+		awk '$1 == "single" { printf "-A -t %s:%s -s rr\n-a -t %s:%s -r 192.168.1.2:9000 -m\n", $2, $3, $2, $3 }
+			END { print "-A -t 203.0.113.10:80 -s rr"; print "-a -t 203.0.113.10:80 -r 192.168.1.2:8080 -m" }' \
+			"$tmp/fill" > "$tmp/ipvs"
+	fi
+}
 
-	for p in pfmod ipt nft; do
-		[ $p = ipt ] && [ "$k" -gt "$ipt_max" ] && continue
-		t0=$(now)
-		case $p in
-		pfmod) ip netns exec "${G[$p]}" pfctl restore "$tmp/pfmod" ;;
-		ipt) ip netns exec "${G[$p]}" iptables-restore < "$tmp/ipt" ;;
-		nft) ip netns exec "${G[$p]}" nft -f "$tmp/nft" ;;
-		esac || { say "installing $k forwards with $p failed"; exit 1; }
-		t1=$(now)
-		record install "$p" "$k" "$(echo "$t0 $t1" | awk '{printf "%.3f", $2 - $1}')"
-		say "installed $k forwards with $p in $(echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}')s"
+# Kernel memory: slab, vmalloc and percpu.
+mem() { awk '/^(Slab|VmallocUsed|Percpu):/ { s += $2 } END { print s * 1024 }' /proc/meminfo; }
+
+# Empties path @p's table (not timed).
+clear_path() {
+	local g=${G[$1]}
+
+	case $1 in
+	pfmod) ip netns exec "$g" pfctl flush ;;
+	ipt) ip netns exec "$g" iptables -t nat -F ;;
+	nft) ip netns exec "$g" nft flush ruleset ;;
+	ipvs) ip netns exec "$g" ipvsadm -C ;;
+	esac
+}
+
+# Installs shape @s with @k forwards with every tool, $installs times each,
+# from an empty table each time; the last stays. pfmod's kernel memory per
+# forward is measured around its last install (K >= 1000).
+install() {
+	local s=$1 k=$2 p i t0 t before=
+
+	inputs "$s" "$k"
+	for p in pfmod ipt nft ipvs; do
+		applies "$p" "$s" "$k" || continue
+		for i in $(seq 1 "$installs"); do
+			clear_path "$p"
+			if [ "$p" = pfmod ] && [ "$i" = "$installs" ] && [ "$k" -ge 1000 ]; then
+				sleep 2
+				before=$(mem)
+			fi
+			t0=$(now)
+			case $p in
+			pfmod) ip netns exec "${G[$p]}" pfctl restore "$tmp/pfmod" ;;
+			ipt) ip netns exec "${G[$p]}" iptables-restore < "$tmp/ipt" ;;
+			nft) ip netns exec "${G[$p]}" nft -f "$tmp/nft" ;;
+			ipvs) ip netns exec "${G[$p]}" ipvsadm -R < "$tmp/ipvs" ;;
+			esac || { say "installing $s x $k with $p failed"; exit 1; }
+			t=$(since "$t0")
+			record install "$s" "$p" "$k" "$i" "$t"
+			say "installed $s x $k with $p in ${t}s (run $i)"
+			if awk -v t="$t" -v l="$install_limit" 'BEGIN { exit !(t > l) }'; then
+				say "$p: over ${install_limit}s at $s x $k: not run at larger K of $s"
+				OFF[$p,$s]=$k
+				record cutoff "$s" "$p" "$k" "$t"
+				break
+			fi
+		done
+		if [ -n "$before" ] && [ "$p" = pfmod ]; then
+			sleep 2
+			record mem "$s" "$k" "$(( ($(mem) - before) / k ))"
+			before=
+		fi
 	done
 }
 
@@ -124,8 +252,9 @@ install() {
 # one's end; the failed ones are recorded beside it. Rep 0: the warm-up,
 # not recorded.
 run() {
-	local p=$1 k=$2 rep=$3 dst=203.0.113.10 port=80 i t0 t1 rate failed
+	local s=$1 p=$2 k=$3 rep=$4 dst=203.0.113.10 port i t0 t1 rate failed
 
+	port=$(hit_port "$s")
 	[ "$p" = route ] && dst=192.168.1.2 port=8080
 	ip netns exec "${G[$p]}" conntrack -F 2>/dev/null
 	t0=$(now)
@@ -138,56 +267,44 @@ run() {
 	rate=$(cat "$tmp"/flood.* | awk -v t0="$t0" -v t1="$t1" '{ ok += $1 } END { printf "%.1f", ok / (t1 - t0) }')
 	failed=$(cat "$tmp"/flood.* | awk '{ f += $3 } END { print f + 0 }')
 	if grep -q '^pftest:' "$tmp"/flood.*; then
-		say "$p K=$k run $rep: $(cat "$tmp"/flood.*)"
+		say "$s $p K=$k run $rep: $(cat "$tmp"/flood.*)"
 		failed=$conns
 	fi
 	if [ "$rep" = 0 ]; then
-		say "$p K=$k warm-up: $rate conn/s ($failed failed)"
+		say "$s $p K=$k warm-up: $rate conn/s ($failed failed)"
 		return
 	fi
-	record rate "$p" "$k" "$rep" "$rate" "$failed"
-	say "$p K=$k run $rep: $rate conn/s ($failed failed)"
+	record rate "$s" "$p" "$k" "$rep" "$rate" "$failed"
+	say "$s $p K=$k run $rep: $rate conn/s ($failed failed)"
 }
 
-# The paths that run at K, in a random order.
+# The paths that run with shape @1 at K @2, in a random order.
 paths_at() {
 	local p
 
 	for p in $paths; do
-		[ $p = ipt ] && [ "$1" -gt "$ipt_max" ] && continue
-		echo $p
+		applies "$p" "$1" "$2" && echo $p
 	done | shuf
 }
 
-for k in $ks; do
-	install "$k"
-	for rep in $(seq 0 "$reps"); do
-		for p in $(paths_at "$k"); do
-			run "$p" "$k" "$rep"
+for s in $shapes; do
+	for k in $ks; do
+		install "$s" "$k"
+		for rep in $(seq 0 "$reps"); do
+			for p in $(paths_at "$s" "$k"); do
+				run "$s" "$p" "$k" "$rep"
+			done
 		done
 	done
+	for p in pfmod ipt nft ipvs; do
+		clear_path "$p"
+	done
 done
-record meta ipt_max "$ipt_max"
-
-# Kernel memory per forward: slab, vmalloc and percpu before and after
-# 100,000 forwards (the hash table grows from a worker: let it finish).
-mem() { awk '/^(Slab|VmallocUsed|Percpu):/ { s += $2 } END { print s * 1024 }' /proc/meminfo; }
-g=${G[pfmod]}
-ip netns exec "$g" pfctl flush
-for p in $paths; do ip netns exec "${G[$p]}" conntrack -F 2>/dev/null; done
-sleep 2
-before=$(mem)
-fillers 100000 | awk '{ printf "tcp %s:%s 192.168.1.2:9000\n", $1, $2 }' > "$tmp/mem"
-ip netns exec "$g" pfctl restore "$tmp/mem" || exit 1
-sleep 2
-after=$(mem)
-record mem bytes_per_forward "$(( (after - before) / 100000 ))"
 # The forward cache (KMEM_CACHE(pf_fwd)): SLUB keeps its name under
 # /sys/kernel/slab even when it shares a slab with another cache.
-record mem slab_object_size "$(cat /sys/kernel/slab/pf_fwd/object_size 2>/dev/null ||
+record meta slab_object_size "$(cat /sys/kernel/slab/pf_fwd/object_size 2>/dev/null ||
 	awk '/^pf_fwd / { print $4 }' /proc/slabinfo 2>/dev/null)"
-say "memory: $(( (after - before) / 100000 )) bytes per forward"
-ip netns exec "$g" pfctl flush
+g=${G[pfmod]}
 
 # Throughput of one established flow: pfmod vs iptables DNAT.
 ip netns exec "${G[pfmod]}" pfctl add 5201 192.168.1.2

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Turns the guest's bench.tsv into bench/results/<date>.md, a plot of the
-# new-connection rate against the number of forwards (bench/results/
-# rate-vs-k.png), bench/results/latest.md, and the README's bench section.
+# new-connection rate, pfmod / routing, against the number of forwards for
+# each shape (bench/results/rate-vs-k.png), bench/results/latest.md, and
+# the README's bench section.
 #
 # usage: report.sh BENCH.TSV
 
@@ -25,13 +26,13 @@ stats() {
 		printf "%.0f %.0f %.0f\n", m, v[1], v[NR] }'
 }
 
-# The ratio pfmod / routing at K: the mean of the ratios of the runs of
-# the same repetition (they ran minutes apart at most), and its 95 %
-# confidence interval from 10,000 bootstrap resamples of the repetitions.
-# Prints "RATIO LO HI", or "- - -" without pairs.
+# The ratio pfmod / routing for shape $1 at K $2: the mean of the ratios of
+# the runs of the same repetition (they ran minutes apart at most), and its
+# 95 % confidence interval from 10,000 bootstrap resamples of the
+# repetitions. Prints "RATIO LO HI", or "- - -" without pairs.
 ratio_ci() {
-	awk -F'\t' -v k="$1" '$1 == "rate" && $3 == k && ($2 == "route" || $2 == "pfmod") {
-		v[$2, $4] = $5; reps[$4] = 1 }
+	awk -F'\t' -v s="$1" -v k="$2" '$1 == "rate" && $2 == s && $4 == k && ($3 == "route" || $3 == "pfmod") {
+		v[$3, $5] = $6; reps[$5] = 1 }
 		END {
 			for (r in reps)
 				if ((("route", r) in v) && (("pfmod", r) in v) && v["route", r] > 0)
@@ -50,74 +51,121 @@ ratio_ci() {
 		END { if (r == "") print "- - -"; else printf "%s %.3f %.3f\n", r, m[249], m[9750] }'
 }
 
-# Failed connections of a path at K, over all its runs.
-failures() {
-	awk -F'\t' -v p="$1" -v k="$2" '$1 == "rate" && $2 == p && $3 == k { f += $6 } END { print f + 0 }' "$tsv"
+# Column $5 of the TSV's rows of kind $1 with shape $2, path $3 and K $4.
+col() {
+	awk -F'\t' -v t="$1" -v s="$2" -v p="$3" -v k="$4" -v c="$5" \
+		'$1 == t && $2 == s && $3 == p && $4 == k { print $c }' "$tsv"
 }
 
-paths="route pfmod ipt nft"
-ks=$(awk -F'\t' '$1 == "rate" { print $3 }' "$tsv" | sort -nu | tr '\n' ' ')
-declare -A fail
-: > "$dir/rate.dat"
-for k in $ks; do
-	line="$k"
-	for p in $paths; do
-		read -r m lo hi < <(awk -F'\t' -v p="$p" -v k="$k" '$1 == "rate" && $2 == p && $3 == k { print $5 }' "$tsv" | stats)
-		fail[$p,$k]=$(failures "$p" "$k")
-		line+=" $m $lo $hi"
-	done
-	echo "$line $(ratio_ci "$k")" >> "$dir/rate.dat"
-done
+paths="route pfmod ipt nft ipvs"
+declare -A title=([route]="routing, conntrack only" [pfmod]=pfmod [ipt]="iptables DNAT, hit last"
+	[nft]="nft DNAT maps" [ipvs]="IPVS NAT")
+declare -A tool=([pfmod]="pfctl restore" [ipt]="iptables-restore" [nft]="nft -f" [ipvs]="ipvsadm -R")
+declare -A what=([single]="K single ports on K addresses and ports, the hit one of them"
+	[from]="K forwards of port 80, each from its own source (/32), the hit from the clients' /28"
+	[range]="K forwards of ports 1024-65535, each from its own source, the hit from the clients' /28"
+	[mixed]="a third of each of the three, the hit from the clients' /28")
+shapes=$(awk -F'\t' '$1 == "rate" && !seen[$2]++ { print $2 }' "$tsv" | tr '\n' ' ')
+ks_of() { awk -F'\t' -v s="$1" -v t="$2" '$1 == t && $2 == s { print $4 }' "$tsv" | sort -nu | tr '\n' ' '; }
 
+# Why path $2 has no result with shape $1 at K $3.
+not_run() {
+	local s=$1 p=$2 k=$3 c
+
+	c=$(awk -F'\t' -v s="$s" -v p="$p" -v k="$k" \
+		'$1 == "cutoff" && $2 == s && $3 == p && $4 < k { print $4 " (" $5 " s)"; exit }' "$tsv")
+	if [ -n "$c" ]; then
+		echo "not run: install over $(meta install_limit) s at K = $c"
+	elif [ "$p" = ipvs ] && [ "$s" != single ]; then
+		echo "n/a"
+	elif [ "$p" = ipt ] && [ "$k" -gt "$(meta ipt_max)" ]; then
+		echo "not run (K > $(meta ipt_max))"
+	else
+		echo "not run"
+	fi
+}
+
+: > "$dir/ratio.dat"
 {
 	echo "# pfmod benchmark, $date"
 	echo
 	echo "Machine: $(nproc) host cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)),"
 	echo "guest: Debian kernel $(meta kernel), $(meta cpus) vCPUs under QEMU TCG (software"
 	echo "emulation: absolute numbers are far below real hardware; compare the columns)."
-	echo "$(meta iptables); $(meta nft)."
+	echo "$(meta iptables); $(meta nft); $(meta ipvsadm)."
 	echo
 	echo "## New connections per second"
 	echo
 	echo "$(meta conns_per_run) short TCP connections per run (connect, one request, answer,"
 	echo "close) from $(meta clients) clients at once, a fresh conntrack entry each. A run's"
 	echo "rate: the connections that succeeded over the wall time of the whole run. Each"
-	echo "cell: the median of $(meta reps) runs (min-max); at each K every path first ran once"
-	echo "unrecorded (a warm-up), then the paths ran in a new random order each repetition."
-	echo "A cell whose runs had failed connections says how many (**N failed**)."
+	echo "cell: the median of $(meta reps) runs (min-max); at each shape and K every path first"
+	echo "ran once unrecorded (a warm-up), then the paths ran in a new random order each"
+	echo "repetition. A cell whose runs had failed connections says how many (**N failed**)."
 	echo "pfmod / routing: the mean of the per-repetition ratios, [95 % bootstrap interval]."
-	echo
-	echo "| forwards (K) | routing, conntrack only | pfmod | iptables DNAT, hit last | nft DNAT map | pfmod / routing |"
-	echo "|---:|---:|---:|---:|---:|---:|"
-	while read -r k rm rl rh pm pl ph im il ih nm nl nh q ql qh; do
-		cell() {
-			[ "$1" = - ] && { echo "not run"; return; }
-			echo "$1 ($2-$3)$([ "${fail[$4,$k]}" = 0 ] || echo " **${fail[$4,$k]} failed**")"
-		}
-		ratio=$([ "$q" = - ] && echo - || echo "$q [$ql-$qh]")
-		echo "| $k | $(cell "$rm" "$rl" "$rh" route) | $(cell "$pm" "$pl" "$ph" pfmod) | $(cell "$im" "$il" "$ih" ipt) | $(cell "$nm" "$nl" "$nh" nft) | $ratio |"
-	done < "$dir/rate.dat"
-	echo
-	echo "iptables was run up to K = $(meta ipt_max): its rules are a list walked for every new"
-	echo "connection, and above that a run takes minutes."
+	echo "iptables ran up to K = $(meta ipt_max); a tool whose install took over"
+	echo "$(meta install_limit) s did not run at larger K of that shape."
+	for s in $shapes; do
+		echo
+		echo "### $s: ${what[$s]:-$s}"
+		echo
+		row="| forwards (K)"
+		for p in $paths; do row+=" | ${title[$p]}"; done
+		echo "$row | pfmod / routing |"
+		echo "|---:|---:|---:|---:|---:|---:|---:|"
+		for k in $(ks_of "$s" rate); do
+			row="| $k"
+			for p in $paths; do
+				read -r m lo hi < <(col rate "$s" "$p" "$k" 6 | stats)
+				f=$(col rate "$s" "$p" "$k" 7 | awk '{ f += $1 } END { print f + 0 }')
+				if [ "$m" = - ]; then
+					row+=" | $(not_run "$s" "$p" "$k")"
+				else
+					row+=" | $m ($lo-$hi)$([ "$f" = 0 ] || echo " **$f failed**")"
+				fi
+			done
+			read -r q ql qh < <(ratio_ci "$s" "$k")
+			echo "$s $k $q $ql $qh" >> "$dir/ratio.dat"
+			echo "$row | $([ "$q" = - ] && echo - || echo "$q [$ql-$qh]") |"
+		done
+	done
 	echo
 	echo "## Installing K forwards (seconds, one command)"
 	echo
-	echo "| K | pfctl restore | iptables-restore | nft -f (map) |"
-	echo "|---:|---:|---:|---:|"
-	for k in $ks; do
-		row="| $k"
-		for p in pfmod ipt nft; do
-			v=$(awk -F'\t' -v p="$p" -v k="$k" '$1 == "install" && $2 == p && $3 == k { print $4 }' "$tsv")
-			row+=" | ${v:-not run}"
-		done
+	echo "From an empty table each time; the median of $(meta installs) runs (min-max)."
+	for s in $shapes; do
+		echo
+		echo "### $s"
+		echo
+		row="| K"
+		for p in pfmod ipt nft ipvs; do row+=" | ${tool[$p]}"; done
 		echo "$row |"
+		echo "|---:|---:|---:|---:|---:|"
+		for k in $(ks_of "$s" install); do
+			row="| $k"
+			for p in pfmod ipt nft ipvs; do
+				read -r m lo hi < <(col install "$s" "$p" "$k" 6 | sort -g | awk '{ v[NR] = $1 } END {
+					if (!NR) { print "- - -"; exit }
+					printf "%.3f %.3f %.3f\n", v[int((NR + 1) / 2)], v[1], v[NR] }')
+				if [ "$m" = - ]; then
+					row+=" | $(not_run "$s" "$p" "$k")"
+				else
+					row+=" | $m ($lo-$hi)"
+				fi
+			done
+			echo "$row |"
+		done
 	done
 	echo
-	echo "## Kernel memory"
+	echo "## Kernel memory per forward (bytes)"
 	echo
-	echo "$(awk -F'\t' '$1 == "mem" && $2 == "bytes_per_forward" { print $3 }' "$tsv") bytes per forward:"
-	echo "slab + vmalloc + percpu before and after restoring 100,000 forwards."
+	echo "Slab + vmalloc + percpu before and after pfmod's last install of each shape"
+	echo "and K (K >= 1000), over K; the forward cache's objects are"
+	echo "$(meta slab_object_size) bytes."
+	echo
+	echo "| shape | K | bytes per forward |"
+	echo "|---|---:|---:|"
+	awk -F'\t' '$1 == "mem" { printf "| %s | %s | %s |\n", $2, $3, $4 }' "$tsv"
 	echo
 	if grep -q '^lookup' "$tsv"; then
 		echo "## The lookup's cost (ns per new connection)"
@@ -141,31 +189,31 @@ done
 		echo "| $name | $m | $runs|"
 	done
 	echo
-	echo "![new connections per second against K]($(basename "$png"))"
+	echo "![pfmod / routing against K, per shape]($(basename "$png"))"
 } > "$md"
 cp "$md" "$dir/latest.md"
 
-sed -i ':a; s/ - - -\( \|$\)/ NaN NaN NaN\1/; ta' "$dir/rate.dat"
+# The plot: pfmod / routing against K, a line per shape (one data block each).
+plot=""
+i=0
+for s in $shapes; do
+	awk -v s="$s" '$1 == s && $3 != "-"' "$dir/ratio.dat"
+	printf '\n\n'
+	plot+="${plot:+, }\"$dir/ratio-blocks.dat\" index $i using 2:3:4:5 with yerrorlines lw 2 title \"$s\""
+	i=$((i + 1))
+done > "$dir/ratio-blocks.dat"
 gnuplot <<EOF
 set terminal pngcairo size 900,560 font "sans,11"
 set output "$png"
-set title "New TCP connections per second through the gateway (guest under QEMU TCG)"
+set title "New TCP connections per second, pfmod / routing (guest under QEMU TCG)"
 set xlabel "forwards (K)"
-set ylabel "connections per second (median, min-max)"
+set ylabel "pfmod / routing (mean, 95 % bootstrap interval)"
 set logscale x
-set xrange [0.5:200000]
-set yrange [0:*]
+set xrange [0.5:2000000]
+set yrange [0:1.5]
 set key bottom left
 set grid
-set y2label "pfmod / routing (mean, 95 % bootstrap interval)"
-set y2range [0:1.5]
-set y2tics
-set ytics nomirror
-plot "$dir/rate.dat" using 1:2:3:4 with yerrorlines lw 2 title "routing, conntrack only", \
-     "" using 1:5:6:7 with yerrorlines lw 2 title "pfmod", \
-     "" using 1:8:9:10 with yerrorlines lw 2 title "iptables DNAT (hit last)", \
-     "" using 1:11:12:13 with yerrorlines lw 2 title "nft DNAT map", \
-     "" using 1:14:15:16 axes x1y2 with yerrorbars pt 7 lc rgb "black" title "pfmod / routing (right axis)"
+plot $plot
 EOF
 
 # The README shows the latest results.

@@ -14,6 +14,6 @@ pf_build || exit 1
 pf_build_lookup || exit 1
 env=(PFMOD_OUT=/run/pfmod-out)
 pf_env_pass env '^(BENCH|LOOKUP)_'
-VM_MEM=${VM_MEM:-4G} selftests/qemu/vm.sh -t 7200 -n bench -- env "${env[@]}" selftests/bench/bench.sh ||
+VM_MEM=${VM_MEM:-8G} selftests/qemu/vm.sh -t 14400 -n bench -- env "${env[@]}" selftests/bench/bench.sh ||
 	exit 1
 selftests/bench/report.sh build/vm/bench/bench.tsv
