@@ -33,6 +33,7 @@
 #include "event.h"
 #include "expire.h"
 #include "nat.h"
+#include "offload.h"
 
 unsigned int pf_max_forwards __read_mostly = 4096;
 module_param_named(max_forwards, pf_max_forwards, uint, 0644);
@@ -121,6 +122,13 @@ static int pf_config_settle(struct net *net, struct pf_net *pn, const struct pf_
 		pf_owner_net_put(net);
 		pn->labels = false;
 	}
+	if (t->n_offload && !pn->offload && !pn->exiting) {
+		ret = pf_offload_start(net, pn, extack);
+		if (ret)
+			return ret;
+	} else if (!t->n_offload && pn->offload) {
+		pf_offload_stop(net, pn);
+	}
 	if (linger)
 		pf_config_linger_later(pn);
 	return 0;
@@ -164,6 +172,9 @@ static void pf_config_end(struct net *net, struct pf_net *pn, pf_end_fn fn, void
 {
 	struct pf_end_counts counts;
 
+	mutex_lock(&pn->lock);
+	pf_offload_halt(pn);
+	mutex_unlock(&pn->lock);
 	synchronize_net();
 	pf_end_walk(net, fn, data, &counts);
 	mutex_lock(&pn->lock);
@@ -625,6 +636,7 @@ static void pf_config_unhook_all(struct net *net, struct pf_net *pn)
 	if (pn->labels)
 		pf_owner_net_put(net);
 	pn->labels = false;
+	pf_offload_stop(net, pn);
 }
 
 /*
@@ -644,6 +656,9 @@ void pf_config_net_pre_exit(struct net *net, struct pf_net *pn)
 	pf_expire_stop(pn);
 	if (!check_net(net))
 		return;
+	mutex_lock(&pn->lock);
+	pf_offload_halt(pn);
+	mutex_unlock(&pn->lock);
 	synchronize_net();
 	pf_end_walk(net, pf_config_end_all, NULL, &counts);
 	mutex_lock(&pn->lock);
@@ -653,7 +668,9 @@ void pf_config_net_pre_exit(struct net *net, struct pf_net *pn)
 
 void pf_config_net_exit(struct net *net, struct pf_net *pn)
 {
+	mutex_lock(&pn->lock);
 	pf_config_unhook_all(net, pn);
+	mutex_unlock(&pn->lock);
 	pf_table_free(rcu_dereference_protected(pn->table, true));
 	pf_table_free(pn->staged);
 	mutex_destroy(&pn->lock);

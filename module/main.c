@@ -12,6 +12,7 @@
 #include "nat.h"
 #include "netlink.h"
 #include "netns.h"
+#include "offload.h"
 #include "version.h"
 
 static int __init pf_mod_init(void)
@@ -27,12 +28,17 @@ static int __init pf_mod_init(void)
 	ret = pf_netns_init();
 	if (ret)
 		goto err_netns;
+	ret = pf_offload_init();
+	if (ret)
+		goto err_offload;
 	ret = pf_genl_init();
 	if (ret)
 		goto err_genl;
 	return 0;
 
 err_genl:
+	pf_offload_uninit();
+err_offload:
 	pf_netns_uninit();
 err_netns:
 	pf_nat_uninit();
@@ -45,6 +51,7 @@ err_fwd:
 static void __exit pf_mod_exit(void)
 {
 	pf_genl_uninit();
+	pf_offload_uninit();
 	pf_netns_uninit();
 	pf_nat_uninit();
 	pf_fwd_uninit();

@@ -18,6 +18,7 @@
 #include "nat.h"
 #include "netlink.h"
 #include "netns.h"
+#include "offload.h"
 #include "version.h"
 
 static bool pf_userns_admin __read_mostly;
@@ -308,6 +309,16 @@ static int pf_nl_parse_fwd(struct nlattr *nest, bool key, struct pf_fwd_cfg *c, 
 		NL_SET_ERR_MSG_ATTR(extack, tb[PFMOD_FWD_A_FLAGS],
 				    "keeping the connections at expiry needs a timeout");
 		return -EINVAL;
+	}
+	if ((c->flags & PFMOD_F_OFFLOAD) && (c->flags & PFMOD_F_TO_SELF)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PFMOD_FWD_A_FLAGS],
+				    "a forward to this host has nothing to offload: its connections are the host's own");
+		return -EINVAL;
+	}
+	if ((c->flags & PFMOD_F_OFFLOAD) && !pf_offload_supported()) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PFMOD_FWD_A_FLAGS],
+				    "this kernel has no flow fast path for pfmod (offload)");
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }

@@ -9,6 +9,8 @@
 
 #include "table.h"
 
+struct pf_offload;
+
 /* Per network namespace state. */
 struct pf_net {
 	struct mutex lock;		/* serialises configuration changes */
@@ -23,6 +25,7 @@ struct pf_net {
 	bool end[PF_NFAMILIES];		/* drop hook for ended connections */
 	bool labels;			/* conntrack labels asked for */
 	bool exiting;			/* no more lingering checks */
+	struct pf_offload *offload;	/* the flow fast path, while on */
 	struct net *net;
 	struct delayed_work linger;	/* pf_config_linger() */
 	unsigned long linger_delay;

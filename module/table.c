@@ -311,6 +311,8 @@ static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
 
 	t->count += delta;
 	t->n_family[fam] += delta;
+	if (f->flags & PFMOD_F_OFFLOAD)
+		t->n_offload += delta;
 	if (pf_fwd_expires(f)) {
 		if (delta > 0)
 			list_add(&f->ext->expiring, &t->expiring);

@@ -28,6 +28,7 @@ struct pf_table {
 	unsigned int n_staged, staged_cap, n_numbered;
 	unsigned int count;
 	unsigned int n_family[PF_NFAMILIES];
+	unsigned int n_offload;		/* forwards with PFMOD_F_OFFLOAD */
 	unsigned int n_proto[PF_NFAMILIES][PF_NPROTOS];
 	/* By [family][has listen address]: the port prefix lengths in use
 	 * (bit n: length n), the source prefix slots in use (bit 0: none,

@@ -209,7 +209,9 @@ void pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_
 	}
 	format_limits(f, limits, sizeof(limits));
 	if (limits[0] && off < len)
-		snprintf(buf + off, len - off, "%s", limits);
+		off += snprintf(buf + off, len - off, "%s", limits);
+	if (f->offload && off < len)
+		snprintf(buf + off, len - off, " offload");
 }
 
 /* A counter of a stats dump, or "-" when the kernel did not send it. */
@@ -363,6 +365,8 @@ void pf_print_json_forward(FILE *out, const struct pf_forward *f)
 			f->rate_period, f->burst);
 	if (f->has_drops)
 		fprintf(out, ",\"dropped\":%llu", (unsigned long long)f->drops);
+	if (f->offload)
+		fputs(",\"offload\":true", out);
 	fputc('}', out);
 }
 

@@ -53,6 +53,7 @@ struct pf_forward {
 	bool expired;
 	uint64_t expires_ms;
 	bool expire_keep;		/* at expiry, its connections go on */
+	bool offload;			/* the flow fast path */
 	/* Limits on new connections; 0: none. */
 	uint32_t maxconn, maxconn_src;
 	uint32_t rate, rate_period, burst;	/* period in seconds */

@@ -34,10 +34,11 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 			mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
 		if (f->to_port_max != f->to_port_min + (f->port_max - f->port_min))
 			mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
-		if (f->to_self || f->expire_keep)
+		if (f->to_self || f->expire_keep || f->offload)
 			mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS,
 					 (f->to_self ? PFMOD_F_TO_SELF : 0) |
-					 (f->expire_keep ? PFMOD_F_EXPIRE_KEEP : 0));
+					 (f->expire_keep ? PFMOD_F_EXPIRE_KEEP : 0) |
+					 (f->offload ? PFMOD_F_OFFLOAD : 0));
 		if (f->snat != PFMOD_SNAT_AUTO)
 			mnl_attr_put_u8(nlh, PFMOD_FWD_A_SNAT, f->snat);
 		if (f->snat == PFMOD_SNAT_ADDR)
@@ -151,6 +152,7 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 			case PFMOD_FWD_A_FLAGS:
 				f->to_self = mnl_attr_get_u32(a) & PFMOD_F_TO_SELF;
 				f->expire_keep = mnl_attr_get_u32(a) & PFMOD_F_EXPIRE_KEEP;
+				f->offload = mnl_attr_get_u32(a) & PFMOD_F_OFFLOAD;
 				break;
 			case PFMOD_FWD_A_EXPIRES:
 				f->expires_ms = mnl_attr_get_u64(a);

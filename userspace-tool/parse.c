@@ -517,6 +517,10 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 				req->flags |= PFMOD_REQ_F_KEEP_CONNS;
 			else
 				f->expire_keep = true;
+		} else if (mode == PF_PARSE_ADD && !strcmp(kw, "offload")) {
+			if (f->offload)
+				return fail(&ps, "'offload' given twice");
+			f->offload = true;
 		} else if (mode == PF_PARSE_ADD && !strcmp(kw, "flush")) {
 			req->flags |= PFMOD_REQ_F_FLUSH_EXISTING;
 		} else {
@@ -526,6 +530,8 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 	f->family = ps.family ? ps.family : AF_INET;
 	if (f->expire_keep && !f->timeout)
 		return fail(&ps, "'keep' on add says what happens at expiry: it needs a timeout (e.g. timeout 30m keep)");
+	if (f->offload && f->to_self)
+		return fail(&ps, "a forward to this host has nothing to offload: its connections are the host's own");
 	if (f->burst && !f->rate)
 		return fail(&ps, "'burst' needs a 'rate' (e.g. rate 10/s burst 20)");
 	if (mode == PF_PARSE_ADD && f->to_port_max - f->to_port_min != f->port_max - f->port_min &&

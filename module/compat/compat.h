@@ -150,4 +150,14 @@
 #define system_dfl_wq system_unbound_wq
 #endif
 
+/*
+ * 5.11: nf_flow_route names each direction's ingress device and way out
+ * (xmit types); before, only its route. pfmod's flow fast path (offload.c)
+ * needs the former, and the kernel's flowtable: PF_OFFLOAD says both are
+ * there. Without them, "offload" is refused (EOPNOTSUPP).
+ */
+#if defined(PF_HAVE_FLOW_ROUTE_XMIT) && IS_ENABLED(CONFIG_NF_FLOW_TABLE)
+#define PF_OFFLOAD 1
+#endif
+
 #endif /* PFMOD_COMPAT_H */

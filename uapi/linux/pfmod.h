@@ -334,8 +334,14 @@ enum pfmod_fwd_flag {
 	 * are left to run out instead of ended.
 	 */
 	PFMOD_F_EXPIRE_KEEP = 1U << 1,
+	/* Established connections take the flow fast path: a software
+	 * flowtable (nf_flow_table) forwards their packets from the ingress
+	 * device, before the netfilter hooks and routing. Not with
+	 * PFMOD_F_TO_SELF; EOPNOTSUPP where the kernel cannot.
+	 */
+	PFMOD_F_OFFLOAD = 1U << 2,
 
-	__PFMOD_F_ALL = PFMOD_F_TO_SELF | PFMOD_F_EXPIRE_KEEP
+	__PFMOD_F_ALL = PFMOD_F_TO_SELF | PFMOD_F_EXPIRE_KEEP | PFMOD_F_OFFLOAD
 };
 
 /* PFMOD_A_FLAGS */

@@ -28,7 +28,7 @@ _pfctl() {
 		;;
 	esac
 	case $cmd in
-	add) COMPREPLY=($(compgen -W "tcp udp sctp dev from snat timeout expires keep maxconn maxconn-per-source rate burst flush local:" -- "$cur")) ;;
+	add) COMPREPLY=($(compgen -W "tcp udp sctp dev from snat timeout expires keep maxconn maxconn-per-source rate burst offload flush local:" -- "$cur")) ;;
 	del) COMPREPLY=($(compgen -W "tcp udp sctp dev from keep id" -- "$cur")) ;;
 	flush) COMPREPLY=($(compgen -W "keep" -- "$cur")) ;;
 	restore) COMPREPLY=($(compgen -f -W "--optional keep -" -- "$cur")) ;;

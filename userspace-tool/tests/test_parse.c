@@ -149,6 +149,9 @@ static void test_good(void)
 	ok(f.timeout == 1800 && !f.expire_keep, "... 1800 s");
 	ok(!strcmp(saved(), "tcp 80 192.168.1.2:80 expires 2026-11-29T18:30:00Z"),
 	   "save writes when it expires: %s", saved());
+	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2:8080 offload"), "offload");
+	ok(f.offload && !strcmp(saved(), "tcp 80 192.168.1.2:8080 offload"),
+	   "... save writes it: %s", saved());
 	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 timeout 2d keep"), "timeout 2d keep");
 	ok(f.timeout == 172800 && f.expire_keep, "... 172800 s, keep");
 	ok(!parse(PF_PARSE_ADD, "80 192.168.1.2 timeout 45"), "timeout without a unit");
@@ -278,6 +281,8 @@ static void test_bad(void)
 		{ "80 1.2.3.4 snat 2001:db8::1", "a forward is one address family" },
 		{ "80 1.2.3.4 snat 1.2.3", "not an IPv4 or IPv6 address" },
 		{ "80 local:8080 snat always", "keeps the client's address" },
+		{ "80 local:8080 offload", "nothing to offload" },
+		{ "80 192.168.1.2 offload offload", "'offload' given twice" },
 	};
 	size_t i;
 
@@ -290,6 +295,8 @@ static void test_bad(void)
 	   "del does not take timeout: %s", err);
 	ok(parse(PF_PARSE_DEL, "80 maxconn 5") && strstr(err, "unknown keyword 'maxconn'"),
 	   "del does not take maxconn: %s", err);
+	ok(parse(PF_PARSE_DEL, "80 offload") && strstr(err, "unknown keyword 'offload'"),
+	   "del does not take offload: %s", err);
 }
 
 static void test_json(void)
