@@ -19,7 +19,8 @@
 #   mixed   a third of each of the three, the hit as in from
 # plus the time to install K forwards with each tool (BENCH_INSTALLS runs),
 # pfmod's kernel memory per forward for each shape, the throughput of one
-# established flow, and the cost of pfmod's lookup in ns for every shape of
+# established flow (pfmod with and without offload, iptables, nft with a
+# flowtable), and the cost of pfmod's lookup in ns for every shape of
 # table (lookup-cost-guest.sh).
 #
 # Results go to $PFMOD_OUT/bench.tsv (selftests/bench/report.sh reads it).
@@ -133,32 +134,35 @@ applies() {
 	return 0
 }
 
+# The fillers ($tmp/fill) and the hit in one tool's words, for shape @1:
+# printf formats for a single port (ADDR, PORT), a from (SRC) and a range
+# (SRC), then the hit's line with shape single, range and the others.
+render() {
+	awk -v s="$1" -v fs="$2" -v ff="$3" -v fr="$4" -v hs="$5" -v hr="$6" -v hf="$7" '
+		$1 == "single" { printf fs "\n", $2, $3 }
+		$1 == "from" { printf ff "\n", $2 }
+		$1 == "range" { printf fr "\n", $2 }
+		END { print s == "single" ? hs : s == "range" ? hr : hf }' "$tmp/fill"
+}
+
 # The tools' input for shape @s with @k forwards, from its fillers.
 inputs() {
-	local s=$1 k=$2
+	local s=$1 k=$2 dnat="-j DNAT --to-destination 192.168.1.2"
 
 	fillers "$s" $((k - 1)) > "$tmp/fill"
-	awk -v s="$s" '
-		$1 == "single" { printf "tcp %s:%s 192.168.1.2:9000\n", $2, $3 }
-		$1 == "from" { printf "tcp 80 192.168.1.2:9000 from %s/32\n", $2 }
-		$1 == "range" { printf "tcp 1024-65535 192.168.1.2:9000 from %s/32\n", $2 }
-		END {
-			if (s == "single") print "tcp 203.0.113.10:80 192.168.1.2:8080"
-			else if (s == "range") print "tcp 1024-65535 192.168.1.2:8080 from 203.0.113.16/28"
-			else print "tcp 80 192.168.1.2:8080 from 203.0.113.16/28"
-		}' "$tmp/fill" > "$tmp/pfmod"
+	render "$s" "tcp %s:%s 192.168.1.2:9000" "tcp 80 192.168.1.2:9000 from %s/32" \
+		"tcp 1024-65535 192.168.1.2:9000 from %s/32" "tcp 203.0.113.10:80 192.168.1.2:8080" \
+		"tcp 1024-65535 192.168.1.2:8080 from 203.0.113.16/28" \
+		"tcp 80 192.168.1.2:8080 from 203.0.113.16/28" > "$tmp/pfmod"
 	{
 		echo "*nat"
 		echo ":PREROUTING ACCEPT [0:0]"
-		awk -v s="$s" '
-			$1 == "single" { printf "-A PREROUTING -d %s -p tcp --dport %s -j DNAT --to-destination 192.168.1.2:9000\n", $2, $3 }
-			$1 == "from" { printf "-A PREROUTING -s %s -p tcp --dport 80 -j DNAT --to-destination 192.168.1.2:9000\n", $2 }
-			$1 == "range" { printf "-A PREROUTING -s %s -p tcp --dport 1024:65535 -j DNAT --to-destination 192.168.1.2:9000\n", $2 }
-			END {
-				if (s == "single") print "-A PREROUTING -d 203.0.113.10 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.2:8080"
-				else if (s == "range") print "-A PREROUTING -s 203.0.113.16/28 -p tcp --dport 1024:65535 -j DNAT --to-destination 192.168.1.2:8080"
-				else print "-A PREROUTING -s 203.0.113.16/28 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.2:8080"
-			}' "$tmp/fill"
+		render "$s" "-A PREROUTING -d %s -p tcp --dport %s $dnat:9000" \
+			"-A PREROUTING -s %s -p tcp --dport 80 $dnat:9000" \
+			"-A PREROUTING -s %s -p tcp --dport 1024:65535 $dnat:9000" \
+			"-A PREROUTING -d 203.0.113.10 -p tcp --dport 80 $dnat:8080" \
+			"-A PREROUTING -s 203.0.113.16/28 -p tcp --dport 1024:65535 $dnat:8080" \
+			"-A PREROUTING -s 203.0.113.16/28 -p tcp --dport 80 $dnat:8080"
 		echo "COMMIT"
 	} > "$tmp/ipt"
 	# nft: destinations in one map, sources (with port intervals) in another.
@@ -306,13 +310,28 @@ record meta slab_object_size "$(cat /sys/kernel/slab/pf_fwd/object_size 2>/dev/n
 	awk '/^pf_fwd / { print $4 }' /proc/slabinfo 2>/dev/null)"
 g=${G[pfmod]}
 
-# Throughput of one established flow: pfmod vs iptables DNAT.
+# Throughput of one established flow: pfmod, pfmod with offload (its flow
+# fast path), iptables DNAT, and nft DNAT with an nft flowtable. Kernels
+# without pfmod's fast path (before 5.11) have no offload row.
 ip netns exec "${G[pfmod]}" pfctl add 5201 192.168.1.2
+offload=offload
+ip netns exec "${G[pfmod]}" pfctl add 5202 192.168.1.2:5201 offload || offload=
 ip netns exec "${G[ipt]}" iptables -t nat -F
 ip netns exec "${G[ipt]}" iptables -t nat -A PREROUTING -p tcp --dport 5201 -j DNAT --to-destination 192.168.1.2:5201
+ip netns exec "${G[nft]}" nft -f - <<-EOF || exit 1
+	table ip tput {
+		chain pre { type nat hook prerouting priority dstnat; tcp dport 5201 dnat to 192.168.1.2:5201; }
+	}
+	table inet ft {
+		flowtable f { hook ingress priority 0; devices = { eth0, eth1 }; }
+		chain fastpath { type filter hook forward priority 0; ip protocol tcp flow add @f; }
+	}
+EOF
+declare -A TC=([pfmod]=${C[pfmod]} [offload]=${C[pfmod]} [ipt]=${C[ipt]} [nft_ft]=${C[nft]})
+declare -A TP=([pfmod]=5201 [offload]=5202 [ipt]=5201 [nft_ft]=5201)
 for rep in $(seq 1 "$reps"); do
-	for p in $(printf 'pfmod\nipt\n' | shuf); do
-		r=$(ip netns exec "${C[$p]}" "$PFTEST" blast -t 5 203.0.113.10 5201 | awk '{print $5}')
+	for p in $(printf '%s\n' pfmod $offload ipt nft_ft | shuf); do
+		r=$(ip netns exec "${TC[$p]}" "$PFTEST" blast -t 5 203.0.113.10 "${TP[$p]}" | awk '{print $5}')
 		record tput "$p" "$rep" "$r"
 		say "throughput $p run $rep: $r MB/s"
 	done

@@ -182,11 +182,13 @@ not_run() {
 	echo
 	echo "| | median | runs |"
 	echo "|---|---:|---|"
-	for p in pfmod ipt; do
+	declare -A tname=([pfmod]=pfmod [offload]="pfmod, offload" [ipt]="iptables DNAT"
+		[nft_ft]="nft DNAT, nft flowtable")
+	for p in pfmod offload ipt nft_ft; do
 		runs=$(awk -F'\t' -v p="$p" '$1 == "tput" && $2 == p { printf "%s ", $4 }' "$tsv")
+		[ -n "$runs" ] || continue
 		m=$(awk -F'\t' -v p="$p" '$1 == "tput" && $2 == p { print $4 }' "$tsv" | stats | cut -d' ' -f1)
-		name=$([ $p = pfmod ] && echo pfmod || echo "iptables DNAT")
-		echo "| $name | $m | $runs|"
+		echo "| ${tname[$p]} | $m | $runs|"
 	done
 	echo
 	echo "![pfmod / routing against K, per shape]($(basename "$png"))"
