@@ -596,7 +596,9 @@ static void refused(struct fuzz *z)
 	case 9:		/* unknown forward flags */
 		if (cmd == PFMOD_CMD_DEL)
 			goto unknown_req_flags;
-		u32 = 1U << (1 + below(&z->r, 31));
+		/* a bit above every known one */
+		u32 = 1U << (32 - __builtin_clz(__PFMOD_F_ALL) +
+			     below(&z->r, __builtin_clz(__PFMOD_F_ALL)));
 		inject(nlh, PFMOD_FWD_A_FLAGS, 4, &u32);
 		break;
 	case 10:	/* unknown request flags */
