@@ -8,7 +8,7 @@
 # the forward keeps the connection, which comes back to the fast path with
 # its next packet. A delete ends an offloaded connection at both ends at
 # once, and while its server goes on talking nothing with the server's
-# private address reaches the client.
+# private address reaches the client. So does removing the module.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -104,4 +104,20 @@ check "nothing with the server's private address reached the client ($leaked pac
 	test "$leaked" = 0
 
 check "del 81" pfctl "$gw" del 81
+
+# The module goes while a connection is offloaded: it ends (a reset), the
+# kernel does not complain (the harness reads its log), and the module
+# comes back.
+if [ -f "$PFMOD_KO" ]; then
+	check "add 80 192.168.1.2:8080 offload, again" pfctl "$gw" add 80 192.168.1.2:8080 offload
+	chat_open last "$client" 203.0.113.10 80
+	chat_line last one > /dev/null
+	chat_line last two > /dev/null
+	wait_for 5 eval 'conntrack_of "$gw" -p tcp --dport 80 | grep -q OFFLOAD'
+	check_match "offloaded" "OFFLOAD" "$(conntrack_of "$gw" -p tcp --dport 80)"
+	check "rmmod pfmod with an offloaded connection" rmmod pfmod
+	check_reset "... which ends" last
+	chat_close last
+	check "insmod pfmod" insmod "$PFMOD_KO"
+fi
 finish
