@@ -21,8 +21,9 @@
  *   those that go, and clears the flows of those that go down (their
  *   routes hold the device).
  * The flows forward as the routes found at offload time say (neighbour
- * transmit); a route that changes later is noticed by the flowtable's own
- * checks (dst_check) and the connection falls back to the normal path.
+ * transmit on the routes' devices); a route that changes later is noticed
+ * by the flowtable's own checks (dst_check) and the connection falls back
+ * to the normal path.
  *
  * Ending connections (end.h): before a walk that ends connections, every
  * flow of the namespace is torn down (pf_offload_halt), so that the
@@ -158,11 +159,16 @@ static int pf_offload_route(struct net *net, struct sk_buff *skb, const struct n
 		dst_release(this_dst);
 		return -ENOENT;
 	}
+	/* Each way out is the other way's way in (7.x transmits on out's
+	 * device; older kernels take it from the route).
+	 */
 	route->tuple[dir].dst = this_dst;
 	route->tuple[dir].xmit_type = FLOW_OFFLOAD_XMIT_NEIGH;
+	route->tuple[dir].out.ifindex = this_dst->dev->ifindex;
 	route->tuple[!dir].in.ifindex = this_dst->dev->ifindex;
 	route->tuple[!dir].dst = other_dst;
 	route->tuple[!dir].xmit_type = FLOW_OFFLOAD_XMIT_NEIGH;
+	route->tuple[!dir].out.ifindex = other_dst->dev->ifindex;
 	route->tuple[dir].in.ifindex = other_dst->dev->ifindex;
 	return 0;
 }
@@ -217,6 +223,7 @@ static unsigned int pf_offload_forward(void *priv, struct sk_buff *skb,
 	flow = flow_offload_alloc(ct);
 	if (!flow)
 		goto err_alloc;
+	/* The flow holds the routes from here on. */
 	flow_offload_route_init(flow, &route);
 	if (nf_ct_protonum(ct) == IPPROTO_TCP) {
 		/* Conntrack will not see every packet any more. */
@@ -227,7 +234,7 @@ static unsigned int pf_offload_forward(void *priv, struct sk_buff *skb,
 	}
 	if (flow_offload_add(&off->ft, flow) < 0) {
 		flow_offload_free(flow);
-		goto err_alloc;
+		goto err_route;
 	}
 	return NF_ACCEPT;
 

@@ -151,8 +151,9 @@
 #endif
 
 /*
- * 5.11: nf_flow_route names each direction's ingress device and way out
- * (xmit types); before, only its route. pfmod's flow fast path (offload.c)
+ * After 5.10 (6.1 has it): nf_flow_route names each direction's devices
+ * in and out and how it goes out (xmit types); 5.10, only its route. 7.x
+ * transmits on the named device. pfmod's flow fast path (offload.c)
  * needs the former, and the kernel's flowtable: PF_OFFLOAD says both are
  * there. Without them, "offload" is refused (EOPNOTSUPP).
  */
