@@ -160,7 +160,7 @@ not_run() {
 	echo "## Kernel memory per forward (bytes)"
 	echo
 	echo "Slab + vmalloc + percpu before and after pfmod's last install of each shape"
-	echo "and K (K >= 1000), over K; the forward cache's objects are"
+	echo "and K (K >= 100000), over K; the forward cache's objects are"
 	echo "$(meta slab_object_size) bytes."
 	echo
 	echo "| shape | K | bytes per forward |"
