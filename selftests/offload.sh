@@ -26,6 +26,10 @@ check "add 80 192.168.1.2:8080 offload ($out)" test -z "$out"
 check "add 81 192.168.1.2:8081 (no offload)" pfctl "$gw" add 81 192.168.1.2:8081
 check_match "save writes offload" "^tcp 80 192\.168\.1\.2:8080 offload$" "$(pfctl "$gw" save)"
 check_match "show -j says offload" '"port_min":80,.*"offload":true' "$(pfctl "$gw" -j show)"
+out=$(pfctl "$gw" show)
+check_match "show has an OFFLOAD column" "^ID .* CONNS +OFFLOAD *$" "$out"
+check_match "... yes for 80" "^1 +tcp +0\.0\.0\.0:80 +192\.168\.1\.2:8080 +- +- +auto +0 +yes *$" "$out"
+check_match "... and - for 81" "^2 +tcp +0\.0\.0\.0:81 +192\.168\.1\.2:8081 +- +- +auto +0 +- *$" "$out"
 check_fails "offload with a local target is refused" pfctl "$gw" add 82 local:8082 offload
 
 # Offloaded once established: later lines' packets go through the flowtable.

@@ -227,13 +227,16 @@ void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats)
 {
 	char listen[64], target[64], from[PFMOD_FROM_MAX * 48], snat[INET6_ADDRSTRLEN];
 	char active[24], packets[24], bytes[24], left[32], limits[128], drops[24];
-	bool expiring = false, limited = false;
+	bool expiring = false, limited = false, offload = false;
 	size_t i;
 
-	/* The columns of expiry and limits only when a forward has them. */
+	/* The columns of offload, expiry and limits only when a forward has
+	 * them.
+	 */
 	for (i = 0; i < n; i++) {
 		expiring |= f[i].expires_ms || f[i].timeout;
 		limited |= f[i].maxconn || f[i].maxconn_src || f[i].rate;
+		offload |= f[i].offload;
 	}
 	fprintf(out, "%-5s %-5s %-26s %-30s %-8s %-18s %-8s %s", "ID", "PROTO", "LISTEN",
 		"TARGET", "DEV", "FROM", "SNAT", "CONNS");
@@ -241,6 +244,8 @@ void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats)
 		fprintf(out, " %8s %10s %12s", "ACTIVE", "PACKETS", "BYTES");
 	if (stats && limited)
 		fprintf(out, " %8s", "DROPPED");
+	if (offload)
+		fprintf(out, " %-7s", "OFFLOAD");
 	if (expiring)
 		fprintf(out, " %-10s", "EXPIRES");
 	if (limited)
@@ -264,6 +269,8 @@ void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats)
 		if (stats && limited)
 			fprintf(out, " %8s", format_count(f[i].has_drops, f[i].drops, drops,
 							  sizeof(drops)));
+		if (offload)
+			fprintf(out, " %-7s", f[i].offload ? "yes" : "-");
 		if (expiring) {
 			if (f[i].expires_ms)
 				pf_format_duration((f[i].expires_ms + 999) / 1000, left,
