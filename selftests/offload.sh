@@ -8,7 +8,8 @@
 # the forward keeps the connection, which comes back to the fast path with
 # its next packet. A delete ends an offloaded connection at both ends at
 # once, and while its server goes on talking nothing with the server's
-# private address reaches the client. So does removing the module.
+# private address reaches the client. So does removing the module. IPv6
+# as IPv4.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -16,6 +17,7 @@ tmp=$(mktemp -d)
 topo_gateway
 serve "$server" -p 8080 -n web
 serve "$server" -p 8081 -n plain
+serve "$server" -p 8443 -n web6
 sysctls "$gw" net.netfilter.nf_conntrack_acct=1
 
 out=$(pfctl "$gw" add 80 192.168.1.2:8080 offload 2>&1)
@@ -72,6 +74,19 @@ check_reset "the offloaded chat is reset at the client" fast
 check_match "the plain connection is untouched" "^plain " "$(chat_line slow three)"
 chat_close slow
 chat_close fast
+
+# IPv6 the same way.
+check "add 443 [2001:db8:1::2]:8443 offload" pfctl "$gw" add 443 '[2001:db8:1::2]:8443' offload
+chat_open six "$client" 2001:db8:ffff::10 443
+check_match "an IPv6 connection of an offload forward works" "^web6 " "$(chat_line six one)"
+chat_line six two > /dev/null
+wait_for 5 eval 'conntrack_of "$gw" -f ipv6 -p tcp --dport 443 | grep -q OFFLOAD'
+check_match "... offloaded" "dport=443 .*src=2001:db8:1::2 .*\[OFFLOAD\]" \
+	"$(conntrack_of "$gw" -f ipv6 -p tcp --dport 443)"
+check_match "... and answers through the flowtable" "^web6 " "$(chat_line six three)"
+check "del 443 (IPv6)" pfctl "$gw" -6 del 443
+check_reset "the offloaded IPv6 chat is reset at the client" six
+chat_close six
 
 # (After the chats: the daemons below would hold their pipes open.)
 # A stream from the server, offloaded, then the delete: the client learns
