@@ -180,8 +180,7 @@ static bool pf_offload_can(struct sk_buff *skb, const struct nf_hook_state *stat
 	struct tcphdr _tcph;
 	const struct tcphdr *th;
 
-	if (!nf_ct_is_confirmed(ct) || test_bit(IPS_OFFLOAD_BIT, &ct->status) ||
-	    skb_sec_path(skb) || nf_ct_ext_exist(ct, NF_CT_EXT_HELPER) ||
+	if (skb_sec_path(skb) || nf_ct_ext_exist(ct, NF_CT_EXT_HELPER) ||
 	    (ct->status & (IPS_SEQ_ADJUST | IPS_NAT_CLASH)) ||
 	    skb_dst(skb)->dev == state->in)
 		return false;
@@ -209,8 +208,12 @@ static unsigned int pf_offload_forward(void *priv, struct sk_buff *skb,
 	struct pf_owner o;
 	struct nf_conn *ct;
 
+	/* Every forwarded packet comes here: the cheap tests first, and an
+	 * offloaded connection's packets only until the flowtable has them.
+	 */
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!off || !ct || !pf_owner_get(ct, &o) || o.ended)
+	if (!off || !ct || !nf_ct_is_confirmed(ct) || test_bit(IPS_OFFLOAD_BIT, &ct->status) ||
+	    !pf_owner_get(ct, &o) || o.ended)
 		return NF_ACCEPT;
 	f = pf_table_get(rcu_dereference(pf_net(state->net)->table), o.id);
 	if (!f || !(f->flags & PFMOD_F_OFFLOAD) || !pf_offload_can(skb, state, ct, ctinfo))

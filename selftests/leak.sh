@@ -19,10 +19,6 @@ tmp=$(mktemp -d)
 printf 'tcp 80 192.168.1.2:8080\nudp 53 192.168.1.2:5353\n' > "$tmp/table"
 : > "$tmp/empty"
 
-leaked() {
-	in_ns "$client" nft list table inet leak | awk '/counter/ { n += $(NF - 2) } END { print n + 0 }'
-}
-
 # stream_servers: the TCP and UDP talkers in the server's namespace.
 stream_servers() {
 	local args pid
@@ -121,15 +117,7 @@ right after it, $(cat "$tmp/state")"
 
 topo_gateway
 stream_servers
-setup in_ns "$client" nft -f - <<-EOF
-	table inet leak {
-		chain in {
-			type filter hook prerouting priority -300;
-			ip saddr 192.168.1.0/24 counter
-			ip6 saddr 2001:db8:1::/64 counter
-		}
-	}
-EOF
+leak_watch "$client"
 for op in $ops; do
 	[ "$op" = netns ] && continue
 	: > "$tmp/server.tcp"
@@ -137,7 +125,7 @@ for op in $ops; do
 		round "$op" "$n"
 	done
 	sleep 1
-	l=$(leaked)
+	l=$(leaked "$client")
 	[ "$l" = 0 ] && echo "ok: $op, $rounds times: no packet from the LAN reached the client" ||
 		fail "$op: $l packets from the LAN reached the client"
 	ends=$(grep -c "reset by peer" "$tmp/server.tcp")
@@ -154,7 +142,7 @@ for n in $(seq 1 "$rounds"); do
 	ip netns del "$server"
 done
 sleep 1
-l=$(leaked)
+l=$(leaked "$client")
 [ "$l" = 0 ] && echo "ok: the gateway's namespace deleted under streams, $rounds times: no leak" ||
 	fail "namespace deletion: $l packets from the LAN reached the client"
 rm -rf "$tmp"

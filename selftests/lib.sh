@@ -323,6 +323,25 @@ entry_of() {
 	grep -E "\"client\":\"[^\"]*:$2\"" <<< "$1" | sed -n 's/.*"entry":\([0-9]*\).*/\1/p'
 }
 
+# leak_watch NS: counts, in NS (a client's namespace), every packet that
+# arrives with a LAN source address (192.168.1.0/24, 2001:db8:1::/64): a
+# server's private address leaking out of the gateway. leaked NS: how many.
+leak_watch() {
+	setup in_ns "$1" nft -f - <<-EOF
+		table inet leak {
+			chain in {
+				type filter hook prerouting priority -300;
+				ip saddr 192.168.1.0/24 counter
+				ip6 saddr 2001:db8:1::/64 counter
+			}
+		}
+	EOF
+}
+
+leaked() {
+	in_ns "$1" nft list table inet leak | awk '/counter/ { n += $(NF - 2) } END { print n + 0 }'
+}
+
 # Wall clock seconds, as pftest prints them.
 now() {
 	date +%s.%N

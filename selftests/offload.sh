@@ -92,14 +92,7 @@ chat_close six
 # A stream from the server, offloaded, then the delete: the client learns
 # at once, and nothing with the server's private address reaches it (an
 # nft counter in the client's namespace) while the server goes on talking.
-setup in_ns "$client" nft -f - <<-EOF
-	table inet leak {
-		chain in {
-			type filter hook prerouting priority -300;
-			ip saddr 192.168.1.0/24 counter
-		}
-	}
-EOF
+leak_watch "$client"
 check "add 90 192.168.1.2:8090 offload" pfctl "$gw" add 90 192.168.1.2:8090 offload
 pid=$(ip netns exec "$server" "$PFTEST" stream -p 8090 -l 30 -o "$tmp/server.out" -d) ||
 	fail "stream server: $pid"
@@ -118,7 +111,7 @@ awk -v t0="$t0" -v a="$(bound 1)" \
 check_no_match "the entry is no longer offloaded" "OFFLOAD" \
 	"$(conntrack_of "$gw" -p tcp --dport 90)"
 sleep 2
-leaked=$(in_ns "$client" nft list table inet leak | awk '/counter/ { n += $(NF - 2) } END { print n + 0 }')
+leaked=$(leaked "$client")
 check "nothing with the server's private address reached the client ($leaked packets)" \
 	test "$leaked" = 0
 
