@@ -12,6 +12,7 @@
 #   make bench        pfmod against iptables and nftables (bench/results/)
 #   make bench-limits  what limits cost a forward without any
 #   make bench-lookup  pfmod's lookup in ns, every table shape, 1 to 1M forwards
+#   make bench-scale   restore, save, delete and memory of 100k and 1M forwards
 #   make deps         install what building and testing need (Debian 12)
 #   make style        checkpatch.pl --strict over module/ and uapi/
 #   make load         insmod pfmod.ko here, after the modules it needs
@@ -125,4 +126,7 @@ bench-limits:
 bench-lookup:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/lookup-cost.sh
 
-.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup
+bench-scale:
+	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/scale.sh
+
+.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup bench-scale

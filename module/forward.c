@@ -375,6 +375,44 @@ void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_ke
 	key->proto = f->proto;
 }
 
+static int pf_words_cmp(const u32 *a, const u32 *b, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+static int pf_u8_cmp(u8 a, u8 b)
+{
+	return a == b ? 0 : a < b ? -1 : 1;
+}
+
+int pf_fwd_class_cmp(const struct pf_class_key *key, const struct pf_fwd *f, unsigned int j)
+{
+	static const union nf_inet_addr none;
+	static const char any_if[IFNAMSIZ];
+	const struct pf_fwd_ext *ext = f->ext;
+	const struct pf_prefix *from = ext && ext->n_from ? &ext->from[j] : NULL;
+	int ret;
+
+	ret = pf_words_cmp(key->addr.all, f->addr.all, ARRAY_SIZE(key->addr.all));
+	if (!ret)
+		ret = pf_u8_cmp(key->src_slot, from ? from->len + 1 : 0);
+	if (!ret)
+		ret = pf_words_cmp(key->src.all, from ? from->addr.all : none.all,
+				   ARRAY_SIZE(key->src.all));
+	if (!ret)
+		ret = pf_u8_cmp(key->proto, f->proto);
+	if (!ret)
+		ret = pf_u8_cmp(key->family, f->family);
+	if (!ret)
+		ret = memcmp(key->ifname, ext ? ext->ifname : any_if, IFNAMSIZ);
+	return ret;
+}
+
 int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
 {
 	const struct pf_fwd_ext *ext = f->ext;

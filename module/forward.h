@@ -244,6 +244,12 @@ static inline struct pf_fwd *pf_member_fwd(const struct pf_member *m)
 
 /* The class of @f for its source prefix @j (or none). */
 void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_key *key);
+/*
+ * How the class @key compares with @f's class @j: 0 if they are the same,
+ * else a fixed order of classes, field by field, without building @f's key
+ * (the table's order and hash compare a class this way on every step).
+ */
+int pf_fwd_class_cmp(const struct pf_class_key *key, const struct pf_fwd *f, unsigned int j);
 
 static inline bool pf_addr_is_zero(const union nf_inet_addr *a)
 {

@@ -72,10 +72,11 @@ static u32 pf_node_hash(const void *data, u32 len, u32 seed)
 
 static int pf_node_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 {
-	struct pf_key key;
+	const struct pf_key *key = arg->key;
+	const struct pf_node *node = obj;
 
-	pf_node_key(obj, &key);
-	return memcmp(&key, arg->key, sizeof(key));
+	return key->port != node->port || key->plen != node->plen ||
+	       pf_fwd_class_cmp(&key->class, pf_node_fwd(node), node->from);
 }
 
 static const struct rhashtable_params pf_ht_params = {
@@ -162,11 +163,8 @@ static struct pf_fwd *pf_order_fwd(const struct rb_node *n, unsigned int k, unsi
 static int pf_order_cmp(const struct pf_class_key *key, u16 port, const struct pf_fwd *f,
 			unsigned int j)
 {
-	struct pf_class_key fkey;
-	int ret;
+	int ret = pf_fwd_class_cmp(key, f, j);
 
-	pf_fwd_class_key(f, j, &fkey);
-	ret = memcmp(key, &fkey, sizeof(fkey));
 	if (ret)
 		return ret;
 	return port < f->port_min ? -1 : port > f->port_min;
@@ -198,7 +196,7 @@ static struct pf_fwd *pf_table_floor(const struct pf_table *t, unsigned int k,
 		}
 	}
 	/* The floor may be of an earlier class. */
-	if (floor && pf_order_cmp(key, floor->port_min, floor, floor_j))
+	if (floor && pf_fwd_class_cmp(key, floor, floor_j))
 		return NULL;
 	return floor;
 }

@@ -347,27 +347,44 @@ now() {
 	date +%s.%N
 }
 
-# flood_ratio TIMELINE WINDOWS MARGIN: of the connections of a pftest flood
-# timeline that neither started nor ended within MARGIN seconds of a window
-# ("START END" lines), "OK TOTAL".
+# flood_ratio TIMELINE WINDOWS MARGIN [FAILED]: of the connections of a
+# pftest flood timeline that neither started nor ended within MARGIN
+# seconds of a window ("START END" lines), "OK TOTAL"; with FAILED, instead,
+# how the failed ones of those went: a count per duration (immediately,
+# under a second, under three, longer), the first times and the windows.
 flood_ratio() {
-	awk -v m="$3" 'FILENAME == ARGV[1] { nw++; ws[nw] = $1 - m; we[nw] = $2 + m; next }
+	awk -v m="$3" -v failed="${4:-}" '
+		FILENAME == ARGV[1] { nw++; ws[nw] = $1 - m; we[nw] = $2 + m; next }
 		{ for (i = 1; i <= nw; i++) if ($2 >= ws[i] && $1 <= we[i]) next;
 		  total++; ok += $3 }
-		END { print ok + 0, total + 0 }' "$2" "$1"
+		failed && !$3 {
+			d = $2 - $1
+			if (d < 0.001) k = "at once"
+			else if (d < 1) k = "under 1 s"
+			else if (d < 3) k = "under 3 s"
+			else k = "3 s or more"
+			b[k]++
+			if (n++ < 10) times = times sprintf(" %.3f-%.3f", $1, $2)
+		}
+		END { if (!failed) { print ok + 0, total + 0; exit }
+		      for (k in b) printf "%s: %d; ", k, b[k]
+		      printf "the first:%s; windows (with the margin):", times
+		      for (i = 1; i <= nw && i <= 30; i++) printf " %.3f-%.3f", ws[i], we[i]
+		      print "" }' "$2" "$1"
 }
 
 # check_flood DESCRIPTION TIMELINE WINDOWS MARGIN PERCENT: at least PERCENT
 # of the connections outside the windows succeeded, and there were some.
+# MARGIN is a bound (times PFMOD_TIMEOUT_SCALE).
 check_flood() {
-	local r
+	local what=$1 timeline=$2 windows=$3 m=$(bound "$4") want=$5 ok total
 
-	r=$(flood_ratio "$2" "$3" "$4")
-	set -- "$1" "$5" $r
-	if [ "$4" -gt 0 ] && [ $((100 * $3)) -ge $(($2 * $4)) ]; then
-		echo "ok: $1: $3 of $4 connections outside the changes succeeded"
+	read -r ok total < <(flood_ratio "$timeline" "$windows" "$m")
+	if [ "$total" -gt 0 ] && [ $((100 * ok)) -ge $((want * total)) ]; then
+		echo "ok: $what: $ok of $total connections outside the changes succeeded"
 	else
-		fail "$1: $3 of $4 connections outside the changes succeeded (want $2%)"
+		fail "$what: $ok of $total connections outside the changes succeeded (want $want%)"
+		echo "# the failed ones: $(flood_ratio "$timeline" "$windows" "$m" failed)"
 	fi
 }
 

@@ -28,12 +28,16 @@
 # then BENCH_REPS times, in a new random order each repetition: a drift of
 # the machine's speed falls on every path alike. A tool whose install takes
 # longer than BENCH_INSTALL_LIMIT seconds at some K is not run at larger K
-# of that shape (recorded as such).
+# of that shape (recorded as such); an install still going after
+# BENCH_INSTALL_TIMEOUT seconds is stopped, and that tool does not run at
+# that K or larger of that shape (recorded too): one slow tool cannot use up
+# the whole run's time.
 #
 # Environment: BENCH_SHAPES ("single from range mixed"), BENCH_KS
 # ("1 1000 100000 1000000"), BENCH_REPS (5), BENCH_INSTALLS (3),
 # BENCH_CONNS (3000 per run), BENCH_IPT_MAX (largest K for iptables,
-# 100000), BENCH_INSTALL_LIMIT (60), BENCH_LOOKUP (0: no lookup cost);
+# 100000), BENCH_INSTALL_LIMIT (60), BENCH_INSTALL_TIMEOUT (600),
+# BENCH_LOOKUP (0: no lookup cost);
 # LOOKUP_* (lookup-cost-guest.sh).
 
 set -u
@@ -50,6 +54,7 @@ installs=${BENCH_INSTALLS:-3}
 conns=${BENCH_CONNS:-3000}
 ipt_max=${BENCH_IPT_MAX:-100000}
 install_limit=${BENCH_INSTALL_LIMIT:-60}
+install_timeout=${BENCH_INSTALL_TIMEOUT:-600}
 nclients=4
 paths="route pfmod ipt nft ipvs"
 kmax=$(printf '%s\n' $ks | sort -n | tail -n1)
@@ -72,6 +77,7 @@ record meta clients "$nclients"
 record meta reps "$reps"
 record meta installs "$installs"
 record meta install_limit "$install_limit"
+record meta install_timeout "$install_timeout"
 record meta ipt_max "$ipt_max"
 
 # Conntrack in every namespace from the start: the routing floor tracks
@@ -83,6 +89,8 @@ modprobe -a $(modinfo -F depends pfmod.ko | tr , ' ') || exit 1
 insmod pfmod.ko max_forwards=$((kmax + 1)) || exit 1
 echo 262144 > /proc/sys/net/netfilter/nf_conntrack_max
 
+# OFF[PATH,SHAPE]: the largest K that path runs at with that shape, once
+# an install was too slow.
 declare -A C G S OFF
 for p in $paths; do
 	topo_gateway "_$p"
@@ -128,7 +136,7 @@ hit_port() { [ "$1" = range ] && echo 8080 || echo 80; }
 applies() {
 	local p=$1 s=$2 k=$3
 
-	[ -z "${OFF[$p,$s]:-}" ] || return 1
+	[ -z "${OFF[$p,$s]:-}" ] || [ "$k" -le "${OFF[$p,$s]}" ] || return 1
 	[ "$p" = ipt ] && [ "$k" -gt "$ipt_max" ] && return 1
 	[ "$p" = ipvs ] && [ "$s" != single ] && return 1
 	return 0
@@ -215,7 +223,7 @@ clear_path() {
 # forward is measured around its last install (K >= 100000: below, the
 # kernel's own churn of a few hundred KB outweighs the table).
 install() {
-	local s=$1 k=$2 p i t0 t before=
+	local s=$1 k=$2 p i t0 t rc before=
 
 	inputs "$s" "$k"
 	for p in pfmod ipt nft ipvs; do
@@ -227,13 +235,23 @@ install() {
 				before=$(mem)
 			fi
 			t0=$(now)
+			rc=0
 			case $p in
-			pfmod) ip netns exec "${G[$p]}" pfctl restore "$tmp/pfmod" ;;
-			ipt) ip netns exec "${G[$p]}" iptables-restore < "$tmp/ipt" ;;
-			nft) ip netns exec "${G[$p]}" nft -f "$tmp/nft" ;;
-			ipvs) ip netns exec "${G[$p]}" ipvsadm -R < "$tmp/ipvs" ;;
-			esac || { say "installing $s x $k with $p failed"; exit 1; }
+			pfmod) timeout "$install_timeout" ip netns exec "${G[$p]}" pfctl restore "$tmp/pfmod" ;;
+			ipt) timeout "$install_timeout" ip netns exec "${G[$p]}" iptables-restore < "$tmp/ipt" ;;
+			nft) timeout "$install_timeout" ip netns exec "${G[$p]}" nft -f "$tmp/nft" ;;
+			ipvs) timeout "$install_timeout" ip netns exec "${G[$p]}" ipvsadm -R < "$tmp/ipvs" ;;
+			esac || rc=$?
 			t=$(since "$t0")
+			if [ "$rc" = 124 ]; then
+				say "$p: installing $s x $k stopped after ${install_timeout}s: not run at $s x $k or larger"
+				OFF[$p,$s]=0
+				record stopped "$s" "$p" "$k" "$t"
+				clear_path "$p"
+				before=
+				break
+			fi
+			[ "$rc" = 0 ] || { say "installing $s x $k with $p failed"; exit 1; }
 			record install "$s" "$p" "$k" "$i" "$t"
 			say "installed $s x $k with $p in ${t}s (run $i)"
 			if awk -v t="$t" -v l="$install_limit" 'BEGIN { exit !(t > l) }'; then

@@ -70,11 +70,15 @@ ks_of() { awk -F'\t' -v s="$1" -v t="$2" '$1 == t && $2 == s { print $4 }' "$tsv
 
 # Why path $2 has no result with shape $1 at K $3.
 not_run() {
-	local s=$1 p=$2 k=$3 c
+	local s=$1 p=$2 k=$3 c t
 
 	c=$(awk -F'\t' -v s="$s" -v p="$p" -v k="$k" \
 		'$1 == "cutoff" && $2 == s && $3 == p && $4 < k { print $4 " (" $5 " s)"; exit }' "$tsv")
-	if [ -n "$c" ]; then
+	t=$(awk -F'\t' -v s="$s" -v p="$p" -v k="$k" \
+		'$1 == "stopped" && $2 == s && $3 == p && $4 <= k { print $4; exit }' "$tsv")
+	if [ -n "$t" ]; then
+		echo "not run: install stopped after $(meta install_timeout) s at K = $t"
+	elif [ -n "$c" ]; then
 		echo "not run: install over $(meta install_limit) s at K = $c"
 	elif [ "$p" = ipvs ] && [ "$s" != single ]; then
 		echo "n/a"
@@ -104,7 +108,8 @@ not_run() {
 	echo "repetition. A cell whose runs had failed connections says how many (**N failed**)."
 	echo "pfmod / routing: the mean of the per-repetition ratios, [95 % bootstrap interval]."
 	echo "iptables ran up to K = $(meta ipt_max); a tool whose install took over"
-	echo "$(meta install_limit) s did not run at larger K of that shape."
+	echo "$(meta install_limit) s did not run at larger K of that shape, one whose install was"
+	echo "stopped after $(meta install_timeout) s not at that K either."
 	for s in $shapes; do
 		echo
 		echo "### $s: ${what[$s]:-$s}"

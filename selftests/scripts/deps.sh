@@ -22,7 +22,7 @@ group_check=(
 	dpkg-dev debhelper dh-dkms lintian systemd e2fsprogs
 )
 group_debug=(bc bison flex libelf-dev libssl-dev)
-group_bench=(gnuplot-nox ipvsadm)
+group_bench=(gnuplot-nox ipvsadm bc linux-perf)
 
 # The packages of the groups asked for: check's, and debug's and bench's
 # on top when asked.

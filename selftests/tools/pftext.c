@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pftext: pfctl's own share of a restore and a save, without a kernel
+ * (make bench-scale runs it in the guest beside the whole commands).
+ *
+ *   pftext FILE
+ *	parse: FILE's lines split into words, parsed and put into restore
+ *	requests (pfctl restore's work per line, its parser thread's);
+ *	format: the same forwards as dump messages (the attributes the
+ *	kernel sends) read back and written as save lines (pfctl save's
+ *	work per forward). Prints "text N PARSE_S FORMAT_S": N forwards,
+ *	the seconds of each half.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "forward.h"
+#include "msg.h"
+
+#define MAX_WORDS 64
+#define BATCH (60 * 1024)
+#define DUMP_MSG 512		/* room for one forward's dump message */
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static size_t addr_len(int family)
+{
+	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+}
+
+/* @f as the kernel's dump message says it (module/msg.c, pf_msg_put_fwd). */
+static void put_dump(char *buf, const struct pf_forward *f, uint32_t id)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlattr *nest, *from, *pfx;
+	unsigned int i;
+
+	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
+	nest = mnl_attr_nest_start(nlh, PFMOD_A_FORWARD);
+	mnl_attr_put_u32(nlh, PFMOD_FWD_A_ID, id);
+	mnl_attr_put_u8(nlh, PFMOD_FWD_A_FAMILY, f->family);
+	mnl_attr_put_u8(nlh, PFMOD_FWD_A_PROTO, f->proto);
+	if (f->has_addr)
+		mnl_attr_put(nlh, PFMOD_FWD_A_ADDR, addr_len(f->family), &f->addr);
+	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MIN, f->port_min);
+	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MAX, f->port_max);
+	if (!f->to_self)
+		mnl_attr_put(nlh, PFMOD_FWD_A_TO_ADDR, addr_len(f->family), &f->to_addr);
+	mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
+	mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
+	if (f->ifname[0])
+		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
+	if (f->n_from) {
+		from = mnl_attr_nest_start(nlh, PFMOD_FWD_A_FROM);
+		for (i = 0; i < f->n_from; i++) {
+			pfx = mnl_attr_nest_start(nlh, PFMOD_FROM_A_PREFIX);
+			mnl_attr_put(nlh, PFMOD_PREFIX_A_ADDR, addr_len(f->family),
+				     &f->from[i].addr);
+			mnl_attr_put_u8(nlh, PFMOD_PREFIX_A_LEN, f->from[i].len);
+			mnl_attr_nest_end(nlh, pfx);
+		}
+		mnl_attr_nest_end(nlh, from);
+	}
+	mnl_attr_put_u8(nlh, PFMOD_FWD_A_SNAT, f->snat);
+	mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS, f->to_self ? PFMOD_F_TO_SELF : 0);
+	mnl_attr_put_u64(nlh, PFMOD_FWD_A_CONNS, 0);
+	mnl_attr_put_u64(nlh, PFMOD_FWD_A_SNAT_CONNS, 0);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/*
+ * The forward of the next line with words in *@pos (comments dropped),
+ * as pfctl restore splits and parses it: 1, or 0 at the end.
+ */
+static int next_forward(char **pos, struct pf_forward *f)
+{
+	char *line, *end, *word, *save, *hash, *words[MAX_WORDS], err[256];
+	struct pf_request r = { 0 };
+	int nwords;
+
+	for (line = *pos; *line; line = end) {
+		end = strchrnul(line, '\n');
+		if (*end)
+			*end++ = '\0';
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		nwords = 0;
+		for (word = strtok_r(line, " \t\r", &save); word && nwords < MAX_WORDS;
+		     word = strtok_r(NULL, " \t\r", &save))
+			words[nwords++] = word;
+		if (!nwords)
+			continue;
+		if (pf_parse_forward(nwords, words, PF_PARSE_ADD, f, &r, err, sizeof(err))) {
+			fprintf(stderr, "pftext: %s\n", err);
+			exit(1);
+		}
+		*pos = end;
+		return 1;
+	}
+	*pos = line;
+	return 0;
+}
+
+/* @buf with room for @more bytes past @len, or exit. */
+static char *room(char *buf, size_t len, size_t *cap, size_t more)
+{
+	if (buf && *cap - len >= more)
+		return buf;
+	while (*cap - len < more)
+		*cap = *cap ? 2 * *cap : 1 << 20;
+	buf = realloc(buf, *cap);
+	if (!buf) {
+		fprintf(stderr, "pftext: out of memory\n");
+		exit(1);
+	}
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	static char req[BATCH + 8192];
+	char *text = NULL, *copy, *pos, *dumps = NULL, *out = NULL;
+	size_t len = 0, cap = 0, dumps_len = 0, dumps_cap = 0, out_len = 0, out_cap = 0, n = 0;
+	struct nlmsghdr *nlh = NULL, *msg;
+	struct pf_forward f;
+	double t0, parse, format;
+	FILE *in;
+
+	if (argc != 2 || !(in = fopen(argv[1], "r"))) {
+		fprintf(stderr, "usage: pftext FILE (a file pfctl restore reads)\n");
+		return 2;
+	}
+	do {
+		text = room(text, len, &cap, 1 << 16);
+		len += fread(text + len, 1, cap - len - 1, in);
+	} while (!feof(in) && !ferror(in));
+	fclose(in);
+	text[len] = '\0';
+	copy = strdup(text);
+	if (!copy)
+		return 1;
+
+	/* Timed: what restore's parser thread does per line. */
+	t0 = now();
+	for (pos = text; next_forward(&pos, &f); n++) {
+		if (!nlh || nlh->nlmsg_len >= BATCH)
+			nlh = mnl_nlmsg_put_header(req);
+		pf_msg_put_forward(nlh, &f, PF_PARSE_ADD);
+	}
+	parse = now() - t0;
+	/* Untimed: the dump the kernel would send for these forwards. */
+	for (pos = copy, n = 0; next_forward(&pos, &f); n++) {
+		dumps = room(dumps, dumps_len, &dumps_cap, DUMP_MSG);
+		put_dump(dumps + dumps_len, &f, n + 1);
+		dumps_len += MNL_ALIGN(((struct nlmsghdr *)(dumps + dumps_len))->nlmsg_len);
+	}
+	out = room(out, 0, &out_cap, dumps_len * 2);
+	/* Timed: what save does per forward of the dump. */
+	t0 = now();
+	for (msg = (struct nlmsghdr *)dumps; (char *)msg < dumps + dumps_len;
+	     msg = (struct nlmsghdr *)((char *)msg + MNL_ALIGN(msg->nlmsg_len))) {
+		if (pf_msg_get_forward(msg, &f))
+			return 1;
+		out = room(out, out_len, &out_cap, 1024);
+		pf_format_save_at(&f, 0, out + out_len, 1024);
+		out_len += strlen(out + out_len);
+		out[out_len++] = '\n';
+	}
+	format = now() - t0;
+	printf("text %zu %.3f %.3f\n", n, parse, format);
+	free(text);
+	free(copy);
+	free(dumps);
+	free(out);
+	return 0;
+}
