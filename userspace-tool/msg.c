@@ -10,11 +10,27 @@ static size_t addr_len(int family)
 	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
 }
 
+void pf_msg_put_from(struct nlmsghdr *nlh, const struct pf_forward *f)
+{
+	struct nlattr *from, *pfx;
+	unsigned int i;
+
+	if (!f->n_from)
+		return;
+	from = mnl_attr_nest_start(nlh, PFMOD_FWD_A_FROM);
+	for (i = 0; i < f->n_from; i++) {
+		pfx = mnl_attr_nest_start(nlh, PFMOD_FROM_A_PREFIX);
+		mnl_attr_put(nlh, PFMOD_PREFIX_A_ADDR, addr_len(f->family), &f->from[i].addr);
+		mnl_attr_put_u8(nlh, PFMOD_PREFIX_A_LEN, f->from[i].len);
+		mnl_attr_nest_end(nlh, pfx);
+	}
+	mnl_attr_nest_end(nlh, from);
+}
+
 void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 			enum pf_parse_mode mode)
 {
-	struct nlattr *nest, *from, *pfx;
-	unsigned int i;
+	struct nlattr *nest;
 
 	nest = mnl_attr_nest_start(nlh, PFMOD_A_FORWARD);
 	mnl_attr_put_u8(nlh, PFMOD_FWD_A_FAMILY, f->family);
@@ -59,17 +75,7 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 	}
 	if (f->ifname[0])
 		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
-	if (f->n_from) {
-		from = mnl_attr_nest_start(nlh, PFMOD_FWD_A_FROM);
-		for (i = 0; i < f->n_from; i++) {
-			pfx = mnl_attr_nest_start(nlh, PFMOD_FROM_A_PREFIX);
-			mnl_attr_put(nlh, PFMOD_PREFIX_A_ADDR, addr_len(f->family),
-				     &f->from[i].addr);
-			mnl_attr_put_u8(nlh, PFMOD_PREFIX_A_LEN, f->from[i].len);
-			mnl_attr_nest_end(nlh, pfx);
-		}
-		mnl_attr_nest_end(nlh, from);
-	}
+	pf_msg_put_from(nlh, f);
 	mnl_attr_nest_end(nlh, nest);
 }
 

@@ -11,6 +11,8 @@ struct pf_list {
 	size_t n, cap;
 };
 
+/* Adds PFMOD_FWD_A_FROM for @f's source prefixes, if it has any. */
+void pf_msg_put_from(struct nlmsghdr *nlh, const struct pf_forward *f);
 /* Adds PFMOD_A_FORWARD for @f: all of it (ADD) or its key (DEL). */
 void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 			enum pf_parse_mode mode);

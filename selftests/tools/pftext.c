@@ -43,8 +43,7 @@ static size_t addr_len(int family)
 static void put_dump(char *buf, const struct pf_forward *f, uint32_t id)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nlattr *nest, *from, *pfx;
-	unsigned int i;
+	struct nlattr *nest;
 
 	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
 	nest = mnl_attr_nest_start(nlh, PFMOD_A_FORWARD);
@@ -61,17 +60,7 @@ static void put_dump(char *buf, const struct pf_forward *f, uint32_t id)
 	mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
 	if (f->ifname[0])
 		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
-	if (f->n_from) {
-		from = mnl_attr_nest_start(nlh, PFMOD_FWD_A_FROM);
-		for (i = 0; i < f->n_from; i++) {
-			pfx = mnl_attr_nest_start(nlh, PFMOD_FROM_A_PREFIX);
-			mnl_attr_put(nlh, PFMOD_PREFIX_A_ADDR, addr_len(f->family),
-				     &f->from[i].addr);
-			mnl_attr_put_u8(nlh, PFMOD_PREFIX_A_LEN, f->from[i].len);
-			mnl_attr_nest_end(nlh, pfx);
-		}
-		mnl_attr_nest_end(nlh, from);
-	}
+	pf_msg_put_from(nlh, f);
 	mnl_attr_put_u8(nlh, PFMOD_FWD_A_SNAT, f->snat);
 	mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS, f->to_self ? PFMOD_F_TO_SELF : 0);
 	mnl_attr_put_u64(nlh, PFMOD_FWD_A_CONNS, 0);
