@@ -82,7 +82,10 @@ for n in $ns; do
 		t0=$(now)
 		pfctl del 203.0.113.1:10005 || exit 1
 		t1=$(now)
-		slab=$(awk '$1 == "pf_fwd" { print $3, $4 }' /proc/slabinfo)
+		# SLUB keeps the cache's name under /sys/kernel/slab even when it
+		# shares a slab with another cache (then the objects are both's).
+		slab="$(cut -d' ' -f1 /sys/kernel/slab/pf_fwd/objects 2>/dev/null)"
+		slab+=" $(cat /sys/kernel/slab/pf_fwd/object_size 2>/dev/null)"
 		echo "scale $n $round $restore $save $(echo "$t1 - $t0" | bc)" \
 			"$(( (after - before) / n )) $slab"
 	done
