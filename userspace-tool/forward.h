@@ -85,6 +85,16 @@ struct pf_request {
 int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_forward *f,
 		     struct pf_request *req, char *err, size_t errlen);
 
+/* The most words pf_next_line() splits a line into. */
+#define PF_MAX_WORDS 64
+
+/*
+ * The next line of a restore file from *@pos: its words (comments dropped)
+ * in @argv, which point into @copy. Returns the number of words, or -1 at
+ * the end.
+ */
+int pf_next_line(char **pos, char *copy, size_t copylen, char **argv);
+
 /*
  * The address in the @n characters at @s: its family (AF_INET or AF_INET6),
  * or -1 with a message in @err that calls it @what.

@@ -548,3 +548,27 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 			    f->port_min);
 	return 0;
 }
+
+int pf_next_line(char **pos, char *copy, size_t copylen, char **argv)
+{
+	char *line = *pos, *end, *tok, *save;
+	size_t n;
+	int argc = 0;
+
+	if (!*line)
+		return -1;
+	end = strchr(line, '\n');
+	n = end ? (size_t)(end - line) : strlen(line);
+	*pos = end ? end + 1 : line + n;
+	if (n >= copylen)
+		n = copylen - 1;
+	memcpy(copy, line, n);
+	copy[n] = '\0';
+	tok = strchr(copy, '#');
+	if (tok)
+		*tok = '\0';
+	for (tok = strtok_r(copy, " \t\r", &save); tok && argc < PF_MAX_WORDS;
+	     tok = strtok_r(NULL, " \t\r", &save))
+		argv[argc++] = tok;
+	return argc;
+}

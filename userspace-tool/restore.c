@@ -18,7 +18,6 @@
 #define PF_BATCH_SIZE (60 * 1024)	/* bytes of forwards per request */
 #define PF_BATCH_FORWARDS (PF_BATCH_SIZE / 16)
 #define PF_QUEUE 4			/* batches parsed ahead of the kernel */
-#define PF_MAX_WORDS 64
 
 struct pf_sent {
 	unsigned int line;
@@ -77,34 +76,6 @@ static int read_all(FILE *in, struct pf_restore *r)
 	return 0;
 }
 
-/*
- * The next line from *@pos: its words (comments dropped) in @argv, put in
- * @copy. Returns the number of words, or -1 at the end.
- */
-static int next_line(char **pos, char *copy, size_t copylen, char **argv)
-{
-	char *line = *pos, *end, *tok, *save;
-	size_t n;
-	int argc = 0;
-
-	if (!*line)
-		return -1;
-	end = strchr(line, '\n');
-	n = end ? (size_t)(end - line) : strlen(line);
-	*pos = end ? end + 1 : line + n;
-	if (n >= copylen)
-		n = copylen - 1;
-	memcpy(copy, line, n);
-	copy[n] = '\0';
-	tok = strchr(copy, '#');
-	if (tok)
-		*tok = '\0';
-	for (tok = strtok_r(copy, " \t\r", &save); tok && argc < PF_MAX_WORDS;
-	     tok = strtok_r(NULL, " \t\r", &save))
-		argv[argc++] = tok;
-	return argc;
-}
-
 static int parse_line(struct pf_restore *r, unsigned int lineno, int argc, char **argv,
 		      struct pf_forward *f)
 {
@@ -133,13 +104,13 @@ static int report_overlap(struct pf_restore *r, unsigned int bad)
 
 	if (!f || !g)
 		goto out;
-	while ((argc = next_line(&pos, copy, sizeof(copy), argv)) >= 0 && ++lineno < bad) {
+	while ((argc = pf_next_line(&pos, copy, sizeof(copy), argv)) >= 0 && ++lineno < bad) {
 	}
 	if (lineno != bad || parse_line(r, lineno, argc, argv, f))
 		goto out;
 	pos = r->text;
 	for (lineno = 1; lineno < bad; lineno++) {
-		argc = next_line(&pos, copy, sizeof(copy), argv);
+		argc = pf_next_line(&pos, copy, sizeof(copy), argv);
 		if (argc > 0 && !parse_line(r, lineno, argc, argv, g) && !g->expired &&
 		    pf_forward_overlaps(f, g)) {
 			hit = lineno;
@@ -217,7 +188,7 @@ static void *parse_all(void *arg)
 			b->last = false;
 			nlh = pf_nl_msg_in(&r->nl, b->buf, PFMOD_CMD_REPLACE, 0);
 		}
-		argc = next_line(&pos, copy, sizeof(copy), argv);
+		argc = pf_next_line(&pos, copy, sizeof(copy), argv);
 		if (argc > 0) {
 			lineno++;
 			ret = parse_line(r, lineno, argc, argv, &f);

@@ -11,7 +11,6 @@
  *	work per forward). Prints "text N PARSE_S FORMAT_S": N forwards,
  *	the seconds of each half.
  */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,6 @@
 #include "forward.h"
 #include "msg.h"
 
-#define MAX_WORDS 64
 #define BATCH (60 * 1024)
 #define DUMP_MSG 512		/* room for one forward's dump message */
 
@@ -69,36 +67,24 @@ static void put_dump(char *buf, const struct pf_forward *f, uint32_t id)
 }
 
 /*
- * The forward of the next line with words in *@pos (comments dropped),
- * as pfctl restore splits and parses it: 1, or 0 at the end.
+ * The forward of the next line with words in *@pos, as pfctl restore
+ * splits and parses it: 1, or 0 at the end.
  */
 static int next_forward(char **pos, struct pf_forward *f)
 {
-	char *line, *end, *word, *save, *hash, *words[MAX_WORDS], err[256];
+	char copy[4096], *words[PF_MAX_WORDS], err[256];
 	struct pf_request r = { 0 };
 	int nwords;
 
-	for (line = *pos; *line; line = end) {
-		end = strchrnul(line, '\n');
-		if (*end)
-			*end++ = '\0';
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		nwords = 0;
-		for (word = strtok_r(line, " \t\r", &save); word && nwords < MAX_WORDS;
-		     word = strtok_r(NULL, " \t\r", &save))
-			words[nwords++] = word;
+	while ((nwords = pf_next_line(pos, copy, sizeof(copy), words)) >= 0) {
 		if (!nwords)
 			continue;
 		if (pf_parse_forward(nwords, words, PF_PARSE_ADD, f, &r, err, sizeof(err))) {
 			fprintf(stderr, "pftext: %s\n", err);
 			exit(1);
 		}
-		*pos = end;
 		return 1;
 	}
-	*pos = line;
 	return 0;
 }
 
@@ -120,7 +106,7 @@ static char *room(char *buf, size_t len, size_t *cap, size_t more)
 int main(int argc, char **argv)
 {
 	static char req[BATCH + 8192];
-	char *text = NULL, *copy, *pos, *dumps = NULL, *out = NULL;
+	char *text = NULL, *pos, *dumps = NULL, *out = NULL;
 	size_t len = 0, cap = 0, dumps_len = 0, dumps_cap = 0, out_len = 0, out_cap = 0, n = 0;
 	struct nlmsghdr *nlh = NULL, *msg;
 	struct pf_forward f;
@@ -137,9 +123,6 @@ int main(int argc, char **argv)
 	} while (!feof(in) && !ferror(in));
 	fclose(in);
 	text[len] = '\0';
-	copy = strdup(text);
-	if (!copy)
-		return 1;
 
 	/* Timed: what restore's parser thread does per line. */
 	t0 = now();
@@ -150,7 +133,7 @@ int main(int argc, char **argv)
 	}
 	parse = now() - t0;
 	/* Untimed: the dump the kernel would send for these forwards. */
-	for (pos = copy, n = 0; next_forward(&pos, &f); n++) {
+	for (pos = text, n = 0; next_forward(&pos, &f); n++) {
 		dumps = room(dumps, dumps_len, &dumps_cap, DUMP_MSG);
 		put_dump(dumps + dumps_len, &f, n + 1);
 		dumps_len += MNL_ALIGN(((struct nlmsghdr *)(dumps + dumps_len))->nlmsg_len);
@@ -170,7 +153,6 @@ int main(int argc, char **argv)
 	format = now() - t0;
 	printf("text %zu %.3f %.3f\n", n, parse, format);
 	free(text);
-	free(copy);
 	free(dumps);
 	free(out);
 	return 0;
