@@ -22,82 +22,175 @@ const char *pf_proto_name(uint8_t proto)
 	return "?";
 }
 
-static void format_addr(int family, const union pf_addr *a, char *buf, size_t len)
+/*
+ * Text put at the end of a buffer of @len bytes, always ended by a NUL; what
+ * does not fit is cut off, as snprintf() cuts it. pfctl save writes a
+ * million forwards through these, so they do without printf's parsing.
+ */
+struct pf_text {
+	char *buf;
+	size_t len, off;
+};
+
+static struct pf_text pf_text_init(char *buf, size_t len)
 {
-	if (!inet_ntop(family, a, buf, len))
-		snprintf(buf, len, "?");
+	if (len)
+		buf[0] = '\0';
+	return (struct pf_text){ .buf = buf, .len = len };
 }
 
-static size_t format_ports(uint16_t min, uint16_t max, char *buf, size_t len)
+static void put_mem(struct pf_text *t, const char *s, size_t n)
 {
-	return min == max ? (size_t)snprintf(buf, len, "%u", min) :
-			    (size_t)snprintf(buf, len, "%u-%u", min, max);
+	if (t->off + 1 >= t->len)
+		return;
+	if (n > t->len - 1 - t->off)
+		n = t->len - 1 - t->off;
+	memcpy(t->buf + t->off, s, n);
+	t->off += n;
+	t->buf[t->off] = '\0';
+}
+
+static void put_str(struct pf_text *t, const char *s)
+{
+	put_mem(t, s, strlen(s));
+}
+
+static void put_u32(struct pf_text *t, uint32_t v)
+{
+	char digits[10];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	put_mem(t, digits + i, sizeof(digits) - i);
+}
+
+/* As inet_ntop() writes it, dotted quads without it (it runs sprintf). */
+static void put_addr(struct pf_text *t, int family, const union pf_addr *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const uint8_t *b = (const uint8_t *)a;
+
+	if (family == AF_INET) {
+		put_u32(t, b[0]);
+		put_mem(t, ".", 1);
+		put_u32(t, b[1]);
+		put_mem(t, ".", 1);
+		put_u32(t, b[2]);
+		put_mem(t, ".", 1);
+		put_u32(t, b[3]);
+	} else {
+		put_str(t, inet_ntop(family, a, buf, sizeof(buf)) ? buf : "?");
+	}
+}
+
+static void format_addr(int family, const union pf_addr *a, char *buf, size_t len)
+{
+	struct pf_text t = pf_text_init(buf, len);
+
+	put_addr(&t, family, a);
+}
+
+/* PORT or MIN-MAX. */
+static void put_ports(struct pf_text *t, uint16_t min, uint16_t max)
+{
+	put_u32(t, min);
+	if (min != max) {
+		put_mem(t, "-", 1);
+		put_u32(t, max);
+	}
 }
 
 /* ADDR:PORTS, with [ADDR] for IPv6. */
-static void format_endpoint(int family, const union pf_addr *a, uint16_t min, uint16_t max,
-			    char *buf, size_t len)
+static void put_endpoint(struct pf_text *t, int family, const union pf_addr *a, uint16_t min,
+			 uint16_t max)
 {
-	char addr[INET6_ADDRSTRLEN], ports[16];
-
-	format_addr(family, a, addr, sizeof(addr));
-	format_ports(min, max, ports, sizeof(ports));
-	snprintf(buf, len, family == AF_INET6 ? "[%s]:%s" : "%s:%s", addr, ports);
+	if (family == AF_INET6)
+		put_mem(t, "[", 1);
+	put_addr(t, family, a);
+	put_str(t, family == AF_INET6 ? "]:" : ":");
+	put_ports(t, min, max);
 }
 
 /* The listen side as ss(8) shows sockets: 0.0.0.0 / [::] for any address. */
-void pf_format_listen(const struct pf_forward *f, char *buf, size_t len)
+static void put_listen(struct pf_text *t, const struct pf_forward *f)
 {
 	static const union pf_addr any;
 
-	format_endpoint(f->family, f->has_addr ? &f->addr : &any, f->port_min, f->port_max,
-			buf, len);
+	put_endpoint(t, f->family, f->has_addr ? &f->addr : &any, f->port_min, f->port_max);
+}
+
+void pf_format_listen(const struct pf_forward *f, char *buf, size_t len)
+{
+	struct pf_text t = pf_text_init(buf, len);
+
+	put_listen(&t, f);
+}
+
+static void put_target(struct pf_text *t, const struct pf_forward *f)
+{
+	if (f->to_self) {
+		put_str(t, "local:");
+		put_ports(t, f->to_port_min, f->to_port_max);
+		return;
+	}
+	put_endpoint(t, f->family, &f->to_addr, f->to_port_min, f->to_port_max);
 }
 
 void pf_format_target(const struct pf_forward *f, char *buf, size_t len)
 {
-	char ports[16];
+	struct pf_text t = pf_text_init(buf, len);
 
-	if (f->to_self) {
-		format_ports(f->to_port_min, f->to_port_max, ports, sizeof(ports));
-		snprintf(buf, len, "local:%s", ports);
-		return;
-	}
-	format_endpoint(f->family, &f->to_addr, f->to_port_min, f->to_port_max, buf, len);
+	put_target(&t, f);
+}
+
+/* ADDR/LEN. */
+static void put_prefix(struct pf_text *t, int family, const struct pf_prefix *p)
+{
+	put_addr(t, family, &p->addr);
+	put_mem(t, "/", 1);
+	put_u32(t, p->len);
 }
 
 void pf_format_from(const struct pf_forward *f, char *buf, size_t len)
 {
-	char addr[INET6_ADDRSTRLEN];
-	size_t off = 0;
+	struct pf_text t = pf_text_init(buf, len);
 	unsigned int i;
 
-	buf[0] = '\0';
-	for (i = 0; i < f->n_from && off < len; i++) {
-		format_addr(f->family, &f->from[i].addr, addr, sizeof(addr));
-		off += snprintf(buf + off, len - off, "%s%s/%u", i ? "," : "", addr,
-				f->from[i].len);
+	for (i = 0; i < f->n_from; i++) {
+		if (i)
+			put_mem(&t, ",", 1);
+		put_prefix(&t, f->family, &f->from[i]);
+	}
+}
+
+static void put_snat(struct pf_text *t, const struct pf_forward *f)
+{
+	switch (f->snat) {
+	case PFMOD_SNAT_AUTO:
+		put_str(t, "auto");
+		break;
+	case PFMOD_SNAT_NEVER:
+		put_str(t, "never");
+		break;
+	case PFMOD_SNAT_ALWAYS:
+		put_str(t, "always");
+		break;
+	case PFMOD_SNAT_ADDR:
+		put_addr(t, f->family, &f->snat_addr);
+		break;
+	default:
+		put_str(t, "?");
 	}
 }
 
 void pf_format_snat(const struct pf_forward *f, char *buf, size_t len)
 {
-	switch (f->snat) {
-	case PFMOD_SNAT_AUTO:
-		snprintf(buf, len, "auto");
-		break;
-	case PFMOD_SNAT_NEVER:
-		snprintf(buf, len, "never");
-		break;
-	case PFMOD_SNAT_ALWAYS:
-		snprintf(buf, len, "always");
-		break;
-	case PFMOD_SNAT_ADDR:
-		format_addr(f->family, &f->snat_addr, buf, len);
-		break;
-	default:
-		snprintf(buf, len, "?");
-	}
+	struct pf_text t = pf_text_init(buf, len);
+
+	put_snat(&t, f);
 }
 
 void pf_format_duration(uint64_t seconds, char *buf, size_t len)
@@ -149,23 +242,34 @@ static int64_t expires_at(const struct pf_forward *f, int64_t now)
 }
 
 /* The words of the limits, each with a leading space. */
-static size_t format_limits(const struct pf_forward *f, char *buf, size_t len)
+static void put_limits(struct pf_text *t, const struct pf_forward *f)
 {
 	char rate[32];
-	size_t off = 0;
 
-	buf[0] = '\0';
-	if (f->maxconn && off < len)
-		off += snprintf(buf + off, len - off, " maxconn %u", f->maxconn);
-	if (f->maxconn_src && off < len)
-		off += snprintf(buf + off, len - off, " maxconn-per-source %u", f->maxconn_src);
-	if (f->rate && off < len) {
-		pf_format_rate(f, rate, sizeof(rate));
-		off += snprintf(buf + off, len - off, " rate %s", rate);
+	if (f->maxconn) {
+		put_str(t, " maxconn ");
+		put_u32(t, f->maxconn);
 	}
-	if (f->rate && f->burst && f->burst != PF_BURST_DEFAULT && off < len)
-		off += snprintf(buf + off, len - off, " burst %u", f->burst);
-	return off;
+	if (f->maxconn_src) {
+		put_str(t, " maxconn-per-source ");
+		put_u32(t, f->maxconn_src);
+	}
+	if (f->rate) {
+		pf_format_rate(f, rate, sizeof(rate));
+		put_str(t, " rate ");
+		put_str(t, rate);
+	}
+	if (f->rate && f->burst && f->burst != PF_BURST_DEFAULT) {
+		put_str(t, " burst ");
+		put_u32(t, f->burst);
+	}
+}
+
+static void format_limits(const struct pf_forward *f, char *buf, size_t len)
+{
+	struct pf_text t = pf_text_init(buf, len);
+
+	put_limits(&t, f);
 }
 
 void pf_format_save(const struct pf_forward *f, char *buf, size_t len)
@@ -175,43 +279,45 @@ void pf_format_save(const struct pf_forward *f, char *buf, size_t len)
 
 void pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_t len)
 {
-	char when[32], limits[128];
-	int64_t at;
-	char snat[INET6_ADDRSTRLEN];
-	char listen[64], target[64], addr[INET6_ADDRSTRLEN];
-	size_t off;
+	struct pf_text t = pf_text_init(buf, len);
+	char when[32];
 	unsigned int i;
+	int64_t at;
 
+	put_str(&t, pf_proto_name(f->proto));
+	put_mem(&t, " ", 1);
 	/* The listen address only if there is one, or if nothing else would
 	 * tell the family: "[::]:80 local:8080".
 	 */
 	if (f->has_addr || (f->family == AF_INET6 && f->to_self && !f->n_from))
-		pf_format_listen(f, listen, sizeof(listen));
+		put_listen(&t, f);
 	else
-		format_ports(f->port_min, f->port_max, listen, sizeof(listen));
-	pf_format_target(f, target, sizeof(target));
-	off = snprintf(buf, len, "%s %s %s", pf_proto_name(f->proto), listen, target);
-	if (f->ifname[0] && off < len)
-		off += snprintf(buf + off, len - off, " dev %s", f->ifname);
-	for (i = 0; i < f->n_from && off < len; i++) {
-		format_addr(f->family, &f->from[i].addr, addr, sizeof(addr));
-		off += snprintf(buf + off, len - off, " from %s/%u", addr, f->from[i].len);
+		put_ports(&t, f->port_min, f->port_max);
+	put_mem(&t, " ", 1);
+	put_target(&t, f);
+	if (f->ifname[0]) {
+		put_str(&t, " dev ");
+		put_str(&t, f->ifname);
 	}
-	if (f->snat != PFMOD_SNAT_AUTO && off < len) {
-		pf_format_snat(f, snat, sizeof(snat));
-		off += snprintf(buf + off, len - off, " snat %s", snat);
+	for (i = 0; i < f->n_from; i++) {
+		put_str(&t, " from ");
+		put_prefix(&t, f->family, &f->from[i]);
+	}
+	if (f->snat != PFMOD_SNAT_AUTO) {
+		put_str(&t, " snat ");
+		put_snat(&t, f);
 	}
 	at = expires_at(f, now ? now : time(NULL));
-	if (at && off < len) {
+	if (at) {
 		pf_format_time(at, when, sizeof(when));
-		off += snprintf(buf + off, len - off, " expires %s%s", when,
-				f->expire_keep ? " keep" : "");
+		put_str(&t, " expires ");
+		put_str(&t, when);
+		if (f->expire_keep)
+			put_str(&t, " keep");
 	}
-	format_limits(f, limits, sizeof(limits));
-	if (limits[0] && off < len)
-		off += snprintf(buf + off, len - off, "%s", limits);
-	if (f->offload && off < len)
-		snprintf(buf + off, len - off, " offload");
+	put_limits(&t, f);
+	if (f->offload)
+		put_str(&t, " offload");
 }
 
 /* A counter of a stats dump, or "-" when the kernel did not send it. */

@@ -212,6 +212,25 @@ static void test_round_trips(void)
 		ok(round_trips(lines[i]), "save form round-trips: %s", lines[i]);
 }
 
+/* A buffer too short for the words: they are cut where snprintf() would cut them. */
+static void test_cut(void)
+{
+	char full[512], buf[48];
+	size_t len;
+
+	ok(!parse(PF_PARSE_ADD, "sctp 22 192.168.1.5 from 198.51.100.0/24 dev wan0 maxconn 10"),
+	   "a long forward");
+	pf_format_save_at(&f, NOW, full, sizeof(full));
+	for (len = 1; len < sizeof(buf); len++) {
+		memset(buf, '#', sizeof(buf));
+		pf_format_save_at(&f, NOW, buf, len);
+		if (strlen(buf) != len - 1 || strncmp(buf, full, len - 1) || buf[len] != '#')
+			break;
+	}
+	ok(len == sizeof(buf), "cut, ended and kept in buffers of 1 to %zu bytes (%zu: '%.*s')",
+	   sizeof(buf) - 1, len, (int)(len < sizeof(buf) ? len : 0), buf);
+}
+
 /* Each bad line, and a piece of the message it must get. */
 static void test_bad(void)
 {
@@ -356,6 +375,7 @@ int main(void)
 {
 	test_good();
 	test_round_trips();
+	test_cut();
 	test_bad();
 	test_json();
 	test_overlap();
