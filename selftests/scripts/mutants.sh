@@ -78,7 +78,7 @@ while IFS=$'\t' read -r name file from to tests why; do
 	for t in $tests; do
 		if [ "$t" = unit ]; then
 			for u in $(make -s -C "$dir/userspace-tool" list-tests); do
-				"$dir/userspace-tool/$u" > "$dir/unit.log" 2>&1 || rc=1
+				"$dir/userspace-tool/$u" >> "$dir/unit.log" 2>&1 || rc=1
 			done
 		elif [ "$t" = harness ]; then
 			(cd "$dir" && selftests/qemu/harness.sh) > "$dir/harness.log" 2>&1 || rc=1
