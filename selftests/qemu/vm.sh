@@ -15,7 +15,8 @@
 #   KERNELRELEASE  release of the default kernel (default: newest in /boot)
 #   VM_MEM    guest memory (default 2G);  VM_CPUS (default 2)
 #   VM_APPEND extra kernel command line
-#   VM_TCG    TCG threading, multi (the default) or single
+#   VM_TCG    TCG threading, multi (the default) or single (suite.sh's
+#             default when several guests run at once)
 #   VM_BOOT_LIMIT  seconds for the guest to reach its init (default 180)
 #   VM_DISK   a raw disk image for the guest (/dev/vda): with pfmod_root=disk
 #             on the command line it holds the upper layer of an overlay root
