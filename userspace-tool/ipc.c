@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +130,136 @@ int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, 
 	} while (ret == MNL_CB_OK);
 	if (ret == MNL_CB_ERROR && !t.err)
 		t.err = errno ? -errno : -EPROTO;
+	return t.err;
+}
+
+
+/*
+ * A dump read by two threads: the reader receives (the kernel fills the
+ * next buffer inside recvmsg(), as the last is taken) while the caller's
+ * thread runs @cb over the buffers before. Received and not yet worked
+ * through: slots [tail, head).
+ */
+struct pf_ahead {
+	struct pf_nl *nl;
+	char *bufs;			/* PF_AHEAD buffers of nl->bufsize */
+	ssize_t len[PF_AHEAD];		/* what recvmsg() returned */
+	int err[PF_AHEAD];		/* its errno, when it failed */
+	unsigned int head, tail;
+	bool stop;			/* the worker is done: read no more */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+/* The buffer holds the answer's last message (the end of a dump, an error). */
+static bool pf_nl_is_end(const char *buf, ssize_t n)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int len = n;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+		if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+			return true;
+	return false;
+}
+
+static void *pf_nl_reader(void *arg)
+{
+	struct pf_ahead *a = arg;
+	unsigned int slot;
+	bool end = false;
+	ssize_t n;
+
+	while (!end) {
+		pthread_mutex_lock(&a->lock);
+		while (a->head - a->tail == PF_AHEAD && !a->stop)
+			pthread_cond_wait(&a->cond, &a->lock);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->lock);
+			break;
+		}
+		slot = a->head % PF_AHEAD;
+		pthread_mutex_unlock(&a->lock);
+
+		n = mnl_socket_recvfrom(a->nl->sock, a->bufs + slot * a->nl->bufsize,
+					a->nl->bufsize);
+		a->err[slot] = n < 0 ? errno : 0;
+		a->len[slot] = n;
+		end = n < 0 || pf_nl_is_end(a->bufs + slot * a->nl->bufsize, n);
+
+		pthread_mutex_lock(&a->lock);
+		a->head++;
+		pthread_cond_broadcast(&a->cond);
+		pthread_mutex_unlock(&a->lock);
+	}
+	return NULL;
+}
+
+int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
+{
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = pf_nl_error,
+		[NLMSG_DONE] = pf_nl_done,
+	};
+	struct pf_talk t = { .nl = nl, .cb = cb, .data = data };
+	struct pf_ahead a = { .nl = nl };
+	uint32_t seq = req->nlmsg_seq;
+	pthread_t reader;
+	unsigned int slot;
+	int ret;
+
+	nl->errmsg[0] = '\0';
+	nl->erroff = 0;
+	a.bufs = malloc(PF_AHEAD * nl->bufsize);
+	if (!a.bufs)
+		return -ENOMEM;
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0) {
+		ret = -errno;
+		free(a.bufs);
+		return ret;
+	}
+	pthread_mutex_init(&a.lock, NULL);
+	pthread_cond_init(&a.cond, NULL);
+	ret = pthread_create(&reader, NULL, pf_nl_reader, &a);
+	if (ret) {
+		free(a.bufs);
+		return -ret;
+	}
+	do {
+		pthread_mutex_lock(&a.lock);
+		while (a.tail == a.head)
+			pthread_cond_wait(&a.cond, &a.lock);
+		slot = a.tail % PF_AHEAD;
+		pthread_mutex_unlock(&a.lock);
+
+		if (a.len[slot] < 0) {
+			t.err = -a.err[slot];
+			break;
+		}
+		errno = 0;
+		ret = mnl_cb_run2(a.bufs + slot * nl->bufsize, a.len[slot], seq, nl->portid,
+				  pf_nl_data, &t, ctl, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_ERROR && !t.err)
+			t.err = errno ? -errno : -EPROTO;
+
+		pthread_mutex_lock(&a.lock);
+		a.tail++;
+		pthread_cond_broadcast(&a.cond);
+		pthread_mutex_unlock(&a.lock);
+	} while (ret == MNL_CB_OK);
+
+	/* The reader ends at the answer's end, or now if the worker stopped
+	 * before it: the rest of the dump stays in the socket, which the
+	 * caller closes.
+	 */
+	pthread_mutex_lock(&a.lock);
+	a.stop = true;
+	pthread_cond_broadcast(&a.cond);
+	pthread_mutex_unlock(&a.lock);
+	pthread_join(reader, NULL);
+	pthread_cond_destroy(&a.cond);
+	pthread_mutex_destroy(&a.lock);
+	free(a.bufs);
 	return t.err;
 }
 

@@ -39,6 +39,14 @@ struct nlmsghdr *pf_nl_msg_in(struct pf_nl *nl, void *buf, uint8_t cmd, uint16_t
  * extack message, if it sent one, in nl->errmsg.
  */
 int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
+/*
+ * pf_nl_talk() for a long dump: a thread receives the next buffers while
+ * @cb works through those before, so the kernel's share of the dump and
+ * @cb's run at once on two CPUs. Messages reach @cb in order, in the
+ * caller's thread.
+ */
+#define PF_AHEAD 3	/* buffers a read-ahead dump receives ahead of @cb */
+int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
 /* The same for @len raw bytes whose answers carry @seq (for testing). */
 int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, mnl_cb_t cb,
 		   void *data);

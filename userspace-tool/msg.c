@@ -287,7 +287,7 @@ int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, voi
 {
 	struct dump_each d = { .cb = cb, .arg = arg };
 
-	return pf_nl_talk(nl, pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP), dump_each_cb, &d);
+	return pf_nl_talk_ahead(nl, pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP), dump_each_cb, &d);
 }
 
 int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list)

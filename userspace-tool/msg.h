@@ -21,8 +21,9 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f);
 /* All forwards of the namespace, in id order. Returns 0 or -errno. */
 int pf_msg_dump(struct pf_nl *nl, struct pf_list *list);
 /*
- * The same, each handed to @cb as it arrives instead of kept: @cb returns
- * 0, or -errno to stop the dump with that error.
+ * The same, each handed to @cb as it arrives instead of kept (received
+ * ahead by a second thread; @cb runs in the caller's): @cb returns 0, or
+ * -errno to stop the dump with that error.
  */
 int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 		     void *arg);

@@ -2,10 +2,11 @@
 /*
  * pfctl save: the forwards as the lines restore reads. Each forward is
  * formatted as the dump brings it (a million forwards are 50 MB of text,
- * not 540 MB of parsed forwards), and the text is written only once the
- * whole dump has arrived: a dump that fails half-way writes nothing. A
- * dump that a change of the table interrupted (NLM_F_DUMP_INTR) is begun
- * again, a few times.
+ * not 540 MB of parsed forwards), while a second thread receives the next
+ * part of the dump (pf_nl_talk_ahead): the kernel's half and pfctl's run at
+ * once. The text is written only once the whole dump has arrived: a dump
+ * that fails half-way writes nothing. A dump that a change of the table
+ * interrupted (NLM_F_DUMP_INTR) is begun again, a few times.
  */
 #include <errno.h>
 #include <stdio.h>

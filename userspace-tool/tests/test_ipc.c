@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The read-ahead dump (pf_nl_talk_ahead) against the plain one, on dumps
+ * every Linux kernel answers without pfmod: generic netlink's families, and
+ * the attribute policies of the one with the most.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "tap.h"
+
+#define BUFSIZE 4096
+
+/* What a dump brought: its messages' payloads hashed in order. */
+struct seen {
+	uint64_t hash;
+	size_t bytes;
+	unsigned int n, stop_at;
+	unsigned int delay_us;		/* a slow worker: the reader gets ahead */
+	char names[64][GENL_NAMSIZ];	/* of a dump of families */
+	unsigned int n_names;
+};
+
+static int seen_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const unsigned char *p = mnl_nlmsg_get_payload(nlh);
+	size_t i, len = mnl_nlmsg_get_payload_len(nlh);
+	struct seen *s = arg;
+	const struct nlattr *a;
+
+	/* FNV-1a over the payload (the header's port id is the socket's). */
+	if (!s->n)
+		s->hash = 0xcbf29ce484222325ULL;
+	for (i = 0; i < len; i++)
+		s->hash = (s->hash ^ p[i]) * 0x100000001b3ULL;
+	s->bytes += nlh->nlmsg_len;
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_NAME &&
+		    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING) && s->n_names < 64)
+			snprintf(s->names[s->n_names++], GENL_NAMSIZ, "%s", mnl_attr_get_str(a));
+	if (s->delay_us)
+		usleep(s->delay_us);
+	if (++s->n == s->stop_at) {
+		errno = ECANCELED;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+/* A socket of generic netlink's controller, reading BUFSIZE at a time. */
+static int ctrl_open(struct pf_nl *nl)
+{
+	memset(nl, 0, sizeof(*nl));
+	nl->bufsize = BUFSIZE;
+	nl->buf = malloc(BUFSIZE);
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->buf || !nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -1;
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = getpid();
+	nl->family = GENL_ID_CTRL;
+	return 0;
+}
+
+/* The families (@name NULL), or the policies of @name's operations. */
+static int dump(const char *name, bool ahead, struct seen *s)
+{
+	struct nlmsghdr *nlh;
+	struct pf_nl nl;
+	int ret = -1;
+
+	if (ctrl_open(&nl) == 0) {
+		nlh = pf_nl_msg(&nl, name ? CTRL_CMD_GETPOLICY : CTRL_CMD_GETFAMILY, NLM_F_DUMP);
+		((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 1;
+		if (name)
+			mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+		ret = ahead ? pf_nl_talk_ahead(&nl, nlh, seen_cb, s) :
+			      pf_nl_talk(&nl, nlh, seen_cb, s);
+	}
+	pf_nl_close(&nl);
+	return ret;
+}
+
+int main(void)
+{
+	static struct seen fams, fams_ahead, pol, pol_ahead, cut, refused;
+	const char *big = NULL;
+	size_t most = 0;
+	unsigned int i;
+	int ret;
+
+	/* A test that hangs fails by the alarm, not by the stage's limit. */
+	alarm(30);
+
+	ok(dump(NULL, false, &fams) == 0 && fams.n_names >= 2,
+	   "the plain dump of generic netlink's families: %u", fams.n_names);
+	ok(dump(NULL, true, &fams_ahead) == 0, "the read-ahead dump of them");
+	ok(fams_ahead.n == fams.n && fams_ahead.hash == fams.hash,
+	   "... the same %u messages in the same order", fams_ahead.n);
+
+	/* The family with the longest policy dump: many buffers of BUFSIZE. */
+	for (i = 0; i < fams.n_names; i++) {
+		struct seen s = { 0 };
+
+		if (dump(fams.names[i], false, &s) == 0 && s.bytes > most) {
+			most = s.bytes;
+			big = fams.names[i];
+		}
+	}
+	ok(big && most > PF_AHEAD * BUFSIZE,
+	   "the policies of %s: %zu bytes, more buffers than the reader keeps (%d)",
+	   big ? big : "(none)", most, PF_AHEAD);
+	ret = dump(big, false, &pol);
+	ok(ret == 0, "the plain dump of them (%d)", ret);
+	/* A slow worker: the reader fills every buffer and waits for the
+	 * worker to give one back before it reads into it again.
+	 */
+	pol_ahead.delay_us = 200;
+	ret = dump(big, true, &pol_ahead);
+	ok(ret == 0, "the read-ahead dump of them, the worker slow (%d)", ret);
+	ok(pol_ahead.n == pol.n && pol_ahead.bytes == pol.bytes && pol_ahead.hash == pol.hash,
+	   "... the same %u messages, %zu bytes, in the same order", pol_ahead.n,
+	   pol_ahead.bytes);
+
+	/* The worker gives up half-way: the error is the callback's, and the
+	 * reader stops instead of reading on, or waiting, for ever.
+	 */
+	cut.stop_at = pol.n / 2;
+	ret = dump(big, true, &cut);
+	ok(ret == -ECANCELED, "a callback's error half-way ends the dump with it (%d)", ret);
+	ok(cut.n == pol.n / 2, "... at the message that failed (%u of %u)", cut.n, pol.n);
+
+	ret = dump("no such family", true, &refused);
+	ok(ret == -ENOENT && refused.n == 0,
+	   "a refused request ends it with the kernel's error (%d), no message", ret);
+
+	printf("1..%d\n", tap_n);
+	return tap_done();
+}
