@@ -79,31 +79,117 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/*
+ * A forward's dump message is read without libmnl's calls: a save of a
+ * million forwards walks fifteen million attributes. attr_ok() and
+ * attr_next() are mnl_attr_ok() and mnl_attr_next(): an attribute is read
+ * only once it is known to fit in what holds it, and one of a fixed size
+ * (fwd_attr_size) only if it has that size.
+ */
+static bool attr_ok(const struct nlattr *a, int len)
+{
+	return len >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && (int)a->nla_len <= len;
+}
+
+static const struct nlattr *attr_next(const struct nlattr *a, int *len)
+{
+	*len -= MNL_ALIGN(a->nla_len);
+	return (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+}
+
+#define attr_for_each(a, left, start, len)					\
+	for ((a) = (const struct nlattr *)(start), (left) = (len); attr_ok(a, left); \
+	     (a) = attr_next(a, &(left)))
+
+#define attr_for_each_nested(a, left, nest)					\
+	attr_for_each(a, left, attr_data(nest), attr_len(nest))
+
+static const void *attr_data(const struct nlattr *a)
+{
+	return (const char *)a + MNL_ATTR_HDRLEN;
+}
+
+static int attr_len(const struct nlattr *a)
+{
+	return a->nla_len - MNL_ATTR_HDRLEN;
+}
+
+static int attr_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+/* An attribute of 1, 2, 4 or 8 bytes (the caller checked its size). */
+static uint64_t attr_uint(const struct nlattr *a)
+{
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (attr_len(a)) {
+	case 1:
+		return *(const uint8_t *)attr_data(a);
+	case 2:
+		memcpy(&u16, attr_data(a), sizeof(u16));
+		return u16;
+	case 4:
+		memcpy(&u32, attr_data(a), sizeof(u32));
+		return u32;
+	}
+	memcpy(&u64, attr_data(a), sizeof(u64));
+	return u64;
+}
+
+static const uint8_t fwd_attr_size[PFMOD_FWD_A_MAX + 1] = {
+	[PFMOD_FWD_A_ID] = 4,
+	[PFMOD_FWD_A_FAMILY] = 1,
+	[PFMOD_FWD_A_PROTO] = 1,
+	[PFMOD_FWD_A_PORT_MIN] = 2,
+	[PFMOD_FWD_A_PORT_MAX] = 2,
+	[PFMOD_FWD_A_TO_PORT_MIN] = 2,
+	[PFMOD_FWD_A_TO_PORT_MAX] = 2,
+	[PFMOD_FWD_A_SNAT] = 1,
+	[PFMOD_FWD_A_FLAGS] = 4,
+	[PFMOD_FWD_A_CONNS] = 8,
+	[PFMOD_FWD_A_SNAT_CONNS] = 8,
+	[PFMOD_FWD_A_ACTIVE] = 8,
+	[PFMOD_FWD_A_PACKETS] = 8,
+	[PFMOD_FWD_A_BYTES] = 8,
+	[PFMOD_FWD_A_TIMEOUT] = 4,
+	[PFMOD_FWD_A_EXPIRES] = 8,
+	[PFMOD_FWD_A_MAXCONN] = 4,
+	[PFMOD_FWD_A_MAXCONN_SRC] = 4,
+	[PFMOD_FWD_A_RATE] = 4,
+	[PFMOD_FWD_A_RATE_PERIOD] = 4,
+	[PFMOD_FWD_A_BURST] = 4,
+	[PFMOD_FWD_A_DROPS] = 8,
+};
+
 static int get_addr(const struct nlattr *a, int family, union pf_addr *out)
 {
-	if (!family || mnl_attr_get_payload_len(a) != addr_len(family))
+	if (!family || attr_len(a) != (int)addr_len(family))
 		return -1;
 	memset(out, 0, sizeof(*out));
-	memcpy(out, mnl_attr_get_payload(a), addr_len(family));
+	memcpy(out, attr_data(a), addr_len(family));
 	return 0;
 }
 
 static int get_prefix(const struct nlattr *nest, int family, struct pf_prefix *p)
 {
 	const struct nlattr *a;
-	int have = 0;
+	int have = 0, left;
 
-	mnl_attr_for_each_nested(a, nest) {
-		switch (mnl_attr_get_type(a)) {
+	attr_for_each_nested(a, left, nest) {
+		switch (attr_type(a)) {
 		case PFMOD_PREFIX_A_ADDR:
 			if (get_addr(a, family, &p->addr))
 				return -1;
 			have |= 1;
 			break;
 		case PFMOD_PREFIX_A_LEN:
-			if (mnl_attr_validate(a, MNL_TYPE_U8))
+			if (attr_len(a) != 1)
 				return -1;
-			p->len = mnl_attr_get_u8(a);
+			p->len = attr_uint(a);
 			have |= 2;
 			break;
 		}
@@ -115,95 +201,108 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 {
 	const struct nlattr *top, *a, *pfx;
 	const struct nlattr *addr = NULL, *to_addr = NULL, *from = NULL, *snat_addr = NULL;
+	int type, left, nleft, pleft;
+	uint64_t v;
 
-	memset(f, 0, sizeof(*f));
-	mnl_attr_for_each(top, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(top) != PFMOD_A_FORWARD)
+	/* from[] is set up to n_from only. */
+	memset(f, 0, offsetof(struct pf_forward, from));
+	attr_for_each(top, left, mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN),
+		      mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN) {
+		if (attr_type(top) != PFMOD_A_FORWARD)
 			continue;
-		mnl_attr_for_each_nested(a, top) {
-			switch (mnl_attr_get_type(a)) {
+		attr_for_each_nested(a, nleft, top) {
+			type = attr_type(a);
+			if (type > PFMOD_FWD_A_MAX)
+				continue;
+			if (fwd_attr_size[type] && attr_len(a) != fwd_attr_size[type])
+				return -1;
+			v = fwd_attr_size[type] ? attr_uint(a) : 0;
+			switch (type) {
 			case PFMOD_FWD_A_ID:
-				f->id = mnl_attr_get_u32(a);
+				f->id = v;
 				break;
 			case PFMOD_FWD_A_FAMILY:
-				f->family = mnl_attr_get_u8(a);
+				f->family = v;
 				break;
 			case PFMOD_FWD_A_PROTO:
-				f->proto = mnl_attr_get_u8(a);
+				f->proto = v;
 				break;
 			case PFMOD_FWD_A_ADDR:
 				addr = a;
 				break;
 			case PFMOD_FWD_A_PORT_MIN:
-				f->port_min = mnl_attr_get_u16(a);
+				f->port_min = v;
 				break;
 			case PFMOD_FWD_A_PORT_MAX:
-				f->port_max = mnl_attr_get_u16(a);
+				f->port_max = v;
 				break;
 			case PFMOD_FWD_A_TO_ADDR:
 				to_addr = a;
 				break;
 			case PFMOD_FWD_A_TO_PORT_MIN:
-				f->to_port_min = mnl_attr_get_u16(a);
+				f->to_port_min = v;
 				break;
 			case PFMOD_FWD_A_TO_PORT_MAX:
-				f->to_port_max = mnl_attr_get_u16(a);
+				f->to_port_max = v;
 				break;
 			case PFMOD_FWD_A_IFNAME:
-				snprintf(f->ifname, sizeof(f->ifname), "%s", mnl_attr_get_str(a));
+				if (attr_len(a) < 1 || attr_len(a) > IF_NAMESIZE ||
+				    memchr(attr_data(a), '\0', attr_len(a)) == NULL)
+					return -1;
+				memcpy(f->ifname, attr_data(a), attr_len(a));
 				break;
 			case PFMOD_FWD_A_FROM:
 				from = a;
 				break;
 			case PFMOD_FWD_A_FLAGS:
-				f->to_self = mnl_attr_get_u32(a) & PFMOD_F_TO_SELF;
-				f->expire_keep = mnl_attr_get_u32(a) & PFMOD_F_EXPIRE_KEEP;
-				f->offload = mnl_attr_get_u32(a) & PFMOD_F_OFFLOAD;
+				f->to_self = v & PFMOD_F_TO_SELF;
+				f->expire_keep = v & PFMOD_F_EXPIRE_KEEP;
+				f->offload = v & PFMOD_F_OFFLOAD;
 				break;
 			case PFMOD_FWD_A_EXPIRES:
-				f->expires_ms = mnl_attr_get_u64(a);
+				f->expires_ms = v;
 				break;
 			case PFMOD_FWD_A_MAXCONN:
-				f->maxconn = mnl_attr_get_u32(a);
+				f->maxconn = v;
 				break;
 			case PFMOD_FWD_A_MAXCONN_SRC:
-				f->maxconn_src = mnl_attr_get_u32(a);
+				f->maxconn_src = v;
 				break;
 			case PFMOD_FWD_A_RATE:
-				f->rate = mnl_attr_get_u32(a);
+				f->rate = v;
 				break;
 			case PFMOD_FWD_A_RATE_PERIOD:
-				f->rate_period = mnl_attr_get_u32(a);
+				f->rate_period = v;
 				break;
 			case PFMOD_FWD_A_BURST:
-				f->burst = mnl_attr_get_u32(a);
+				f->burst = v;
 				break;
 			case PFMOD_FWD_A_DROPS:
-				f->drops = mnl_attr_get_u64(a);
+				f->drops = v;
 				f->has_drops = true;
 				break;
 			case PFMOD_FWD_A_SNAT:
-				f->snat = mnl_attr_get_u8(a);
+				f->snat = v;
 				break;
 			case PFMOD_FWD_A_SNAT_ADDR:
 				snat_addr = a;
 				break;
 			case PFMOD_FWD_A_CONNS:
-				f->conns = mnl_attr_get_u64(a);
+				f->conns = v;
 				break;
 			case PFMOD_FWD_A_SNAT_CONNS:
-				f->snat_conns = mnl_attr_get_u64(a);
+				f->snat_conns = v;
 				break;
 			case PFMOD_FWD_A_ACTIVE:
-				f->active = mnl_attr_get_u64(a);
+				f->active = v;
 				f->has_usage = true;
 				break;
 			case PFMOD_FWD_A_PACKETS:
-				f->packets = mnl_attr_get_u64(a);
+				f->packets = v;
 				f->has_traffic = true;
 				break;
 			case PFMOD_FWD_A_BYTES:
-				f->bytes = mnl_attr_get_u64(a);
+				f->bytes = v;
 				break;
 			}
 		}
@@ -220,7 +319,7 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 	if (snat_addr && get_addr(snat_addr, f->family, &f->snat_addr))
 		return -1;
 	if (from) {
-		mnl_attr_for_each_nested(pfx, from) {
+		attr_for_each_nested(pfx, pleft, from) {
 			if (f->n_from == PFMOD_FROM_MAX ||
 			    get_prefix(pfx, f->family, &f->from[f->n_from]))
 				return -1;
