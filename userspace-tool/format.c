@@ -55,32 +55,40 @@ static void put_str(struct pf_text *t, const char *s)
 	put_mem(t, s, strlen(s));
 }
 
-static void put_u32(struct pf_text *t, uint32_t v)
+/* @v in decimal, ending where @end points: returns where it begins. */
+static char *decimal(char *end, uint32_t v)
 {
-	char digits[10];
-	size_t i = sizeof(digits);
-
 	do {
-		digits[--i] = '0' + v % 10;
+		*--end = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	put_mem(t, digits + i, sizeof(digits) - i);
+	return end;
 }
 
-/* As inet_ntop() writes it, dotted quads without it (it runs sprintf). */
+static void put_u32(struct pf_text *t, uint32_t v)
+{
+	char digits[10], *end = digits + sizeof(digits), *p = decimal(end, v);
+
+	put_mem(t, p, end - p);
+}
+
+/*
+ * As inet_ntop() writes it; dotted quads without it (it runs sprintf),
+ * written backwards into a word of their own and put at once.
+ */
 static void put_addr(struct pf_text *t, int family, const union pf_addr *a)
 {
-	char buf[INET6_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN], *end = buf + sizeof(buf), *p = end;
 	const uint8_t *b = (const uint8_t *)a;
+	int i;
 
 	if (family == AF_INET) {
-		put_u32(t, b[0]);
-		put_mem(t, ".", 1);
-		put_u32(t, b[1]);
-		put_mem(t, ".", 1);
-		put_u32(t, b[2]);
-		put_mem(t, ".", 1);
-		put_u32(t, b[3]);
+		for (i = 3; i >= 0; i--) {
+			p = decimal(p, b[i]);
+			if (i)
+				*--p = '.';
+		}
+		put_mem(t, p, end - p);
 	} else {
 		put_str(t, inet_ntop(family, a, buf, sizeof(buf)) ? buf : "?");
 	}
@@ -96,11 +104,14 @@ static void format_addr(int family, const union pf_addr *a, char *buf, size_t le
 /* PORT or MIN-MAX. */
 static void put_ports(struct pf_text *t, uint16_t min, uint16_t max)
 {
-	put_u32(t, min);
+	char word[12], *end = word + sizeof(word), *p = end;
+
 	if (min != max) {
-		put_mem(t, "-", 1);
-		put_u32(t, max);
+		p = decimal(p, max);
+		*--p = '-';
 	}
+	p = decimal(p, min);
+	put_mem(t, p, end - p);
 }
 
 /* ADDR:PORTS, with [ADDR] for IPv6. */
