@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The read-ahead dump (pf_nl_talk_ahead) against the plain one, on dumps
- * every Linux kernel answers without pfmod: generic netlink's families, and
- * the attribute policies of the one with the most.
+ * the host's kernel answers without pfmod and without privileges (5.7 and
+ * later): generic netlink's families, and the attribute policies of the one
+ * with the longest.
  */
 #include <errno.h>
 #include <stdint.h>
