@@ -19,10 +19,10 @@
 #include <linux/genetlink.h>
 
 #include "forward.h"
-#include "msg.h"
+#include "tests/dump.h"
 
 #define BATCH (60 * 1024)
-#define DUMP_MSG 512		/* room for one forward's dump message */
+#define DUMP_MSG 4096		/* room for one forward's dump message (tests/dump.h) */
 
 static double now(void)
 {
@@ -30,40 +30,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static size_t addr_len(int family)
-{
-	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
-}
-
-/* @f as the kernel's dump message says it (module/msg.c, pf_msg_put_fwd). */
-static void put_dump(char *buf, const struct pf_forward *f, uint32_t id)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nlattr *nest;
-
-	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
-	nest = mnl_attr_nest_start(nlh, PFMOD_A_FORWARD);
-	mnl_attr_put_u32(nlh, PFMOD_FWD_A_ID, id);
-	mnl_attr_put_u8(nlh, PFMOD_FWD_A_FAMILY, f->family);
-	mnl_attr_put_u8(nlh, PFMOD_FWD_A_PROTO, f->proto);
-	if (f->has_addr)
-		mnl_attr_put(nlh, PFMOD_FWD_A_ADDR, addr_len(f->family), &f->addr);
-	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MIN, f->port_min);
-	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MAX, f->port_max);
-	if (!f->to_self)
-		mnl_attr_put(nlh, PFMOD_FWD_A_TO_ADDR, addr_len(f->family), &f->to_addr);
-	mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
-	mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
-	if (f->ifname[0])
-		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
-	pf_msg_put_from(nlh, f);
-	mnl_attr_put_u8(nlh, PFMOD_FWD_A_SNAT, f->snat);
-	mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS, f->to_self ? PFMOD_F_TO_SELF : 0);
-	mnl_attr_put_u64(nlh, PFMOD_FWD_A_CONNS, 0);
-	mnl_attr_put_u64(nlh, PFMOD_FWD_A_SNAT_CONNS, 0);
-	mnl_attr_nest_end(nlh, nest);
 }
 
 /*
@@ -135,7 +101,7 @@ int main(int argc, char **argv)
 	/* Untimed: the dump the kernel would send for these forwards. */
 	for (pos = text, n = 0; next_forward(&pos, &f); n++) {
 		dumps = room(dumps, dumps_len, &dumps_cap, DUMP_MSG);
-		put_dump(dumps + dumps_len, &f, n + 1);
+		pf_put_dump(dumps + dumps_len, &f, n + 1, NULL);
 		dumps_len += MNL_ALIGN(((struct nlmsghdr *)(dumps + dumps_len))->nlmsg_len);
 	}
 	out = room(out, 0, &out_cap, dumps_len * 2);

@@ -7,18 +7,13 @@
 #include <string.h>
 #include <stdlib.h>
 
-#include "msg.h"
+#include "dump.h"
 #include "tap.h"
 
 /* The clock of these tests: 2026-11-29T18:00:00Z. */
 #define NOW 1795975200
 
 static char buf[8192];
-
-static size_t addr_len(int family)
-{
-	return family == AF_INET ? 4 : 16;
-}
 
 static int parse(const char *line, struct pf_forward *f)
 {
@@ -32,57 +27,11 @@ static int parse(const char *line, struct pf_forward *f)
 	return pf_parse_forward(argc, argv, PF_PARSE_ADD, f, &req, err, sizeof(err));
 }
 
-/* @f as the kernel's dump says it, in its order, with the counters given. */
-static struct nlmsghdr *put_dump(const struct pf_forward *f, uint32_t id)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	bool limited = f->maxconn || f->maxconn_src || f->rate;
-	struct nlattr *nest;
-
-	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
-	nest = mnl_attr_nest_start(nlh, PFMOD_A_FORWARD);
-	mnl_attr_put_u32(nlh, PFMOD_FWD_A_ID, id);
-	mnl_attr_put_u8(nlh, PFMOD_FWD_A_FAMILY, f->family);
-	mnl_attr_put_u8(nlh, PFMOD_FWD_A_PROTO, f->proto);
-	if (f->has_addr)
-		mnl_attr_put(nlh, PFMOD_FWD_A_ADDR, addr_len(f->family), &f->addr);
-	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MIN, f->port_min);
-	mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MAX, f->port_max);
-	if (!f->to_self)
-		mnl_attr_put(nlh, PFMOD_FWD_A_TO_ADDR, addr_len(f->family), &f->to_addr);
-	mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
-	mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
-	if (f->ifname[0])
-		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
-	pf_msg_put_from(nlh, f);
-	mnl_attr_put_u8(nlh, PFMOD_FWD_A_SNAT, f->snat);
-	if (f->snat == PFMOD_SNAT_ADDR)
-		mnl_attr_put(nlh, PFMOD_FWD_A_SNAT_ADDR, addr_len(f->family), &f->snat_addr);
-	mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS, (f->to_self ? PFMOD_F_TO_SELF : 0) |
-			 (f->expire_keep ? PFMOD_F_EXPIRE_KEEP : 0) |
-			 (f->offload ? PFMOD_F_OFFLOAD : 0));
-	if (f->timeout)
-		mnl_attr_put_u64(nlh, PFMOD_FWD_A_EXPIRES, f->timeout * 1000ULL);
-	if (limited) {
-		if (f->maxconn)
-			mnl_attr_put_u32(nlh, PFMOD_FWD_A_MAXCONN, f->maxconn);
-		if (f->maxconn_src)
-			mnl_attr_put_u32(nlh, PFMOD_FWD_A_MAXCONN_SRC, f->maxconn_src);
-		if (f->rate) {
-			mnl_attr_put_u32(nlh, PFMOD_FWD_A_RATE, f->rate);
-			mnl_attr_put_u32(nlh, PFMOD_FWD_A_RATE_PERIOD, f->rate_period);
-			mnl_attr_put_u32(nlh, PFMOD_FWD_A_BURST, f->burst);
-		}
-		mnl_attr_put_u64(nlh, PFMOD_FWD_A_DROPS, 0x1122334455ULL + id);
-	}
-	mnl_attr_put_u64(nlh, PFMOD_FWD_A_CONNS, 0x100000001ULL * id);
-	mnl_attr_put_u64(nlh, PFMOD_FWD_A_SNAT_CONNS, 7 * id);
-	mnl_attr_put_u64(nlh, PFMOD_FWD_A_ACTIVE, id + 1);
-	mnl_attr_put_u64(nlh, PFMOD_FWD_A_PACKETS, 0xfedcba9876ULL);
-	mnl_attr_put_u64(nlh, PFMOD_FWD_A_BYTES, 0x123456789abcdefULL);
-	mnl_attr_nest_end(nlh, nest);
-	return nlh;
-}
+/* Counters that fill their attributes' bytes, different for each id. */
+#define counts(id) ((struct pf_dump_counts){					\
+	.conns = 0x100000001ULL * (id), .snat_conns = 7 * (id),			\
+	.drops = 0x1122334455ULL + (id), .usage = true, .active = (id) + 1,	\
+	.packets = 0xfedcba9876ULL, .bytes = 0x123456789abcdefULL })
 
 /* Read back: the same words in save's form, and the kernel's own fields. */
 static int reads_back(const char *line, uint32_t id)
@@ -96,7 +45,7 @@ static int reads_back(const char *line, uint32_t id)
 	/* The kernel says when it expires, not the timeout it was given. */
 	pf_format_save_at(&f, NOW, want, sizeof(want));
 	memset(&g, 0xa5, sizeof(g));
-	if (pf_msg_get_forward(put_dump(&f, id), &g))
+	if (pf_msg_get_forward(pf_put_dump(buf, &f, id, &counts(id)), &g))
 		return 0;
 	pf_format_save_at(&g, NOW, got, sizeof(got));
 	limited = f.maxconn || f.maxconn_src || f.rate;
