@@ -24,6 +24,8 @@
 #             root (an overlay over the host's); pfmod_init=systemd, boot
 #             systemd and run the command as a unit once the system is up
 #   VM_QUIET=1  do not stream the command's output while it runs
+#   VM_MONITOR  a path: QEMU's monitor listens there (a unix socket), e.g.
+#             to ask for a vCPU's registers while the guest stands still
 #
 # Boot watchdog: QEMU 7.2's multi-threaded TCG can hang a guest kernel while
 # it boots (stale jump-label patching between vCPUs). A guest that has not
@@ -131,7 +133,7 @@ echo >> "$outdir/cmd"
 
 append="console=ttyS0,115200 loglevel=7 panic=-1 oops=panic printk.devkmsg=on"
 append+=" mitigations=off nokaslr no_hash_pointers watchdog_thresh=30"
-append+=" rcupdate.rcu_cpu_stall_timeout=120 softlockup_panic=1"
+append+=" rcupdate.rcu_cpu_stall_timeout=120 softlockup_panic=1 softlockup_all_cpu_backtrace=1"
 append+=" sysctl.kernel.panic_on_rcu_stall=1 pfmod_src=$top ${VM_APPEND:-}"
 
 qemu_cmd() {
@@ -139,7 +141,7 @@ qemu_cmd() {
 		-machine pc -accel "tcg,thread=$1" -cpu max
 		-smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}"
 		-kernel "$VMLINUZ" -initrd "$img" -append "$append"
-		-display none -monitor none -serial "file:$outdir/console.log"
+		-display none -serial "file:$outdir/console.log"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
@@ -151,6 +153,11 @@ qemu_cmd() {
 		-device virtio-9p-pci,fsdev=pfmods,mount_tag=pfmods)
 	[ -z "${VM_DISK:-}" ] ||
 		qemu+=(-drive "file=$VM_DISK,format=raw,if=virtio,cache=unsafe")
+	if [ -n "${VM_MONITOR:-}" ]; then
+		qemu+=(-monitor "unix:$VM_MONITOR,server=on,wait=off")
+	else
+		qemu+=(-monitor none)
+	fi
 }
 
 # run_guest TCG_THREADING: one boot. Returns 3 if the guest never reached
