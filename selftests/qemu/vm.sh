@@ -24,8 +24,9 @@
 #             root (an overlay over the host's); pfmod_init=systemd, boot
 #             systemd and run the command as a unit once the system is up
 #   VM_QUIET=1  do not stream the command's output while it runs
-#   VM_MONITOR  a path: QEMU's monitor listens there (a unix socket), e.g.
-#             to ask for a vCPU's registers while the guest stands still
+#   VM_MONITOR=1  QEMU's monitor listens on OUTDIR/monitor.sock (a unix
+#             socket), e.g. to ask for the vCPUs' registers while a guest
+#             stands still
 #
 # Boot watchdog: QEMU 7.2's multi-threaded TCG can hang a guest kernel while
 # it boots (stale jump-label patching between vCPUs). A guest that has not
@@ -153,8 +154,8 @@ qemu_cmd() {
 		-device virtio-9p-pci,fsdev=pfmods,mount_tag=pfmods)
 	[ -z "${VM_DISK:-}" ] ||
 		qemu+=(-drive "file=$VM_DISK,format=raw,if=virtio,cache=unsafe")
-	if [ -n "${VM_MONITOR:-}" ]; then
-		qemu+=(-monitor "unix:$VM_MONITOR,server=on,wait=off")
+	if [ "${VM_MONITOR:-0}" = 1 ]; then
+		qemu+=(-monitor "unix:$outdir/monitor.sock,server=on,wait=off")
 	else
 		qemu+=(-monitor none)
 	fi
