@@ -133,7 +133,6 @@ int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, 
 	return t.err;
 }
 
-
 /*
  * A dump read by two threads: the reader receives (the kernel fills the
  * next buffer inside recvmsg(), as the last is taken) while the caller's
@@ -147,6 +146,7 @@ struct pf_ahead {
 	int err[PF_AHEAD];		/* its errno, when it failed */
 	unsigned int head, tail;
 	bool stop;			/* the worker is done: read no more */
+	bool done;			/* the reader is done: nothing more comes */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 };
@@ -192,6 +192,10 @@ static void *pf_nl_reader(void *arg)
 		pthread_cond_broadcast(&a->cond);
 		pthread_mutex_unlock(&a->lock);
 	}
+	pthread_mutex_lock(&a->lock);
+	a->done = true;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
 	return NULL;
 }
 
@@ -206,6 +210,7 @@ int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *
 	uint32_t seq = req->nlmsg_seq;
 	pthread_t reader;
 	unsigned int slot;
+	bool empty;
 	int ret;
 
 	nl->errmsg[0] = '\0';
@@ -222,16 +227,26 @@ int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *
 	pthread_cond_init(&a.cond, NULL);
 	ret = pthread_create(&reader, NULL, pf_nl_reader, &a);
 	if (ret) {
+		pthread_cond_destroy(&a.cond);
+		pthread_mutex_destroy(&a.lock);
 		free(a.bufs);
 		return -ret;
 	}
 	do {
 		pthread_mutex_lock(&a.lock);
-		while (a.tail == a.head)
+		while (a.tail == a.head && !a.done)
 			pthread_cond_wait(&a.cond, &a.lock);
+		empty = a.tail == a.head;
 		slot = a.tail % PF_AHEAD;
 		pthread_mutex_unlock(&a.lock);
 
+		if (empty) {
+			/* The reader saw the end in a buffer whose messages
+			 * did not end the answer here.
+			 */
+			t.err = -EPROTO;
+			break;
+		}
 		if (a.len[slot] < 0) {
 			t.err = -a.err[slot];
 			break;
@@ -248,9 +263,9 @@ int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *
 		pthread_mutex_unlock(&a.lock);
 	} while (ret == MNL_CB_OK);
 
-	/* The reader ends at the answer's end, or now if the worker stopped
-	 * before it: the rest of the dump stays in the socket, which the
-	 * caller closes.
+	/* The reader ends at the answer's end or, if the worker stopped
+	 * before that, after the receive it is in (a dump goes on to its
+	 * end): the rest stays in the socket, which the caller closes.
 	 */
 	pthread_mutex_lock(&a.lock);
 	a.stop = true;
