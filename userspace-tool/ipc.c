@@ -105,13 +105,29 @@ int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 	return pf_nl_talk_raw(nl, req, req->nlmsg_len, req->nlmsg_seq, cb, data);
 }
 
-int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, mnl_cb_t cb,
-		   void *data)
+/*
+ * One buffer of an answer through @t's callback, and the end of the answer
+ * (ACK, error, end of a dump): MNL_CB_OK while more is to come; t->err is
+ * set when it failed.
+ */
+static int pf_nl_run(struct pf_talk *t, const void *buf, size_t n, uint32_t seq)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = pf_nl_error,
 		[NLMSG_DONE] = pf_nl_done,
 	};
+	int ret;
+
+	errno = 0;
+	ret = mnl_cb_run2(buf, n, seq, t->nl->portid, pf_nl_data, t, ctl, NLMSG_MIN_TYPE);
+	if (ret == MNL_CB_ERROR && !t->err)
+		t->err = errno ? -errno : -EPROTO;
+	return ret;
+}
+
+int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, mnl_cb_t cb,
+		   void *data)
+{
 	struct pf_talk t = { .nl = nl, .cb = cb, .data = data };
 	ssize_t n;
 	int ret;
@@ -124,12 +140,8 @@ int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, 
 		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->bufsize);
 		if (n < 0)
 			return -errno;
-		errno = 0;
-		ret = mnl_cb_run2(nl->buf, n, seq, nl->portid, pf_nl_data, &t, ctl,
-				  NLMSG_MIN_TYPE);
+		ret = pf_nl_run(&t, nl->buf, n, seq);
 	} while (ret == MNL_CB_OK);
-	if (ret == MNL_CB_ERROR && !t.err)
-		t.err = errno ? -errno : -EPROTO;
 	return t.err;
 }
 
@@ -201,10 +213,6 @@ static void *pf_nl_reader(void *arg)
 
 int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
-	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_ERROR] = pf_nl_error,
-		[NLMSG_DONE] = pf_nl_done,
-	};
 	struct pf_talk t = { .nl = nl, .cb = cb, .data = data };
 	struct pf_ahead a = { .nl = nl };
 	uint32_t seq = req->nlmsg_seq;
@@ -251,11 +259,7 @@ int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *
 			t.err = -a.err[slot];
 			break;
 		}
-		errno = 0;
-		ret = mnl_cb_run2(a.bufs + slot * nl->bufsize, a.len[slot], seq, nl->portid,
-				  pf_nl_data, &t, ctl, NLMSG_MIN_TYPE);
-		if (ret == MNL_CB_ERROR && !t.err)
-			t.err = errno ? -errno : -EPROTO;
+		ret = pf_nl_run(&t, a.bufs + slot * nl->bufsize, a.len[slot], seq);
 
 		pthread_mutex_lock(&a.lock);
 		a.tail++;
