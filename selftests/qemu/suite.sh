@@ -96,11 +96,10 @@ mapfile -t shares < <(deal)
 
 # Several guests at once run single-threaded TCG unless VM_TCG says
 # otherwise: two guests of two multi-threaded vCPUs are four busy host
-# threads on this machine's two cores, and under that a vCPU of 6.1 once
-# stood still 80 s in a user page fault until the soft-lockup watchdog ended
-# the guest (check-kernels of 2026-12-01); a single-threaded guest is one
-# host thread whose vCPUs take turns. Its vCPUs still interleave inside the
-# kernel, at the emulator's time slices instead of at every instruction.
+# threads on this machine's two cores; a single-threaded guest is one host
+# thread whose vCPUs take turns, and check-kernels ran 25-45 % faster so
+# (2026-12-01). Its vCPUs still interleave inside the kernel, at the
+# emulator's time slices instead of at every instruction.
 export VM_TCG=${VM_TCG:-single}
 
 out=build/vm/$name
