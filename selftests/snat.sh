@@ -60,8 +60,19 @@ if wait_for 5 eval '! conntrack_of "$gw" -p tcp --dport 80 | grep -q "dst=192\.1
 else
 	fail "the masqueraded entry outlived its address: $(conntrack_of "$gw" -p tcp --dport 80)"
 fi
-check_match "... and the connection ended" "^pftest: " "$(chat_say two)"
+out=$(chat_say two)
+check_match "... and the connection ended" "^pftest: " "$out"
 chat_stop
+# Nothing of it may reach the gateway later: a retransmission picked up
+# as a new connection would be forwarded (and counted) by the next forward.
+# (The earlier requests' TIME-WAIT sockets send nothing. Seen so far: the
+# chat ends on no answer, its socket is gone by then.)
+socks=$(in_ns "$client" ss -Htan exclude time-wait dst 203.0.113.10)
+if [ -z "$socks" ]; then
+	echo "ok: the client's socket is gone (the chat ended with: ${out#pftest: })"
+else
+	fail "the client's socket outlived the chat (ended with: ${out#pftest: }): $socks"
+fi
 setup ip -n "$gw" addr add 192.168.1.1/24 dev br0
 check "del" pfctl "$gw" del 80
 
@@ -71,6 +82,14 @@ out=$(request "$client" 203.0.113.10 80)
 check_match "snat ADDR: the server sees 192.168.1.254" "^web 192\.168\.1\.254 " "$out"
 out=$(request "$gw" 203.0.113.10 80)
 check_match "snat ADDR: the gateway's own connection too" "^web 192\.168\.1\.254 " "$out"
-check_match "show says the address" "192\.168\.1\.254 +2$" "$(pfctl "$gw" show)"
+out=$(pfctl "$gw" show)
+check_match "show says the address" "192\.168\.1\.254 +[0-9]+$" "$out"
+# Two connections, the client's and the gateway's own. (Once, on 7.2, 3:
+# what the gateway's conntrack then held is printed with the failure.)
+if grep -q "192\.168\.1\.254 \+2$" <<< "$out"; then
+	echo "ok: ... and counts the two connections"
+else
+	fail "... and counts the two connections: $out; conntrack: $(conntrack_of "$gw" -p tcp)"
+fi
 check_match "JSON says the address" '"snat":"192\.168\.1\.254"' "$(pfctl "$gw" -j show)"
 finish
