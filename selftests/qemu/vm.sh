@@ -137,15 +137,10 @@ append+=" mitigations=off nokaslr no_hash_pointers watchdog_thresh=30"
 append+=" rcupdate.rcu_cpu_stall_timeout=120 softlockup_panic=1 softlockup_all_cpu_backtrace=1"
 append+=" sysctl.kernel.panic_on_rcu_stall=1 pfmod_src=$top ${VM_APPEND:-}"
 
-# -mem-prealloc: the guest's memory is touched before it boots, not page by
-# page in the middle of a test. On these machines a first touch of fresh
-# host memory costs about 4 ms per 2 MB huge page (8 s for 4 GiB, measured
-# 2026-12-02), the hypervisor's own work, seen by the guest as time its
-# vCPU did not run.
 qemu_cmd() {
 	qemu=(qemu-system-x86_64 -nodefaults -nic none -no-reboot
 		-machine pc -accel "tcg,thread=$1" -cpu max
-		-smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" -mem-prealloc
+		-smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}"
 		-kernel "$VMLINUZ" -initrd "$img" -append "$append"
 		-display none -serial "file:$outdir/console.log"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
