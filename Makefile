@@ -13,7 +13,8 @@
 #   make bench-limits  what limits cost a forward without any
 #   make bench-lookup  pfmod's lookup in ns, every table shape, 1 to 1M forwards
 #   make bench-scale   restore, save, delete and memory of 100k and 1M forwards
-#   make deps         install what building and testing need (Debian 12)
+#   make deps         install what building and testing need (Debian 12, and
+#                     bookworm-backports' QEMU for the guests)
 #   make style        checkpatch.pl --strict over module/ and uapi/
 #   make load         insmod pfmod.ko here, after the modules it needs
 #   make install      module (+ depmod), pfctl and its man page
@@ -95,6 +96,7 @@ deb:
 
 deps:
 	selftests/scripts/deps.sh install
+	selftests/scripts/qemu.sh fetch > /dev/null
 
 check:
 	KVER="$(KVER)" KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/scripts/check.sh

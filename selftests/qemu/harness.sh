@@ -3,8 +3,9 @@
 #
 # The harness tests itself: every kind of failure must turn the run red and
 # say why. Prints TAP, one result per kind:
-#   a unit test that crashes; a test that warns, hangs, reports a failed
-#   check and then asks to be skipped, or makes lockdep report; a module
+#   a unit test that crashes; a guest under another QEMU than the one
+#   meant (selftests/scripts/qemu.sh); a test that warns, hangs, reports a
+#   failed check and then asks to be skipped, or makes lockdep report; a module
 #   that does not load; a complaint outside every test's window; a run in
 #   which every test skipped; a taint without a word in the log; a failed
 #   test in one of two guests run at once (suite.sh); a guest that crashes,
@@ -22,7 +23,7 @@ source selftests/scripts/tap.sh
 kdir=${KDIR:?KDIR: the kernel headers to build the fault module against}
 krel=$(cat "$kdir/include/config/kernel.release" 2>/dev/null || basename "$(dirname "$kdir")")
 work=$PWD/build/harness/$krel
-cases=15
+cases=16
 n=0
 echo "1..$cases"
 
@@ -98,6 +99,11 @@ fault=$work/mod/pfmod_fault.ko
 out=$(vm -t "$(secs 300)" -n harness-runs -- env PFMOD_FAULT_KO="$fault" ${PFMOD_KO:+PFMOD_KO=$PFMOD_KO} \
 	selftests/qemu/harness/runner.sh)
 runs=$(cat build/vm/harness-runs/log 2>/dev/null)
+# The emulator vm.sh ran: VM_QEMU, or the one qemu.sh fetched.
+want=$(${VM_QEMU:-$(selftests/scripts/qemu.sh cmd | head -n 1)} -version 2>&1 |
+	sed -n '1s/.*version \([^ ]*\).*/\1/p')
+[ -n "$want" ] && has "$out" "^vm: [^ ]+, QEMU ${want//./\\.}, "
+tap_case $? "the guest runs under the QEMU selftests/scripts/qemu.sh fetched (${want:-none}) or VM_QEMU" "$out"
 tests=$(section tests)
 has "$tests" '^not ok [0-9]+ warn # kernel complained' 'deliberate warning' 'WARNING:' &&
 	has "$out" '^vm: FAILED: .*the kernel complained' '^vm-exit=125$'

@@ -24,6 +24,8 @@
 #             root (an overlay over the host's); pfmod_init=systemd, boot
 #             systemd and run the command as a unit once the system is up
 #   VM_QUIET=1  do not stream the command's output while it runs
+#   VM_QEMU   the emulator (default: bookworm-backports' QEMU, fetched by
+#             selftests/scripts/qemu.sh), e.g. qemu-system-x86_64
 #   VM_MONITOR=1  QEMU's monitor listens on OUTDIR/monitor.sock (a unix
 #             socket), e.g. to ask for the vCPUs' registers while a guest
 #             stands still
@@ -73,7 +75,17 @@ fi
 krel=$(kimage_release "$VMLINUZ") || die "cannot read the release of $VMLINUZ"
 MODDIR=${MODDIR:-/lib/modules/$krel}
 [ -d "$MODDIR" ] || die "no modules directory $MODDIR for $krel"
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (run 'make deps')"
+# The emulator: bookworm-backports' QEMU, fetched into the cache on first
+# use (selftests/scripts/qemu.sh: why not Debian 12's 7.2), or VM_QEMU.
+if [ -n "${VM_QEMU:-}" ]; then
+	command -v "$VM_QEMU" > /dev/null || die "VM_QEMU: no such program '$VM_QEMU'"
+	qemu_base=("$VM_QEMU")
+else
+	mapfile -t qemu_base < <("$top/selftests/scripts/qemu.sh" fetch)
+	[ ${#qemu_base[@]} -gt 0 ] || die "no QEMU to run the guest (selftests/scripts/qemu.sh fetch failed)"
+fi
+qemu_version=$("${qemu_base[0]}" -version 2>/dev/null | sed -n '1s/.*version \([^ ]*\).*/\1/p')
+[ -n "$qemu_version" ] || die "${qemu_base[0]} does not start"
 
 # --- initramfs: static busybox, the 9p modules, /init -----------------------
 # An overlay root needs more modules; a kernel without them (the debug
@@ -138,7 +150,7 @@ append+=" rcupdate.rcu_cpu_stall_timeout=120 softlockup_panic=1 softlockup_all_c
 append+=" sysctl.kernel.panic_on_rcu_stall=1 pfmod_src=$top ${VM_APPEND:-}"
 
 qemu_cmd() {
-	qemu=(qemu-system-x86_64 -nodefaults -nic none -no-reboot
+	qemu=("${qemu_base[@]}" -nodefaults -nic none -no-reboot
 		-machine pc -accel "tcg,thread=$1" -cpu max
 		-smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}"
 		-kernel "$VMLINUZ" -initrd "$img" -append "$append"
@@ -245,7 +257,7 @@ if [ $verdict -eq 0 ] && [ "$rc" -ne 0 ]; then
 	verdict=$rc reason="the command exited with status $rc"
 fi
 
-echo "vm: $krel, ${elapsed}s, console in ${outdir#$top/}/console.log"
+echo "vm: $krel, QEMU $qemu_version, ${elapsed}s, console in ${outdir#$top/}/console.log"
 if [ $verdict -ne 0 ]; then
 	echo "vm: FAILED: $reason"
 	if [ -n "$complaints" ]; then

@@ -79,6 +79,24 @@ if [ -z "${KVER:-}" ]; then
 	# Every kernel line builds (cheap): an API break anywhere fails here.
 	stage "kernel lines" selftests/scripts/build-kernels.sh
 fi
+# The guests' emulator: bookworm-backports' QEMU (selftests/scripts/qemu.sh),
+# fetched once, or VM_QEMU.
+guest_qemu() {
+	local out
+
+	echo "1..1"
+	if [ -n "${VM_QEMU:-}" ]; then
+		echo "ok 1 the guests' QEMU: VM_QEMU=$VM_QEMU"
+	elif out=$(selftests/scripts/qemu.sh fetch 2>&1) &&
+	     out=$("$(head -n 1 <<< "$out")" -version 2>&1); then
+		echo "ok 1 the guests' QEMU: $(head -n 1 <<< "$out")"
+	else
+		echo "not ok 1 the guests' QEMU (selftests/scripts/qemu.sh fetch)"
+		sed 's/^/#   /' <<< "$out"
+		return 1
+	fi
+}
+stage "the guests' QEMU" guest_qemu || { summary; exit 1; }
 if [ -n "${T:-}" ]; then
 	say "ok - harness self-test # SKIP only selected tests run (T=$T)"
 else

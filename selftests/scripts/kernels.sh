@@ -25,6 +25,9 @@
 set -u
 cache=${PFMOD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pfmod}/kernels
 mirror=${PFMOD_MIRROR:-http://deb.debian.org/debian}
+apt_root=$cache/apt
+# shellcheck source=selftests/scripts/apt.sh
+source "$(dirname "$0")/apt.sh"
 LINES="5.10:bullseye 6.1:bookworm 6.12:trixie 7:sid"
 
 die() {
@@ -39,39 +42,6 @@ suite_of() {
 		[ "${l%%:*}" = "$1" ] && { echo "${l#*:}"; return 0; }
 	done
 	die "unknown kernel line '$1' (lines: $(for l in $LINES; do printf '%s ' "${l%%:*}"; done))"
-}
-
-# apt for SUITE, in its own tree.
-papt() {
-	local cmd=$1 suite=$2 t=$cache/apt/$2
-
-	shift 2
-	"$cmd" -o Dir="$t" -o Dir::State::status="$t/var/lib/dpkg/status" \
-		-o Dir::Etc::SourceList="$t/etc/apt/sources.list" \
-		-o Dir::Etc::SourceParts="$t/etc/apt/sources.list.d" \
-		-o Dir::Etc::Preferences="$t/etc/apt/preferences" \
-		-o Dir::Etc::PreferencesParts="$t/etc/apt/preferences.d" \
-		-o Dir::Cache="$t/var/cache/apt" -o Dir::State="$t/var/lib/apt" \
-		-o Debug::NoLocking=1 -o APT::Sandbox::User=root "$@"
-}
-
-apt_tree() {
-	local suite=$1 t=$cache/apt/$1
-
-	if [ ! -f "$t/etc/apt/sources.list" ]; then
-		mkdir -p "$t/etc/apt/sources.list.d" "$t/etc/apt/preferences.d" \
-			"$t/var/lib/dpkg" "$t/var/cache/apt/archives/partial" \
-			"$t/var/lib/apt/lists/partial" || die "cannot create $t"
-		: > "$t/var/lib/dpkg/status"
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
-			> "$t/etc/apt/sources.list"
-	fi
-	# Once a day is fresh enough; a fetch that fails refreshes first.
-	if [ -z "$(find "$t/var/lib/apt/lists" -name '*Packages*' -mmin -1440 2>/dev/null)" ] ||
-	   [ "${REFRESH:-0}" = 1 ]; then
-		papt apt-get "$suite" -q update > "$t/update.log" 2>&1 ||
-			die "apt-get update for $suite failed: $(tail -n 3 "$t/update.log")"
-	fi
 }
 
 # The package the metapackage PKG of SUITE depends on, whose name starts
