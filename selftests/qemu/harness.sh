@@ -100,7 +100,7 @@ out=$(vm -t "$(secs 300)" -n harness-runs -- env PFMOD_FAULT_KO="$fault" ${PFMOD
 	selftests/qemu/harness/runner.sh)
 runs=$(cat build/vm/harness-runs/log 2>/dev/null)
 # The emulator vm.sh ran: VM_QEMU, or the one qemu.sh fetched.
-want=$(${VM_QEMU:-$(selftests/scripts/qemu.sh cmd | head -n 1)} -version 2>&1 |
+want=$("${VM_QEMU:-$(selftests/scripts/qemu.sh cmd | head -n 1)}" -version 2>&1 |
 	sed -n '1s/.*version \([^ ]*\).*/\1/p')
 [ -n "$want" ] && has "$out" "^vm: [^ ]+, QEMU ${want//./\\.}, "
 tap_case $? "the guest runs under the QEMU selftests/scripts/qemu.sh fetched (${want:-none}) or VM_QEMU" "$out"

@@ -332,6 +332,20 @@ static int open_conn(const char *addr, int port, const char *bind_addr, int src_
 	return fd;
 }
 
+/*
+ * A chat that gives up resets its connection: closed the ordinary way, a
+ * socket with unacknowledged data lives on as an orphan in FIN-WAIT-1 and
+ * retransmits for minutes, and a later forward would pick that up as a new
+ * connection of its own.
+ */
+static void abort_conn(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	close(fd);
+}
+
 /* Sends @msg and reads one answer into @buf. */
 static int exchange(int fd, const char *msg, char *buf, size_t len, char *err, size_t errlen)
 {
@@ -405,8 +419,10 @@ static int cmd_chat(int argc, char **argv)
 		die("%s", err);
 	printf("connected\n");
 	while (fgets(line, sizeof(line), stdin)) {
-		if (exchange(fd, line, buf, sizeof(buf), err, sizeof(err)) < 0)
+		if (exchange(fd, line, buf, sizeof(buf), err, sizeof(err)) < 0) {
+			abort_conn(fd);
 			die("%s", err);
+		}
 		fputs(buf, stdout);
 	}
 	return 0;
