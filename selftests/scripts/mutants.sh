@@ -6,7 +6,9 @@
 # against the tests it names (in the QEMU guest, pfctl's unit tests, or the
 # harness's self-test); it must make them fail. Prints TAP and "N of N
 # mutants killed"; fails unless every mutant is killed. M="name ..." runs
-# only those; DRY=1 only checks that each applies.
+# only those; DRY=1 only checks that each applies. A mutant with a kernel
+# line is built for and booted on that Debian line (kernels.sh), the
+# others on the default kernel.
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -15,12 +17,12 @@ top=$PWD
 list=selftests/mutants/list
 pf_kernel
 
-# The mutants as lines "name<TAB>file<TAB>from<TAB>to<TAB>tests<TAB>why".
+# The mutants as lines "name<TAB>file<TAB>from<TAB>to<TAB>tests<TAB>why<TAB>kernel".
 mutants() {
 	awk 'function flush() {
 			if (name != "")
-				printf "%s\t%s\t%s\t%s\t%s\t%s\n", name, file, from, to, tests, why
-			name = file = from = to = tests = why = ""
+				printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, file, from, to, tests, why, kernel
+			name = file = from = to = tests = why = kernel = ""
 		}
 		/^#/ { next }
 		/^$/ { flush(); next }
@@ -28,6 +30,7 @@ mutants() {
 		key == "name:" { name = $0 } key == "file:" { file = $0 }
 		key == "from:" { from = $0 } key == "to:" { to = $0 }
 		key == "tests:" { tests = $0 } key == "why:" { why = $0 }
+		key == "kernel:" { kernel = $0 }
 		END { flush() }' "$list"
 }
 
@@ -41,6 +44,19 @@ apply() {
 		s/\Q$f\E/$t/;' "$1"
 }
 
+# mutant_kernel LINE: in the calling subshell, build for and boot Debian's
+# kernel line LINE (none: the default kernel).
+mutant_kernel() {
+	local k=selftests/scripts/kernels.sh
+
+	[ -n "$1" ] || return 0
+	"$k" fetch "$1" > /dev/null &&
+		KDIR=$("$k" get "$1" KDIR) && KERNELRELEASE=$("$k" get "$1" RELEASE) &&
+		KMAKEFLAGS=$("$k" get "$1" MAKEFLAGS) && VMLINUZ=$("$k" get "$1" VMLINUZ) &&
+		MODDIR=$("$k" get "$1" MODDIR) || return 1
+	export KDIR KERNELRELEASE KMAKEFLAGS VMLINUZ MODDIR
+}
+
 # The fields travel tab-separated: a tab in the list must be written \t.
 if grep -qn $'\t' "$list"; then
 	echo "mutants.sh: $list has a tab character (line $(grep -n $'\t' "$list" | cut -d: -f1 | head -n1)): write \\t"
@@ -52,7 +68,7 @@ total=$(mutants | awk -F'\t' -v sel=" $selected " 'sel == "  " || index(sel, " "
 echo "1..$total"
 n=0 killed=0
 start=$(date +%s)
-while IFS=$'\t' read -r name file from to tests why; do
+while IFS=$'\t' read -r name file from to tests why kernel; do
 	[ -z "$selected" ] || [[ " $selected " == *" $name "* ]] || continue
 	n=$((n + 1))
 	dir=$top/build/mutants/$name
@@ -68,7 +84,8 @@ while IFS=$'\t' read -r name file from to tests why; do
 		echo "ok $n mutant $name applies # SKIP dry run"
 		continue
 	fi
-	if ! out=$(cd "$dir" && pf_build 2>&1 && make -s -C userspace-tool list-tests 2>&1); then
+	if ! out=$(cd "$dir" && mutant_kernel "$kernel" 2>&1 && pf_build 2>&1 &&
+		   make -s -C userspace-tool list-tests 2>&1); then
 		echo "not ok $n mutant $name: does not build"
 		sed 's/^/#   /' <<< "$out" | tail -n 20
 		continue
@@ -81,7 +98,8 @@ while IFS=$'\t' read -r name file from to tests why; do
 				"$dir/userspace-tool/$u" >> "$dir/unit.log" 2>&1 || rc=1
 			done
 		elif [ "$t" = harness ]; then
-			(cd "$dir" && selftests/qemu/harness.sh) > "$dir/harness.log" 2>&1 || rc=1
+			(cd "$dir" && mutant_kernel "$kernel" && selftests/qemu/harness.sh) \
+				> "$dir/harness.log" 2>&1 || rc=1
 			grep -q '^not ok' "$dir/harness.log" && rc=1
 		else
 			guest+=" $t"
@@ -89,12 +107,12 @@ while IFS=$'\t' read -r name file from to tests why; do
 	done
 	if [ -n "$guest" ]; then
 		# shellcheck disable=SC2086
-		(cd "$dir" && VM_QUIET=1 selftests/qemu/vm.sh -t 1500 -n "mutant" -- \
-			selftests/run_tests.sh $guest) > "$dir/vm.out" 2>&1 || rc=1
+		(cd "$dir" && mutant_kernel "$kernel" && VM_QUIET=1 selftests/qemu/vm.sh -t 1500 \
+			-n "mutant" -- selftests/run_tests.sh $guest) > "$dir/vm.out" 2>&1 || rc=1
 	fi
 	if [ $rc -ne 0 ]; then
 		killed=$((killed + 1))
-		echo "ok $n mutant $name killed by$( [ -n "$guest" ] && echo "$guest")$( [[ " $tests " == *" unit "* ]] && echo " unit")$( [[ " $tests " == *" harness "* ]] && echo " harness") ($(($(date +%s) - t0))s): $why"
+		echo "ok $n mutant $name killed by$( [ -n "$guest" ] && echo "$guest")${kernel:+ on $kernel}$( [[ " $tests " == *" unit "* ]] && echo " unit")$( [[ " $tests " == *" harness "* ]] && echo " harness") ($(($(date +%s) - t0))s): $why"
 		grep -h '^not ok' "$dir/build/vm/mutant/log" "$dir/unit.log" "$dir/harness.log" 2>/dev/null | head -n 3 |
 			sed 's/^/#   /'
 	else
