@@ -393,7 +393,6 @@ static int pf_u8_cmp(u8 a, u8 b)
 int pf_fwd_class_cmp(const struct pf_class_key *key, const struct pf_fwd *f, unsigned int j)
 {
 	static const union nf_inet_addr none;
-	static const char any_if[IFNAMSIZ];
 	const struct pf_fwd_ext *ext = f->ext;
 	const struct pf_prefix *from = ext && ext->n_from ? &ext->from[j] : NULL;
 	int ret;
@@ -408,8 +407,9 @@ int pf_fwd_class_cmp(const struct pf_class_key *key, const struct pf_fwd *f, uns
 		ret = pf_u8_cmp(key->proto, f->proto);
 	if (!ret)
 		ret = pf_u8_cmp(key->family, f->family);
+	/* Names are NUL-padded: one that starts with NUL is any interface. */
 	if (!ret)
-		ret = memcmp(key->ifname, ext ? ext->ifname : any_if, IFNAMSIZ);
+		ret = ext ? memcmp(key->ifname, ext->ifname, IFNAMSIZ) : !!key->ifname[0];
 	return ret;
 }
 

@@ -27,10 +27,11 @@
  * source prefix or their first), one of their further prefixes' (struct
  * pf_member, which says which prefix). So a forward's own place needs no
  * field to say which it is: 8 bytes less for every forward. Forwards of a
- * class do not overlap, so a new forward can overlap only the one before
- * its last port in that order, the later of the two trees' floors:
- * checking costs O(log N) per source prefix, and finding the forward that
- * DEL names O(log N).
+ * class do not overlap, so a new forward can overlap only the two beside
+ * its first port in that order, in either tree: checking costs one walk
+ * down each tree per source prefix, O(log N), and the first tree's walk
+ * also finds where the forward's own place goes (no second walk to insert
+ * it). Finding the forward that DEL names is one walk, O(log N).
  */
 
 #include <linux/inetdevice.h>
@@ -170,87 +171,101 @@ static int pf_order_cmp(const struct pf_class_key *key, u16 port, const struct p
 	return port < f->port_min ? -1 : port > f->port_min;
 }
 
-/*
- * The forward of class @key with the last first port at or before @port
- * in order tree @k, or NULL. Lock.
- */
-static struct pf_fwd *pf_table_floor(const struct pf_table *t, unsigned int k,
-				     const struct pf_class_key *key, u16 port)
-{
-	struct rb_node *n = t->order[k].rb_node;
-	struct pf_fwd *f, *floor = NULL;
-	unsigned int j, floor_j = 0;
-	int cmp;
+/* Where a forward goes in an order tree: the link to set, and its parent. */
+struct pf_place {
+	struct rb_node **link;
+	struct rb_node *parent;
+};
 
-	while (n) {
-		f = pf_order_fwd(n, k, &j);
-		cmp = pf_order_cmp(key, port, f, j);
-		if (cmp < 0) {
-			n = n->rb_left;
+/*
+ * The forwards of class @key on either side of first port @port in order
+ * tree @k: *@prev the last at or before it, *@next the first after it, each
+ * NULL if there is none of that class; and, with @place, where a forward of
+ * that class and first port goes. One walk down the tree. Lock.
+ */
+static void pf_table_near(struct pf_table *t, unsigned int k, const struct pf_class_key *key,
+			  u16 port, struct pf_fwd **prev, struct pf_fwd **next,
+			  struct pf_place *place)
+{
+	struct rb_node **link = &t->order[k].rb_node, *parent = NULL;
+	unsigned int j, prev_j = 0, next_j = 0;
+	struct pf_fwd *f;
+
+	*prev = NULL;
+	*next = NULL;
+	while (*link) {
+		parent = *link;
+		f = pf_order_fwd(parent, k, &j);
+		if (pf_order_cmp(key, port, f, j) < 0) {
+			*next = f;
+			next_j = j;
+			link = &parent->rb_left;
 		} else {
-			floor = f;
-			floor_j = j;
-			if (!cmp)
-				break;
-			n = n->rb_right;
+			*prev = f;
+			prev_j = j;
+			link = &parent->rb_right;
 		}
 	}
-	/* The floor may be of an earlier class. */
-	if (floor && pf_fwd_class_cmp(key, floor, floor_j))
-		return NULL;
-	return floor;
+	/* Either may be of another class. */
+	if (*prev && pf_fwd_class_cmp(key, *prev, prev_j))
+		*prev = NULL;
+	if (*next && pf_fwd_class_cmp(key, *next, next_j))
+		*next = NULL;
+	if (place) {
+		place->link = link;
+		place->parent = parent;
+	}
 }
 
 /*
- * The forward of class @key with the last first port at or before @port,
- * in either tree, or NULL. Lock.
+ * Whether a forward of @t could have a port of @f's; if not, and with
+ * @place, where @f's own place goes in the first tree. Lock.
  */
-static struct pf_fwd *pf_table_floor_in(const struct pf_table *t,
-					const struct pf_class_key *key, u16 port)
-{
-	struct pf_fwd *a = pf_table_floor(t, 0, key, port);
-	struct pf_fwd *b = pf_table_floor(t, 1, key, port);
-
-	if (!a || (b && b->port_min > a->port_min))
-		return b;
-	return a;
-}
-
-/* A forward of @t that could have a port of @f's, or NULL. Lock. */
-static struct pf_fwd *pf_table_overlap(const struct pf_table *t, const struct pf_fwd *f)
+static bool pf_table_overlap(struct pf_table *t, const struct pf_fwd *f, struct pf_place *place)
 {
 	struct pf_class_key key;
-	struct pf_fwd *g;
-	unsigned int j;
+	struct pf_fwd *prev, *next;
+	unsigned int j, k;
 
-	/* Forwards of a class do not overlap: the one with the last first
-	 * port at or before f's last port is the only one that can reach
-	 * into f's range.
+	/* Forwards of a class do not overlap: only the two beside f's first
+	 * port in the order can reach into f's range.
 	 */
 	for (j = 0; j < pf_fwd_n_classes(f); j++) {
 		pf_fwd_class_key(f, j, &key);
-		g = pf_table_floor_in(t, &key, f->port_max);
-		if (g && g->port_max >= f->port_min)
-			return g;
+		for (k = 0; k < ARRAY_SIZE(t->order); k++) {
+			pf_table_near(t, k, &key, f->port_min, &prev, &next,
+				      !j && !k ? place : NULL);
+			if (prev && prev->port_max >= f->port_min)
+				return true;
+			if (next && next->port_min <= f->port_max)
+				return true;
+		}
 	}
-	return NULL;
+	return false;
 }
 
-static void pf_table_order_insert(struct pf_table *t, struct pf_fwd *f, unsigned int j)
+/* Puts @f's place for class @j in its order tree: at @place, if given. */
+static void pf_table_order_insert(struct pf_table *t, struct pf_fwd *f, unsigned int j,
+				  const struct pf_place *place)
 {
 	unsigned int k = j ? 1 : 0, pj;
 	struct rb_node **link = &t->order[k].rb_node, *parent = NULL;
 	struct pf_class_key key;
 	struct pf_fwd *g;
 
-	pf_fwd_class_key(f, j, &key);
-	while (*link) {
-		parent = *link;
-		g = pf_order_fwd(parent, k, &pj);
-		if (pf_order_cmp(&key, f->port_min, g, pj) < 0)
-			link = &parent->rb_left;
-		else
-			link = &parent->rb_right;
+	if (place) {
+		link = place->link;
+		parent = place->parent;
+	} else {
+		pf_fwd_class_key(f, j, &key);
+		while (*link) {
+			parent = *link;
+			g = pf_order_fwd(parent, k, &pj);
+			if (pf_order_cmp(&key, f->port_min, g, pj) < 0)
+				link = &parent->rb_left;
+			else
+				link = &parent->rb_right;
+		}
 	}
 	rb_link_node(pf_fwd_order(f, j), parent, link);
 	rb_insert_color(pf_fwd_order(f, j), &t->order[k]);
@@ -331,8 +346,11 @@ static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
 				 f->ext && f->ext->n_from ? f->ext->from[i].len + 1 : 0, delta);
 }
 
-/* Makes @f findable by the packet path's keys and in the order. */
-static int pf_table_index(struct pf_table *t, struct pf_fwd *f)
+/*
+ * Makes @f findable by the packet path's keys and in the order; @place is
+ * where pf_table_overlap() found its own place goes.
+ */
+static int pf_table_index(struct pf_table *t, struct pf_fwd *f, const struct pf_place *place)
 {
 	unsigned int i, n_nodes = pf_fwd_n_nodes(f);
 	struct pf_key key;
@@ -358,23 +376,24 @@ static int pf_table_index(struct pf_table *t, struct pf_fwd *f)
 		}
 	}
 	for (i = 0; i < pf_fwd_n_classes(f); i++)
-		pf_table_order_insert(t, f, i);
+		pf_table_order_insert(t, f, i, i ? NULL : place);
 	pf_table_account(t, f, 1);
 	return 0;
 }
 
 int pf_table_insert(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack *extack)
 {
+	struct pf_place place;
 	int ret;
 
-	if (pf_table_overlap(t, f)) {
+	if (pf_table_overlap(t, f, &place)) {
 		NL_SET_ERR_MSG(extack, "listen ports overlap an existing forward of the same kind");
 		return -EEXIST;
 	}
 	ret = xa_insert(&t->fwds, f->id, f, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		return ret;
-	ret = pf_table_index(t, f);
+	ret = pf_table_index(t, f, &place);
 	if (ret)
 		xa_erase(&t->fwds, f->id);
 	return ret;
@@ -397,13 +416,13 @@ void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
 struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key)
 {
 	struct pf_class_key ckey;
-	struct pf_fwd *f;
+	struct pf_fwd *f, *next;
 
 	/* A forward with the same key is in the same first class (its own
 	 * place, in the first tree), with the same first port.
 	 */
 	pf_fwd_class_key(key, 0, &ckey);
-	f = pf_table_floor(t, 0, &ckey, key->port_min);
+	pf_table_near(t, 0, &ckey, key->port_min, &f, &next, NULL);
 	return f && pf_fwd_same_key(f, key) ? f : NULL;
 }
 
@@ -576,6 +595,7 @@ struct pf_fwd *pf_table_expired(const struct pf_table *t, u64 now)
 
 int pf_table_stage(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack *extack)
 {
+	struct pf_place place;
 	struct pf_fwd **v;
 	int ret;
 
@@ -589,11 +609,11 @@ int pf_table_stage(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack 
 		t->staged = v;
 		t->staged_cap = max(2 * t->staged_cap, 64U);
 	}
-	if (pf_table_overlap(t, f)) {
+	if (pf_table_overlap(t, f, &place)) {
 		NL_SET_ERR_MSG(extack, "listen ports overlap an existing forward of the same kind");
 		return -EEXIST;
 	}
-	ret = pf_table_index(t, f);
+	ret = pf_table_index(t, f, &place);
 	if (ret)
 		return ret;
 	t->staged[t->n_staged++] = f;

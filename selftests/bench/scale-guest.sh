@@ -11,6 +11,13 @@
 # and with SCALE_PERF=1, for the first round of each N, the restore's and
 # the save's 25 busiest symbols (perf record -a):
 #   perf N restore|save PERCENT SYMBOL
+# With SCALE_GRAPH="FUNCTION:DEPTH ..." (e.g. "pf_nl_replace:2
+# pf_config_stage_add:4"), after the rounds, one more restore of the N per
+# FUNCTION under ftrace's function_graph tracer, from FUNCTION down DEPTH
+# calls, and the time of each call summed by name and depth (the tracer's
+# own cost is in the times: compare them with each other, not with RESTORE_S;
+# perf's sampling under TCG sees too little to say where a restore goes):
+#   graph N FUNCTION DEPTH CALL_DEPTH CALL TOTAL_US CALLS US_PER_CALL
 set -u
 PATH=$PWD/userspace-tool:$PATH
 ns=${SCALE_NS:-100000 1000000}
@@ -65,6 +72,44 @@ timed() {
 	echo "$t1 - $t0" | bc
 }
 
+# graph N FUNCTION DEPTH: a restore of $tmp/table under function_graph.
+graph() {
+	local t=/sys/kernel/tracing
+
+	[ -e $t/trace ] || mount -t tracefs nodev $t || return 1
+	pfctl flush || return 1
+	echo nop > $t/current_tracer
+	echo 0 > $t/tracing_on
+	echo > $t/trace
+	echo 200000 > $t/buffer_size_kb
+	echo "$2" > $t/set_graph_function || return 1
+	echo "$3" > $t/max_graph_depth
+	echo function_graph > $t/current_tracer
+	echo 1 > $t/tracing_on
+	pfctl restore "$tmp/table" || return 1
+	echo 0 > $t/tracing_on
+	grep -h '^overrun:' $t/per_cpu/cpu*/stats | grep -qv ': 0$' &&
+		echo "graph $1 $2 $3: the trace overran its buffer" >&2
+	# " 0) + 12.345 us   |      name [pfmod]();", "name() {" ... "}";
+	# a call's depth is its indentation after the bar; a "}" closes the
+	# last call opened at its depth on its CPU.
+	awk -v n="$1" -v fn="$2" -v depth="$3" '/^#/ || !/\|/ { next }
+		{ bar = index($0, "|"); rest = substr($0, bar + 1)
+		  d = (match(rest, /[^ ]/) - 3) / 2; call = substr(rest, RSTART)
+		  sub(/ \[pfmod\]/, "", call)
+		  if (call ~ /\{$/) { sub(/\(\) \{$/, "", call); open[$1, d] = call; next }
+		  if (call ~ /^\} \/\* /) { sub(/^\} \/\* /, "", call); sub(/ \*\/$/, "", call) }
+		  else if (call ~ /^\}/) call = open[$1, d]
+		  sub(/\(\);$/, "", call)
+		  us = match($0, /[0-9.]+ us/) ? substr($0, RSTART, RLENGTH - 3) + 0 : 0
+		  k = d " " call; sum[k] += us; cnt[k]++ }
+		END { for (k in sum) printf "graph %s %s %s %s %.0f %d %.2f\n", n, fn, depth, k,
+			sum[k], cnt[k], sum[k] / cnt[k] }' $t/trace | sort -k5,5n -k7,7nr
+	echo nop > $t/current_tracer
+	echo > $t/set_graph_function
+	echo 1 > $t/buffer_size_kb
+}
+
 for n in $ns; do
 	awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
 		printf "tcp 203.0.%d.%d:%d 192.168.1.2:9000\n", 113 + int(i / 12500000),
@@ -90,4 +135,7 @@ for n in $ns; do
 			"$(( (after - before) / n )) $slab"
 	done
 	selftests/tools/pftext "$tmp/table" || exit 1
+	for g in ${SCALE_GRAPH:-}; do
+		graph "$n" "${g%%:*}" "${g##*:}" || exit 1
+	done
 done
