@@ -342,7 +342,9 @@ static void abort_conn(int fd)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)))
+		fprintf(stderr, "pftest: cannot reset the connection (SO_LINGER): %s\n",
+			strerror(errno));
 	close(fd);
 }
 
