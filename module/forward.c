@@ -375,14 +375,18 @@ void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_ke
 	key->proto = f->proto;
 }
 
-static int pf_words_cmp(const u32 *a, const u32 *b, unsigned int n)
+/* Any fixed order of addresses does: theirs as two 64-bit words. */
+static inline int pf_addr_cmp(const union nf_inet_addr *a, const union nf_inet_addr *b)
 {
-	unsigned int i;
+	u64 x, y;
 
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return a[i] < b[i] ? -1 : 1;
-	return 0;
+	memcpy(&x, &a->all[0], sizeof(x));
+	memcpy(&y, &b->all[0], sizeof(y));
+	if (x == y) {
+		memcpy(&x, &a->all[2], sizeof(x));
+		memcpy(&y, &b->all[2], sizeof(y));
+	}
+	return x == y ? 0 : x < y ? -1 : 1;
 }
 
 static int pf_u8_cmp(u8 a, u8 b)
@@ -390,27 +394,34 @@ static int pf_u8_cmp(u8 a, u8 b)
 	return a == b ? 0 : a < b ? -1 : 1;
 }
 
+/*
+ * Fields in this order: listen address, protocol, family, source prefix
+ * length (+ 1; 0 none), source prefix, interface name. A forward without
+ * ext has none of the last three: zero, zero, "" (the least of each), and
+ * a key has its source prefix zero when it has no length (the builders
+ * memset it), so such a forward compares in three fields.
+ */
 int pf_fwd_class_cmp(const struct pf_class_key *key, const struct pf_fwd *f, unsigned int j)
 {
-	static const union nf_inet_addr none;
 	const struct pf_fwd_ext *ext = f->ext;
-	const struct pf_prefix *from = ext && ext->n_from ? &ext->from[j] : NULL;
+	const struct pf_prefix *from;
 	int ret;
 
-	ret = pf_words_cmp(key->addr.all, f->addr.all, ARRAY_SIZE(key->addr.all));
-	if (!ret)
-		ret = pf_u8_cmp(key->src_slot, from ? from->len + 1 : 0);
-	if (!ret)
-		ret = pf_words_cmp(key->src.all, from ? from->addr.all : none.all,
-				   ARRAY_SIZE(key->src.all));
+	ret = pf_addr_cmp(&key->addr, &f->addr);
 	if (!ret)
 		ret = pf_u8_cmp(key->proto, f->proto);
 	if (!ret)
 		ret = pf_u8_cmp(key->family, f->family);
-	/* Names are NUL-padded: one that starts with NUL is any interface. */
-	if (!ret)
-		ret = ext ? memcmp(key->ifname, ext->ifname, IFNAMSIZ) : !!key->ifname[0];
-	return ret;
+	if (ret)
+		return ret;
+	if (!ext)
+		return key->src_slot || key->ifname[0];
+	from = ext->n_from ? &ext->from[j] : NULL;
+	ret = pf_u8_cmp(key->src_slot, from ? from->len + 1 : 0);
+	if (!ret && from)
+		ret = pf_addr_cmp(&key->src, &from->addr);
+	/* Names are NUL-padded, as the key's. */
+	return ret ?: memcmp(key->ifname, ext->ifname, IFNAMSIZ);
 }
 
 int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)

@@ -31,7 +31,10 @@
  * its first port in that order, in either tree: checking costs one walk
  * down each tree per source prefix, O(log N), and the first tree's walk
  * also finds where the forward's own place goes (no second walk to insert
- * it). Finding the forward that DEL names is one walk, O(log N).
+ * it). A forward whose own place comes right after the last one placed (a
+ * restore's file in the order) needs no walk there: two compares and a
+ * step to the place after. Finding the forward that DEL names is one walk,
+ * O(log N).
  */
 
 #include <linux/inetdevice.h>
@@ -49,10 +52,38 @@ struct pf_ifname {
 	struct rcu_head rcu;
 };
 
+/*
+ * A key's hash, from its fields: the source prefix and the interface only
+ * where the key has them (where it has not, they are zero), so a key of
+ * neither is hashed in 6 words, not all 14. The same function of the same
+ * fields for a key (pf_key_hash) and for a node, read from its forward
+ * without building its key (pf_node_hash).
+ */
+static u32 pf_fields_hash(const union nf_inet_addr *addr, const union nf_inet_addr *src,
+			  const char *ifname, u32 kind, u16 port, u32 seed)
+{
+	u32 h = jhash2(addr->all, ARRAY_SIZE(addr->all), jhash_2words(kind, port, seed));
+
+	if (src)
+		h = jhash2(src->all, ARRAY_SIZE(src->all), h);
+	if (ifname && ifname[0])
+		h = jhash(ifname, IFNAMSIZ, h);
+	return h;
+}
+
+static u32 pf_kind(u8 family, u8 proto, u8 src_slot, u8 plen)
+{
+	return family | proto << 8 | src_slot << 16 | (u32)plen << 24;
+}
+
 static u32 pf_key_hash(const void *data, u32 len, u32 seed)
 {
-	BUILD_BUG_ON(sizeof(struct pf_key) % sizeof(u32));
-	return jhash2(data, sizeof(struct pf_key) / sizeof(u32), seed);
+	const struct pf_key *key = data;
+	const struct pf_class_key *c = &key->class;
+
+	return pf_fields_hash(&c->addr, c->src_slot ? &c->src : NULL, c->ifname,
+			      pf_kind(c->family, c->proto, c->src_slot, key->plen), key->port,
+			      seed);
 }
 
 static void pf_node_key(const struct pf_node *node, struct pf_key *key)
@@ -65,10 +96,14 @@ static void pf_node_key(const struct pf_node *node, struct pf_key *key)
 
 static u32 pf_node_hash(const void *data, u32 len, u32 seed)
 {
-	struct pf_key key;
+	const struct pf_node *node = data;
+	const struct pf_fwd *f = pf_node_fwd(node);
+	const struct pf_fwd_ext *ext = f->ext;
+	const struct pf_prefix *from = ext && ext->n_from ? &ext->from[node->from] : NULL;
 
-	pf_node_key(data, &key);
-	return pf_key_hash(&key, len, seed);
+	return pf_fields_hash(&f->addr, from ? &from->addr : NULL, ext ? ext->ifname : NULL,
+			      pf_kind(f->family, f->proto, from ? from->len + 1 : 0, node->plen),
+			      node->port, seed);
 }
 
 static int pf_node_cmp(struct rhashtable_compare_arg *arg, const void *obj)
@@ -178,10 +213,38 @@ struct pf_place {
 };
 
 /*
+ * Whether the order's place for class @key and first port @port is right
+ * after t->last's own: then *@prev is t->last, *@next the forward after it
+ * (or NULL), and @place the free link between the two (t->last's right
+ * child, or else the left child of the leftmost of its right subtree: the
+ * one after it). Two compares instead of a walk, for a restore whose file
+ * is in the order (a saved one is, once restored).
+ */
+static bool pf_table_after_last(struct pf_table *t, const struct pf_class_key *key, u16 port,
+				struct pf_fwd **prev, struct pf_fwd **next, struct pf_place *place)
+{
+	struct pf_fwd *after;
+	struct rb_node *n;
+
+	if (!t->last || pf_order_cmp(key, port, t->last, 0) <= 0)
+		return false;
+	n = rb_next(&t->last->order);
+	after = n ? rb_entry(n, struct pf_fwd, order) : NULL;
+	if (after && pf_order_cmp(key, port, after, 0) >= 0)
+		return false;
+	*prev = t->last;
+	*next = after;
+	place->parent = t->last->order.rb_right ? n : &t->last->order;
+	place->link = t->last->order.rb_right ? &n->rb_left : &t->last->order.rb_right;
+	return true;
+}
+
+/*
  * The forwards of class @key on either side of first port @port in order
  * tree @k: *@prev the last at or before it, *@next the first after it, each
  * NULL if there is none of that class; and, with @place, where a forward of
- * that class and first port goes. One walk down the tree. Lock.
+ * that class and first port goes. One walk down the tree, or none after
+ * t->last (@place given). Lock.
  */
 static void pf_table_near(struct pf_table *t, unsigned int k, const struct pf_class_key *key,
 			  u16 port, struct pf_fwd **prev, struct pf_fwd **next,
@@ -193,6 +256,13 @@ static void pf_table_near(struct pf_table *t, unsigned int k, const struct pf_cl
 
 	*prev = NULL;
 	*next = NULL;
+	if (place && !k && pf_table_after_last(t, key, port, prev, next, place)) {
+		if (pf_fwd_class_cmp(key, *prev, 0))
+			*prev = NULL;
+		if (*next && pf_fwd_class_cmp(key, *next, 0))
+			*next = NULL;
+		return;
+	}
 	while (*link) {
 		parent = *link;
 		f = pf_order_fwd(parent, k, &j);
@@ -269,6 +339,8 @@ static void pf_table_order_insert(struct pf_table *t, struct pf_fwd *f, unsigned
 	}
 	rb_link_node(pf_fwd_order(f, j), parent, link);
 	rb_insert_color(pf_fwd_order(f, j), &t->order[k]);
+	if (!k)
+		t->last = f;
 }
 
 static int pf_table_ifname_get(struct pf_table *t, const char *name)
@@ -406,6 +478,8 @@ void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
 	pf_table_account(t, f, -1);
 	for (i = 0; i < pf_fwd_n_classes(f); i++)
 		rb_erase(pf_fwd_order(f, i), &t->order[i ? 1 : 0]);
+	if (t->last == f)
+		t->last = NULL;
 	for (i = 0; i < n_nodes; i++)
 		rhashtable_remove_fast(&t->ht, &pf_fwd_node(f, i)->hash, pf_ht_params);
 	if (pf_fwd_ifname(f)[0])

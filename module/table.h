@@ -23,6 +23,10 @@ struct pf_table {
 	 * prefix or from[0]), [1] struct pf_member (from[1] on).
 	 */
 	struct rb_root order[2];
+	/* The forward whose own place went into order[0] last: a file in
+	 * order is placed beside it without a walk (pf_table_near).
+	 */
+	struct pf_fwd *last;
 	struct xarray fwds;		/* struct pf_fwd by id */
 	struct pf_fwd **staged;		/* forwards without ids yet, in order */
 	unsigned int n_staged, staged_cap, n_numbered;

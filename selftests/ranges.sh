@@ -72,6 +72,21 @@ out=$(request "$client" 203.0.113.10 8050)
 check_match "a listen-address forward comes before the others" "^port9099 " "$out"
 check "flush" pfctl "$gw" flush
 
+# A forward placed right after the last one placed skips the walk down the
+# order (module/table.c): here after 8020, whose right child (8030) is
+# taken; 8040 comes after the last one (8005) but past the one after it.
+for p in 8010 8030 8020 8025 8005 8040; do
+	check "add $p, in this order" pfctl "$gw" add $p 192.168.1.2:9000
+done
+for p in 8005 8010 8020 8025 8030 8040; do
+	check_fails "$p-$((p + 1)) overlaps $p" pfctl "$gw" add $p-$((p + 1)) 192.168.1.3
+done
+check "8041-8049 overlaps none" pfctl "$gw" add 8041-8049 192.168.1.3
+for p in 8005 8010 8020 8025 8030 8040 8041-8049; do
+	check "del $p finds it" pfctl "$gw" del $p
+done
+check_no_match "none is left" "^[^#]" "$(pfctl "$gw" save)"
+
 # The ends of the port space.
 serve "$server" -p 1,65533,65534,65535 -n "end%p"
 check "add 1 192.168.1.2 (port 1)" pfctl "$gw" add 1 192.168.1.2
