@@ -93,12 +93,47 @@ static int parse_ports(struct pf_parser *ps, const char *s, uint16_t *min, uint1
 	return 0;
 }
 
+/*
+ * The common case without a copy: a dotted quad as inet_pton(AF_INET) takes
+ * it (four parts 0-255, no leading zeros). What this refuses goes on to
+ * inet_pton, so it decides only what both would accept alike.
+ */
+static bool parse_ipv4(const char *s, size_t n, struct in_addr *a)
+{
+	unsigned int part = 0, parts = 0, digits = 0;
+	uint8_t b[4];
+	size_t i;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n && s[i] >= '0' && s[i] <= '9') {
+			if (digits && !part)
+				return false;
+			part = part * 10 + (s[i] - '0');
+			if (part > 255)
+				return false;
+			digits++;
+		} else if ((i == n || s[i] == '.') && digits && parts < 4) {
+			b[parts++] = part;
+			part = 0;
+			digits = 0;
+		} else {
+			return false;
+		}
+	}
+	if (parts != 4)
+		return false;
+	memcpy(a, b, sizeof(b));
+	return true;
+}
+
 int pf_parse_addr(const char *s, size_t n, union pf_addr *a, const char *what, char *err,
 		  size_t errlen)
 {
 	char buf[INET6_ADDRSTRLEN + 1];
 
 	memset(a, 0, sizeof(*a));
+	if (parse_ipv4(s, n, &a->v4))
+		return AF_INET;
 	if (n >= sizeof(buf)) {
 		snprintf(err, errlen, "bad %s '%.*s'", what, (int)n, s);
 		return -1;
@@ -551,24 +586,37 @@ int pf_parse_forward(int argc, char **argv, enum pf_parse_mode mode, struct pf_f
 
 int pf_next_line(char **pos, char *copy, size_t copylen, char **argv)
 {
-	char *line = *pos, *end, *tok, *save;
-	size_t n;
+	const char *line = *pos;
+	size_t i, n = 0;
+	bool in_word = false, comment = false;
 	int argc = 0;
 
 	if (!*line)
 		return -1;
-	end = strchr(line, '\n');
-	n = end ? (size_t)(end - line) : strlen(line);
-	*pos = end ? end + 1 : line + n;
-	if (n >= copylen)
-		n = copylen - 1;
-	memcpy(copy, line, n);
+	/* One pass over the line: of its first copylen - 1 characters, those
+	 * before a '#' are copied as words, cut at blanks (space, tab, CR).
+	 */
+	for (i = 0; line[i] && line[i] != '\n'; i++) {
+		char c = line[i];
+
+		if (comment || i >= copylen - 1)
+			continue;
+		if (c == '#') {
+			comment = true;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r') {
+			if (in_word)
+				copy[n++] = '\0';
+			in_word = false;
+			continue;
+		}
+		if (!in_word && argc < PF_MAX_WORDS)
+			argv[argc++] = copy + n;
+		in_word = true;
+		copy[n++] = c;
+	}
 	copy[n] = '\0';
-	tok = strchr(copy, '#');
-	if (tok)
-		*tok = '\0';
-	for (tok = strtok_r(copy, " \t\r", &save); tok && argc < PF_MAX_WORDS;
-	     tok = strtok_r(NULL, " \t\r", &save))
-		argv[argc++] = tok;
+	*pos = (char *)line + i + (line[i] == '\n');
 	return argc;
 }

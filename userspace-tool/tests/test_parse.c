@@ -371,6 +371,124 @@ static void test_addr(void)
 	   "too long for any address: %s", err);
 }
 
+/* IPv4 is read without inet_pton: it must take exactly what inet_pton takes. */
+static int addr_like_pton(const char *s)
+{
+	struct in_addr want;
+	union pf_addr a;
+	int fam = pf_parse_addr(s, strlen(s), &a, "target", err, sizeof(err));
+
+	if (inet_pton(AF_INET, s, &want) == 1)
+		return fam == AF_INET && a.v4.s_addr == want.s_addr;
+	return fam != AF_INET;
+}
+
+static unsigned int rnd(unsigned int *seed, unsigned int n)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return (*seed >> 16) % n;
+}
+
+static void test_addr_ipv4(void)
+{
+	static const char *const edges[] = {
+		"0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3.256", "01.2.3.4", "1.2.3.04",
+		"1.2.3.0", "00.1.2.3", "1.2.3", "1.2.3.4.", ".1.2.3.4", "1..2.3", "1.2.3.4.5",
+		"1.2.3.-4", "1.2.3.4 ", "1.2.3.1000", "4294967295", "0x1.2.3.4", "", ".",
+		"192.168.001.2", "1.2.3.00",
+	};
+	unsigned int seed = 1, i, j, k, len, parts, digits, bad = 0, v4 = 0;
+	char s[24];
+
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		ok(addr_like_pton(edges[i]), "'%s' read as inet_pton reads it", edges[i]);
+	/* Mostly 4 parts, else 1 to 5; mostly 1 to 3 digits, else none; a
+	 * third of the parts start with 0 or 2 (leading zeros, past 255).
+	 */
+	for (i = 0; i < 200000; i++) {
+		parts = rnd(&seed, 4) ? 4 : 1 + rnd(&seed, 5);
+		for (j = 0, len = 0; j < parts; j++) {
+			digits = rnd(&seed, 8) ? 1 + rnd(&seed, 3) : 0;
+			for (k = 0; k < digits; k++)
+				s[len++] = !k && !rnd(&seed, 3) ? "02"[rnd(&seed, 2)] :
+					   "0123456789"[rnd(&seed, 10)];
+			if (j + 1 < parts)
+				s[len++] = '.';
+		}
+		s[len] = '\0';
+		v4 += inet_pton(AF_INET, s, &(struct in_addr){ 0 }) == 1;
+		if (!addr_like_pton(s) && !bad++)
+			printf("# '%s' read otherwise than inet_pton reads it\n", s);
+	}
+	ok(!bad && v4 > 10000,
+	   "200000 random strings of digits and dots (%u of them addresses) read as inet_pton reads them (%u not)",
+	   v4, bad);
+}
+
+/* pf_next_line as it was (memcpy, strchr, strtok_r): the model of the one-pass one. */
+static int model_next_line(char **pos, char *copy, size_t copylen, char **argv)
+{
+	char *line = *pos, *end, *tok, *save;
+	size_t n;
+	int argc = 0;
+
+	if (!*line)
+		return -1;
+	end = strchr(line, '\n');
+	n = end ? (size_t)(end - line) : strlen(line);
+	*pos = end ? end + 1 : line + n;
+	if (n >= copylen)
+		n = copylen - 1;
+	memcpy(copy, line, n);
+	copy[n] = '\0';
+	tok = strchr(copy, '#');
+	if (tok)
+		*tok = '\0';
+	for (tok = strtok_r(copy, " \t\r", &save); tok && argc < PF_MAX_WORDS;
+	     tok = strtok_r(NULL, " \t\r", &save))
+		argv[argc++] = tok;
+	return argc;
+}
+
+static void test_next_line(void)
+{
+	static const char alphabet[] = "ab1.:- \t\r#\n";
+	char text[400], copy[64], mcopy[64], *argv[PF_MAX_WORDS], *margv[PF_MAX_WORDS];
+	unsigned int seed = 7, i, j, len, bad = 0, lines = 0;
+	char *pos, *mpos;
+	size_t copylen;
+	int argc, margc, k;
+
+	for (i = 0; i < 20000; i++) {
+		len = rnd(&seed, sizeof(text) - 1);
+		for (j = 0; j < len; j++)
+			text[j] = alphabet[rnd(&seed, sizeof(alphabet) - 1)];
+		text[len] = '\0';
+		copylen = 1 + rnd(&seed, sizeof(copy));
+		pos = text;
+		mpos = text;
+		do {
+			argc = pf_next_line(&pos, copy, copylen, argv);
+			margc = model_next_line(&mpos, mcopy, copylen, margv);
+			lines++;
+			if (argc != margc || pos != mpos) {
+				bad++;
+				break;
+			}
+			for (k = 0; k < argc; k++) {
+				if (strcmp(argv[k], margv[k])) {
+					bad++;
+					break;
+				}
+			}
+		} while (argc >= 0);
+	}
+	ok(!bad, "%u lines of random blanks, words, comments and cuts split as before (%u not)",
+	   lines, bad);
+	ok(!bad && pf_next_line(&(char *){ "" }, copy, sizeof(copy), argv) == -1,
+	   "the end of the text is -1");
+}
+
 int main(void)
 {
 	test_good();
@@ -380,6 +498,8 @@ int main(void)
 	test_json();
 	test_overlap();
 	test_addr();
+	test_addr_ipv4();
+	test_next_line();
 	printf("1..%d\n", tap_n);
 	return tap_done();
 }
