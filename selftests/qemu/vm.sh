@@ -26,6 +26,8 @@
 #   VM_QUIET=1  do not stream the command's output while it runs
 #   VM_QEMU   the emulator (default: bookworm-backports' QEMU, fetched by
 #             selftests/scripts/qemu.sh), e.g. qemu-system-x86_64
+#   VM_PLUGIN a TCG plugin and its arguments, as QEMU's -plugin takes them
+#             (selftests/bench/tbcount.c)
 #   VM_MONITOR=1  QEMU's monitor listens on OUTDIR/monitor.sock (a unix
 #             socket), e.g. to ask for the vCPUs' registers while a guest
 #             stands still
@@ -166,6 +168,7 @@ qemu_cmd() {
 		-device virtio-9p-pci,fsdev=pfmods,mount_tag=pfmods)
 	[ -z "${VM_DISK:-}" ] ||
 		qemu+=(-drive "file=$VM_DISK,format=raw,if=virtio,cache=unsafe")
+	[ -z "${VM_PLUGIN:-}" ] || qemu+=(-plugin "$VM_PLUGIN")
 	if [ "${VM_MONITOR:-0}" = 1 ]; then
 		qemu+=(-monitor "unix:$outdir/monitor.sock,server=on,wait=off")
 	else

@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# In the guest, under count.sh's plugin: COUNT_N single-port forwards on
+# listen addresses (scale-guest.sh's table) restored into an empty table,
+# then saved. A sync(2) before, between and after marks the windows the
+# plugin counts (its mark is sync's entry): the first the restore, the
+# second the save. Nothing else in the guest calls sync.
+set -u
+PATH=$PWD/userspace-tool:$PATH
+n=${COUNT_N:-200000}
+modprobe nf_conntrack enable_hooks=1 || exit 1
+modprobe -a $(modinfo -F depends pfmod.ko | tr , ' ') || exit 1
+insmod pfmod.ko max_forwards=$((n > 100000 ? n : 100000)) || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; pfctl flush; rmmod pfmod' EXIT
+awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
+	printf "tcp 203.0.%d.%d:%d 192.168.1.2:9000\n", 113 + int(i / 12500000),
+		1 + int(i / 50000) % 250, 10000 + i % 50000 }' > "$tmp/table"
+cat /proc/kallsyms > /run/pfmod-out/kallsyms || exit 1
+sync
+pfctl restore "$tmp/table" || exit 1
+sync
+pfctl save > "$tmp/saved" || exit 1
+sync
+saved=$(grep -vc '^#' "$tmp/saved")
+[ "$saved" = "$n" ] || { echo "count: $saved forwards saved, not $n"; exit 1; }
+echo "count: $n forwards restored and saved"
