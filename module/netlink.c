@@ -795,18 +795,47 @@ static const struct pf_ct_usage *pf_nl_dump_usage(const struct pf_nl_dump_ctx *c
 	return NULL;
 }
 
-static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * The forwards of @t from ctx->next_id on, as many as fit in @skb. One walk
+ * along the xarray (xas_for_each), not a descent from its root per forward.
+ * RCU.
+ */
+static void pf_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct pf_table *t, bool stats)
 {
 	static const struct pf_ct_usage none;
-	struct pf_net *pn = pf_net(sock_net(cb->skb->sk));
 	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
-	bool stats = cb->nlh && ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd ==
-		     PFMOD_CMD_GET_STATS;
+	XA_STATE(xas, &t->fwds, ctx->next_id);
 	const struct pf_ct_usage *u;
-	struct pf_table *t;
-	unsigned long id;
 	struct pf_fwd *f;
 	void *hdr;
+
+	xas_for_each(&xas, f, ULONG_MAX) {
+		if (xas_retry(&xas, f))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &pf_genl_family, NLM_F_MULTI,
+				  stats ? PFMOD_CMD_GET_STATS : PFMOD_CMD_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		u = stats ? pf_nl_dump_usage(ctx, xas.xa_index) : NULL;
+		if (stats && !u)
+			u = &none;	/* added since the walk */
+		if (pf_msg_put_fwd(skb, f, u, ctx->acct)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		ctx->next_id = xas.xa_index + 1;
+	}
+}
+
+static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pf_net *pn = pf_net(sock_net(cb->skb->sk));
+	bool stats = cb->nlh && ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd ==
+		     PFMOD_CMD_GET_STATS;
 	int ret;
 
 	/* Checked here as well as by genetlink: only errors of .dumpit carry
@@ -819,24 +848,7 @@ static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	rcu_read_lock();
 	cb->seq = READ_ONCE(pn->gen);
-	t = rcu_dereference(pn->table);
-	xa_for_each_start(&t->fwds, id, f, ctx->next_id) {
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-				  &pf_genl_family, NLM_F_MULTI,
-				  stats ? PFMOD_CMD_GET_STATS : PFMOD_CMD_GET);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		u = stats ? pf_nl_dump_usage(ctx, id) : NULL;
-		if (stats && !u)
-			u = &none;	/* added since the walk */
-		if (pf_msg_put_fwd(skb, f, u, ctx->acct)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		ctx->next_id = id + 1;
-	}
+	pf_nl_dump_table(skb, cb, rcu_dereference(pn->table), stats);
 	rcu_read_unlock();
 	return skb->len;
 }
