@@ -34,7 +34,8 @@
  * it). A forward whose own place comes right after the last one placed (a
  * restore's file in the order) needs no walk there: two compares and a
  * step to the place after. Finding the forward that DEL names is one walk,
- * O(log N).
+ * O(log N), or none if it is the one after the last one found (a restore
+ * that looks up its file's forwards in the old table, in order).
  */
 
 #include <linux/inetdevice.h>
@@ -480,6 +481,8 @@ void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
 		rb_erase(pf_fwd_order(f, i), &t->order[i ? 1 : 0]);
 	if (t->last == f)
 		t->last = NULL;
+	if (t->found == f)
+		t->found = NULL;
 	for (i = 0; i < n_nodes; i++)
 		rhashtable_remove_fast(&t->ht, &pf_fwd_node(f, i)->hash, pf_ht_params);
 	if (pf_fwd_ifname(f)[0])
@@ -491,13 +494,26 @@ struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key)
 {
 	struct pf_class_key ckey;
 	struct pf_fwd *f, *next;
+	struct rb_node *n;
 
-	/* A forward with the same key is in the same first class (its own
-	 * place, in the first tree), with the same first port.
+	/* Forwards asked for in the order (a saved table restored onto
+	 * itself) are each the one after the last one found: keys are
+	 * unique, so one with @key's key is the one.
 	 */
-	pf_fwd_class_key(key, 0, &ckey);
-	pf_table_near(t, 0, &ckey, key->port_min, &f, &next, NULL);
-	return f && pf_fwd_same_key(f, key) ? f : NULL;
+	n = t->found ? rb_next(&t->found->order) : NULL;
+	f = n ? rb_entry(n, struct pf_fwd, order) : NULL;
+	if (!f || !pf_fwd_same_key(f, key)) {
+		/* A forward with the same key is in the same first class (its
+		 * own place, in the first tree), with the same first port.
+		 */
+		pf_fwd_class_key(key, 0, &ckey);
+		pf_table_near(t, 0, &ckey, key->port_min, &f, &next, NULL);
+		if (f && !pf_fwd_same_key(f, key))
+			f = NULL;
+	}
+	if (f)
+		t->found = f;
+	return f;
 }
 
 /*

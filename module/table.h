@@ -27,6 +27,7 @@ struct pf_table {
 	 * order is placed beside it without a walk (pf_table_near).
 	 */
 	struct pf_fwd *last;
+	struct pf_fwd *found;		/* the one pf_table_find() found last */
 	struct xarray fwds;		/* struct pf_fwd by id */
 	struct pf_fwd **staged;		/* forwards without ids yet, in order */
 	unsigned int n_staged, staged_cap, n_numbered;
@@ -62,7 +63,7 @@ void pf_table_free(struct pf_table *t);
  */
 int pf_table_insert(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack *extack);
 void pf_table_remove(struct pf_table *t, struct pf_fwd *f);
-/* The forward with the same key as @key, or NULL. */
+/* The forward with the same key as @key, or NULL. Lock. */
 struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key);
 /* The forward that applies to @p (most specific first), or NULL. RCU. */
 struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p);

@@ -111,6 +111,19 @@ id2=$(pfctl "$gw" -j show | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 [ "$id2" -gt "$newid" ] && echo "ok: a new forward gets a new id ($id2)" ||
 	fail "id $id2 after $newid"
 
+log "a restore that drops a forward keeps the ids of those around it"
+setup eval "pfctl $gw flush && pfctl $gw add 80 192.168.1.2:8080 &&
+	pfctl $gw add 81 192.168.1.2:8081 && pfctl $gw add 82 192.168.1.2:8082"
+ids_ports() {
+	pfctl "$gw" -j show | grep -o '"id":[0-9]*,[^}]*"port_min":[0-9]*' |
+		sed 's/"id":\([0-9]*\),.*"port_min":\([0-9]*\)/\1 \2/'
+}
+check_match "three forwards, an id each" "^[0-9]+ 80 [0-9]+ 81 [0-9]+ 82$" "$(echo $(ids_ports))"
+before=$(ids_ports | grep -v ' 81$')
+printf 'tcp 80 192.168.1.2:8080\ntcp 82 192.168.1.2:8082\n' > "$tmp/two"
+check "restore without 81" pfctl "$gw" restore "$tmp/two"
+check_match "80 and 82 keep their ids ($(echo $before))" "^$(echo $before)\$" "$(echo $(ids_ports))"
+
 log "a restore hands a session over to a forward with dev (conntrack does not record the interface)"
 setup eval "pfctl $gw flush && pfctl $gw add 22 192.168.1.2:2222 dev eth0 from 203.0.113.0/24"
 chat_open a "$client" -b 203.0.113.20 203.0.113.10 22
