@@ -45,15 +45,14 @@ fi
 # The kernel to build for and boot: the Makefile's choice, or the newest.
 pf_kernel
 if [ -n "${KVER:-}" ]; then
-	if ! out=$(selftests/scripts/kernels.sh fetch "$KVER" 2>&1); then
-		say "not ok - fetch the $KVER kernel line: $out"
+	err=$(mktemp)
+	if ! pf_kernel_line "$KVER" 2> "$err"; then
+		say "not ok - fetch the $KVER kernel line: $(cat "$err")"
+		rm -f "$err"
 		summary
 		exit 1
 	fi
-	VMLINUZ=$(selftests/scripts/kernels.sh get "$KVER" VMLINUZ)
-	MODDIR=$(selftests/scripts/kernels.sh get "$KVER" MODDIR)
-	KMAKEFLAGS=$(selftests/scripts/kernels.sh get "$KVER" MAKEFLAGS)
-	export VMLINUZ MODDIR KMAKEFLAGS
+	rm -f "$err"
 	say "# kernel line $KVER: $KERNELRELEASE ($VMLINUZ)"
 fi
 

@@ -11,6 +11,19 @@ pf_kernel() {
 	export KDIR KERNELRELEASE
 }
 
+# pf_kernel_line LINE: build for and boot Debian's kernel line LINE, fetched
+# (selftests/scripts/kernels.sh): sets and exports KDIR, KERNELRELEASE,
+# KMAKEFLAGS, VMLINUZ and MODDIR. Says why on stderr if it cannot.
+pf_kernel_line() {
+	local k=selftests/scripts/kernels.sh
+
+	"$k" fetch "$1" > /dev/null &&
+		KDIR=$("$k" get "$1" KDIR) && KERNELRELEASE=$("$k" get "$1" RELEASE) &&
+		KMAKEFLAGS=$("$k" get "$1" MAKEFLAGS) && VMLINUZ=$("$k" get "$1" VMLINUZ) &&
+		MODDIR=$("$k" get "$1" MODDIR) || return 1
+	export KDIR KERNELRELEASE KMAKEFLAGS VMLINUZ MODDIR
+}
+
 # pf_deps [GROUP...]: installs what is missing (as root), or says what to run.
 pf_deps() {
 	selftests/scripts/deps.sh check "$@" >/dev/null || selftests/scripts/deps.sh install "$@"

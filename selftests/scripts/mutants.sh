@@ -47,14 +47,7 @@ apply() {
 # mutant_kernel LINE: in the calling subshell, build for and boot Debian's
 # kernel line LINE (none: the default kernel).
 mutant_kernel() {
-	local k=selftests/scripts/kernels.sh
-
-	[ -n "$1" ] || return 0
-	"$k" fetch "$1" > /dev/null &&
-		KDIR=$("$k" get "$1" KDIR) && KERNELRELEASE=$("$k" get "$1" RELEASE) &&
-		KMAKEFLAGS=$("$k" get "$1" MAKEFLAGS) && VMLINUZ=$("$k" get "$1" VMLINUZ) &&
-		MODDIR=$("$k" get "$1" MODDIR) || return 1
-	export KDIR KERNELRELEASE KMAKEFLAGS VMLINUZ MODDIR
+	[ -z "$1" ] || pf_kernel_line "$1"
 }
 
 # The fields travel tab-separated: a tab in the list must be written \t.
