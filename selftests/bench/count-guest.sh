@@ -3,9 +3,10 @@
 #
 # In the guest, under count.sh's plugin: COUNT_N single-port forwards on
 # listen addresses (scale-guest.sh's table) restored into an empty table,
-# then saved. A sync(2) before, between and after marks the windows the
-# plugin counts (its mark is sync's entry): the first the restore, the
-# second the save. Nothing else in the guest calls sync.
+# saved, and restored again onto themselves (each forward kept). A sync(2)
+# before, between and after marks the windows the plugin counts (its mark
+# is sync's entry): the restore, the save, the restore onto the same.
+# Nothing else in the guest calls sync.
 set -u
 PATH=$PWD/userspace-tool:$PATH
 n=${COUNT_N:-200000}
@@ -23,6 +24,8 @@ pfctl restore "$tmp/table" || exit 1
 sync
 pfctl save > "$tmp/saved" || exit 1
 sync
+pfctl restore "$tmp/table" || exit 1
+sync
 saved=$(grep -vc '^#' "$tmp/saved")
 [ "$saved" = "$n" ] || { echo "count: $saved forwards saved, not $n"; exit 1; }
-echo "count: $n forwards restored and saved"
+echo "count: $n forwards restored, saved and restored again"

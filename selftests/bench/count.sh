@@ -6,17 +6,17 @@
 # selftests/bench/tbcount.c, adds up every translated block's instructions
 # each time it runs): the same build gives nearly the same counts whatever
 # else the host is doing (interrupts land differently: 0.1 %), where
-# timings under TCG move by a quarter. A restore
-# and a save of COUNT_N forwards (200000; count-guest.sh), each split into
-# pfctl's own instructions ("[user]", both its threads) and the kernel's by
-# function (the guest's /proc/kallsyms; nokaslr keeps a kernel's addresses
-# the same at every boot, so one boot reads the address of sync(2), which
-# marks the windows, and the next one counts). Prints
+# timings under TCG move by a quarter. COUNT_N forwards (200000;
+# count-guest.sh) restored, saved and restored onto themselves, each split
+# into pfctl's own instructions ("[user]", both its threads) and the
+# kernel's by function (the guest's /proc/kallsyms; nokaslr keeps a
+# kernel's addresses the same at every boot, so one boot reads the address
+# of sync(2), which marks the windows, and the next one counts). Prints
 #   count WHAT N PER_FORWARD PERCENT FUNCTION
-# for WHAT restore and save, "total" first, then the COUNT_TOP (25)
-# largest. Instructions are not time (a load costs TCG more than an add):
-# they say where the work is and whether a change removed some, not
-# seconds. A benchmark, not a test: no pass or fail.
+# for WHAT restore, save and restore-same, "total" first, then the
+# COUNT_TOP (25) largest. Instructions are not time (a load costs TCG more
+# than an add): they say where the work is and whether a change removed
+# some, not seconds. A benchmark, not a test: no pass or fail.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source selftests/scripts/common.sh
@@ -37,9 +37,10 @@ VM_QUIET=1 VM_MEM=${VM_MEM:-6G} VM_PLUGIN="$PWD/selftests/bench/tbcount.so,mark=
 	{ cat "$dir/log"; exit 1; }
 # Text symbols and counted blocks, both by address (16 hex digits: sorted
 # as text, sorted as numbers); each block goes to the symbol before it.
-for w in 0 1; do
+whats=(restore save restore-same)
+for w in 0 1 2; do
 	[ -s "$dir/window.$w" ] || { echo "count: no counts for window $w"; exit 1; }
-	what=$([ $w = 0 ] && echo restore || echo save)
+	what=${whats[$w]}
 	{ awk 'tolower($2) ~ /^[tw]$/ { print $1, "s", $3 ($4 ? " " $4 : "") }' \
 		build/vm/count/kallsyms; awk '{ print $1, "c", $2 }' "$dir/window.$w"; } |
 		LC_ALL=C sort -k1,1 -k2,2r |
