@@ -32,8 +32,9 @@
  * down each tree per source prefix, O(log N), and the first tree's walk
  * also finds where the forward's own place goes (no second walk to insert
  * it). A forward whose own place comes right after the last one placed (a
- * restore's file in the order) needs no walk there: two compares and a
- * step to the place after. Finding the forward that DEL names is one walk,
+ * restore's file in the order) needs no walk there: two compares, and
+ * rb_next() to the forward after (pointer steps, up to O(log N), no
+ * compares). Finding the forward that DEL names is one walk,
  * O(log N), or none if it is the one after the last one found (a restore
  * that looks up its file's forwards in the old table, in order).
  */
@@ -218,8 +219,9 @@ struct pf_place {
  * after t->last's own: then *@prev is t->last, *@next the forward after it
  * (or NULL), and @place the free link between the two (t->last's right
  * child, or else the left child of the leftmost of its right subtree: the
- * one after it). Two compares instead of a walk, for a restore whose file
- * is in the order (a saved one is, once restored).
+ * one after it). Two compares and rb_next() instead of a walk with a
+ * compare per step, for a restore whose file is in the order (a saved one
+ * is, once restored).
  */
 static bool pf_table_after_last(struct pf_table *t, const struct pf_class_key *key, u16 port,
 				struct pf_fwd **prev, struct pf_fwd **next, struct pf_place *place)
