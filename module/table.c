@@ -243,6 +243,39 @@ static bool pf_table_after_last(struct pf_table *t, const struct pf_class_key *k
 }
 
 /*
+ * One walk down order tree @k to first port @port of class @key: *@prev the
+ * last place at or before it and *@next the first after it, of any class
+ * (with their source prefix indexes), and with @place, the free link where
+ * such a place goes.
+ */
+static void pf_table_walk(struct pf_table *t, unsigned int k, const struct pf_class_key *key,
+			  u16 port, struct pf_fwd **prev, unsigned int *prev_j,
+			  struct pf_fwd **next, unsigned int *next_j, struct pf_place *place)
+{
+	struct rb_node **link = &t->order[k].rb_node, *parent = NULL;
+	struct pf_fwd *f;
+	unsigned int j;
+
+	while (*link) {
+		parent = *link;
+		f = pf_order_fwd(parent, k, &j);
+		if (pf_order_cmp(key, port, f, j) < 0) {
+			*next = f;
+			*next_j = j;
+			link = &parent->rb_left;
+		} else {
+			*prev = f;
+			*prev_j = j;
+			link = &parent->rb_right;
+		}
+	}
+	if (place) {
+		place->link = link;
+		place->parent = parent;
+	}
+}
+
+/*
  * The forwards of class @key on either side of first port @port in order
  * tree @k: *@prev the last at or before it, *@next the first after it, each
  * NULL if there is none of that class; and, with @place, where a forward of
@@ -253,41 +286,17 @@ static void pf_table_near(struct pf_table *t, unsigned int k, const struct pf_cl
 			  u16 port, struct pf_fwd **prev, struct pf_fwd **next,
 			  struct pf_place *place)
 {
-	struct rb_node **link = &t->order[k].rb_node, *parent = NULL;
-	unsigned int j, prev_j = 0, next_j = 0;
-	struct pf_fwd *f;
+	unsigned int prev_j = 0, next_j = 0;
 
 	*prev = NULL;
 	*next = NULL;
-	if (place && !k && pf_table_after_last(t, key, port, prev, next, place)) {
-		if (pf_fwd_class_cmp(key, *prev, 0))
-			*prev = NULL;
-		if (*next && pf_fwd_class_cmp(key, *next, 0))
-			*next = NULL;
-		return;
-	}
-	while (*link) {
-		parent = *link;
-		f = pf_order_fwd(parent, k, &j);
-		if (pf_order_cmp(key, port, f, j) < 0) {
-			*next = f;
-			next_j = j;
-			link = &parent->rb_left;
-		} else {
-			*prev = f;
-			prev_j = j;
-			link = &parent->rb_right;
-		}
-	}
+	if (!place || k || !pf_table_after_last(t, key, port, prev, next, place))
+		pf_table_walk(t, k, key, port, prev, &prev_j, next, &next_j, place);
 	/* Either may be of another class. */
 	if (*prev && pf_fwd_class_cmp(key, *prev, prev_j))
 		*prev = NULL;
 	if (*next && pf_fwd_class_cmp(key, *next, next_j))
 		*next = NULL;
-	if (place) {
-		place->link = link;
-		place->parent = parent;
-	}
 }
 
 /*
@@ -321,26 +330,17 @@ static bool pf_table_overlap(struct pf_table *t, const struct pf_fwd *f, struct 
 static void pf_table_order_insert(struct pf_table *t, struct pf_fwd *f, unsigned int j,
 				  const struct pf_place *place)
 {
-	unsigned int k = j ? 1 : 0, pj;
-	struct rb_node **link = &t->order[k].rb_node, *parent = NULL;
+	unsigned int k = j ? 1 : 0, pj, nj;
+	struct pf_fwd *prev = NULL, *next = NULL;
 	struct pf_class_key key;
-	struct pf_fwd *g;
+	struct pf_place found;
 
-	if (place) {
-		link = place->link;
-		parent = place->parent;
-	} else {
+	if (!place) {
 		pf_fwd_class_key(f, j, &key);
-		while (*link) {
-			parent = *link;
-			g = pf_order_fwd(parent, k, &pj);
-			if (pf_order_cmp(&key, f->port_min, g, pj) < 0)
-				link = &parent->rb_left;
-			else
-				link = &parent->rb_right;
-		}
+		pf_table_walk(t, k, &key, f->port_min, &prev, &pj, &next, &nj, &found);
+		place = &found;
 	}
-	rb_link_node(pf_fwd_order(f, j), parent, link);
+	rb_link_node(pf_fwd_order(f, j), place->parent, place->link);
 	rb_insert_color(pf_fwd_order(f, j), &t->order[k]);
 	if (!k)
 		t->last = f;
