@@ -15,9 +15,7 @@ modprobe -a $(modinfo -F depends pfmod.ko | tr , ' ') || exit 1
 insmod pfmod.ko max_forwards=$((n > 100000 ? n : 100000)) || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; pfctl flush; rmmod pfmod' EXIT
-awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
-	printf "tcp 203.0.%d.%d:%d 192.168.1.2:9000\n", 113 + int(i / 12500000),
-		1 + int(i / 50000) % 250, 10000 + i % 50000 }' > "$tmp/table"
+selftests/bench/scale-table.sh "$n" > "$tmp/table"
 cat /proc/kallsyms > /run/pfmod-out/kallsyms || exit 1
 sync
 pfctl restore "$tmp/table" || exit 1

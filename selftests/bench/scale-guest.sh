@@ -111,9 +111,7 @@ graph() {
 }
 
 for n in $ns; do
-	awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
-		printf "tcp 203.0.%d.%d:%d 192.168.1.2:9000\n", 113 + int(i / 12500000),
-			1 + int(i / 50000) % 250, 10000 + i % 50000 }' > "$tmp/table"
+	selftests/bench/scale-table.sh "$n" > "$tmp/table"
 	for round in $(seq 1 "$reps"); do
 		pfctl flush || exit 1
 		sleep 3
