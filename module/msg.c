@@ -55,6 +55,66 @@ static u64 pf_msg_expires_in(const struct pf_fwd *f)
 	return at > now ? max_t(u64, div_u64(at - now, NSEC_PER_MSEC), 1) : 1;
 }
 
+/*
+ * Writes one attribute at @pos, inside room reserved already, and moves
+ * @pos past it. With a constant @len it compiles to a few stores.
+ */
+static __always_inline void pf_msg_fill(struct nlattr **pos, int type, const void *data, int len)
+{
+	struct nlattr *a = *pos;
+
+	a->nla_type = type;
+	a->nla_len = nla_attr_size(len);
+	memcpy(nla_data(a), data, len);
+	memset((u8 *)nla_data(a) + len, 0, nla_padlen(len));
+	*pos = (struct nlattr *)((u8 *)a + nla_total_size(len));
+}
+
+static __always_inline void pf_msg_fill_addr(struct nlattr **pos, int type, u8 family,
+					     const union nf_inet_addr *a)
+{
+	if (family == NFPROTO_IPV4)
+		pf_msg_fill(pos, type, a, sizeof(struct in_addr));
+	else
+		pf_msg_fill(pos, type, a, sizeof(struct in6_addr));
+}
+
+/*
+ * The attributes every forward has (and its addresses), in one reservation:
+ * nla_put() checks the room, reserves and pads attribute by attribute, and
+ * that was most of what the dump of a million forwards cost.
+ */
+static int pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *f)
+{
+	bool addr = f->flags & PF_F_HAS_ADDR, to_addr = !(f->flags & PFMOD_F_TO_SELF);
+	int alen = f->family == NFPROTO_IPV4 ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+	u32 flags = f->flags & __PFMOD_F_ALL;
+	struct nlattr *pos, *end;
+	int len;
+
+	len = 2 * nla_total_size(sizeof(u32)) + 3 * nla_total_size(sizeof(u8)) +
+	      4 * nla_total_size(sizeof(u16)) + (addr + to_addr) * nla_total_size(alen);
+	pos = nla_reserve_nohdr(skb, len);
+	if (!pos)
+		return -EMSGSIZE;
+	end = (struct nlattr *)((u8 *)pos + len);
+	pf_msg_fill(&pos, PFMOD_FWD_A_ID, &f->id, sizeof(u32));
+	pf_msg_fill(&pos, PFMOD_FWD_A_FAMILY, &f->family, sizeof(u8));
+	pf_msg_fill(&pos, PFMOD_FWD_A_PROTO, &f->proto, sizeof(u8));
+	if (addr)
+		pf_msg_fill_addr(&pos, PFMOD_FWD_A_ADDR, f->family, pf_fwd_addr(f));
+	pf_msg_fill(&pos, PFMOD_FWD_A_PORT_MIN, &f->port_min, sizeof(u16));
+	pf_msg_fill(&pos, PFMOD_FWD_A_PORT_MAX, &f->port_max, sizeof(u16));
+	if (to_addr)
+		pf_msg_fill_addr(&pos, PFMOD_FWD_A_TO_ADDR, f->family, &f->to_addr);
+	pf_msg_fill(&pos, PFMOD_FWD_A_TO_PORT_MIN, &f->to_port_min, sizeof(u16));
+	pf_msg_fill(&pos, PFMOD_FWD_A_TO_PORT_MAX, &f->to_port_max, sizeof(u16));
+	pf_msg_fill(&pos, PFMOD_FWD_A_SNAT, &f->snat, sizeof(u8));
+	pf_msg_fill(&pos, PFMOD_FWD_A_FLAGS, &flags, sizeof(u32));
+	WARN_ON_ONCE(pos != end);
+	return 0;
+}
+
 int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_ct_usage *u,
 		   bool acct)
 {
@@ -62,25 +122,12 @@ int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_
 	struct pf_stats_sum sum;
 
 	pf_fwd_stats(f, &sum);
-	if (!nest ||
-	    nla_put_u32(skb, PFMOD_FWD_A_ID, f->id) ||
-	    nla_put_u8(skb, PFMOD_FWD_A_FAMILY, f->family) ||
-	    nla_put_u8(skb, PFMOD_FWD_A_PROTO, f->proto) ||
-	    ((f->flags & PF_F_HAS_ADDR) &&
-	     pf_msg_put_addr(skb, PFMOD_FWD_A_ADDR, f->family, pf_fwd_addr(f))) ||
-	    nla_put_u16(skb, PFMOD_FWD_A_PORT_MIN, f->port_min) ||
-	    nla_put_u16(skb, PFMOD_FWD_A_PORT_MAX, f->port_max) ||
-	    (!(f->flags & PFMOD_F_TO_SELF) &&
-	     pf_msg_put_addr(skb, PFMOD_FWD_A_TO_ADDR, f->family, &f->to_addr)) ||
-	    nla_put_u16(skb, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min) ||
-	    nla_put_u16(skb, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max) ||
+	if (!nest || pf_msg_put_base(skb, f) ||
 	    (pf_fwd_ifname(f)[0] &&
 	     nla_put_string(skb, PFMOD_FWD_A_IFNAME, pf_fwd_ifname(f))) ||
 	    (f->ext && f->ext->n_from && pf_msg_put_from(skb, f)) ||
-	    nla_put_u8(skb, PFMOD_FWD_A_SNAT, f->snat) ||
 	    (f->snat == PFMOD_SNAT_ADDR &&
 	     pf_msg_put_addr(skb, PFMOD_FWD_A_SNAT_ADDR, f->family, &f->ext->snat_addr)) ||
-	    nla_put_u32(skb, PFMOD_FWD_A_FLAGS, f->flags & __PFMOD_F_ALL) ||
 	    (pf_fwd_expires(f) &&
 	     nla_put_u64_64bit(skb, PFMOD_FWD_A_EXPIRES, pf_msg_expires_in(f), PFMOD_FWD_A_PAD)) ||
 	    ((f->flags & PF_F_LIMITED) && pf_msg_put_limits(skb, READ_ONCE(f->ext->limits))) ||
