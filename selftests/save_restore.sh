@@ -71,6 +71,21 @@ after=$(pfctl "$gw" -j show)
 check "an empty file empties the table" eval "pfctl '$gw' restore < /dev/null"
 check_match "... empty" '^\[\]$' "$(pfctl "$gw" -j show)"
 
+# The longest line save writes (over the 1,024 bytes save once gave a line).
+long="sctp [2001:db8:ffff:ffff:ffff:ffff:ffff:fff0]:65534-65535 [2001:db8:ffff:ffff:ffff:ffff:ffff:fff1]:65534-65535 dev abcdefghijklmno"
+for i in $(seq 10 25); do long+=" from 2001:db8:ffff:ffff:ffff:ffff:ffff:ff$i/128"; done
+long+=" snat 2001:db8:ffff:ffff:ffff:ffff:ffff:fff2 timeout 3650d keep maxconn 4294967295 maxconn-per-source 4294967295 rate 1000000/h burst 1000000"
+check "add the longest forward" pfctl "$gw" add $long
+pfctl "$gw" save > "$tmp/long"
+check_match "save writes its line whole" "^sctp .{1000,} rate 1000000/h burst 1000000$" "$(tail -n 1 "$tmp/long")"
+check "... it restores" pfctl "$gw" restore "$tmp/long"
+# (the time it expires can move by the second the restore took)
+a=$(sed -n 2p "$tmp/long" | sed 's/ expires [^ ]*//')
+b=$(pfctl "$gw" save | sed -n 2p | sed 's/ expires [^ ]*//')
+[ -n "$a" ] && [ "$a" = "$b" ] && echo "ok: ... saved again, the same line" ||
+	fail "the longest line came back as: $b"
+check "flush" pfctl "$gw" flush
+
 # 100,000 forwards: two addresses, 50,000 ports each.
 echo 200000 > /sys/module/pfmod/parameters/max_forwards
 awk 'BEGIN { for (a = 10; a <= 11; a++) for (p = 10000; p < 60000; p++)

@@ -9,7 +9,7 @@
 /* EEXIST: say which forward is in the way. */
 static int report_overlap(struct pf_nl *nl, const struct pf_forward *f, int err)
 {
-	char reason[sizeof(nl->errmsg)], words[512];
+	char reason[sizeof(nl->errmsg)], words[PF_SAVE_LINE];
 	struct pf_list list;
 	size_t i;
 

@@ -18,7 +18,7 @@
 void pf_doctor_report(struct pf_doctor *d, enum pf_severity sev, const char *code,
 		      const struct pf_forward *f, const char *fix, const char *fmt, ...)
 {
-	char msg[1024], words[512] = "";
+	char msg[1024], words[PF_SAVE_LINE] = "";
 	va_list ap;
 
 	va_start(ap, fmt);

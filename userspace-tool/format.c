@@ -50,7 +50,8 @@ static void put_mem(struct pf_text *t, const char *s, size_t n)
 	t->buf[t->off] = '\0';
 }
 
-static void put_str(struct pf_text *t, const char *s)
+/* Inlined: the length of a literal is then known where it is put. */
+static inline __attribute__((always_inline)) void put_str(struct pf_text *t, const char *s)
 {
 	put_mem(t, s, strlen(s));
 }
@@ -72,23 +73,38 @@ static void put_u32(struct pf_text *t, uint32_t v)
 	put_mem(t, p, end - p);
 }
 
+/* A byte in decimal at @p, without leading zeros: returns where it ends. */
+static char *octet(char *p, unsigned int v)
+{
+	if (v >= 100) {
+		*p++ = '0' + v / 100;
+		v %= 100;
+		*p++ = '0' + v / 10;
+	} else if (v >= 10) {
+		*p++ = '0' + v / 10;
+	}
+	*p++ = '0' + v % 10;
+	return p;
+}
+
 /*
  * As inet_ntop() writes it; dotted quads without it (it runs sprintf),
- * written backwards into a word of their own and put at once.
+ * into a word of their own and put at once.
  */
 static void put_addr(struct pf_text *t, int family, const union pf_addr *a)
 {
-	char buf[INET6_ADDRSTRLEN], *end = buf + sizeof(buf), *p = end;
+	char buf[INET6_ADDRSTRLEN], *p = buf;
 	const uint8_t *b = (const uint8_t *)a;
-	int i;
 
 	if (family == AF_INET) {
-		for (i = 3; i >= 0; i--) {
-			p = decimal(p, b[i]);
-			if (i)
-				*--p = '.';
-		}
-		put_mem(t, p, end - p);
+		p = octet(p, b[0]);
+		*p++ = '.';
+		p = octet(p, b[1]);
+		*p++ = '.';
+		p = octet(p, b[2]);
+		*p++ = '.';
+		p = octet(p, b[3]);
+		put_mem(t, buf, p - buf);
 	} else {
 		put_str(t, inet_ntop(family, a, buf, sizeof(buf)) ? buf : "?");
 	}
@@ -121,7 +137,10 @@ static void put_endpoint(struct pf_text *t, int family, const union pf_addr *a, 
 	if (family == AF_INET6)
 		put_mem(t, "[", 1);
 	put_addr(t, family, a);
-	put_str(t, family == AF_INET6 ? "]:" : ":");
+	if (family == AF_INET6)
+		put_mem(t, "]:", 2);
+	else
+		put_mem(t, ":", 1);
 	put_ports(t, min, max);
 }
 
@@ -288,7 +307,7 @@ void pf_format_save(const struct pf_forward *f, char *buf, size_t len)
 	pf_format_save_at(f, 0, buf, len);
 }
 
-void pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_t len)
+size_t pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_t len)
 {
 	struct pf_text t = pf_text_init(buf, len);
 	char when[32];
@@ -329,6 +348,7 @@ void pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_
 	put_limits(&t, f);
 	if (f->offload)
 		put_str(&t, " offload");
+	return t.off;
 }
 
 /* A counter of a stats dump, or "-" when the kernel did not send it. */

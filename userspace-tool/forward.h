@@ -110,10 +110,14 @@ void pf_format_snat(const struct pf_forward *f, char *buf, size_t len);
 /*
  * The words `pfctl add` takes for @f, without "add". A time to expire is
  * written as the time it expires ("expires 2026-11-29T18:30:00Z"), from
- * @now (0: time()), so that a restore keeps it.
+ * @now (0: time()), so that a restore keeps it. pf_format_save_at()
+ * returns the length written (cut to @len - 1, as snprintf() cuts).
+ * PF_SAVE_LINE holds the longest, PFMOD_FROM_MAX IPv6 prefixes and all
+ * (1,081 bytes).
  */
+#define PF_SAVE_LINE 2048
 void pf_format_save(const struct pf_forward *f, char *buf, size_t len);
-void pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_t len);
+size_t pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_t len);
 /* "30m", "1h5m", "2d3h" (the largest units, seconds dropped past an hour). */
 void pf_format_duration(uint64_t seconds, char *buf, size_t len);
 /* "2026-11-29T18:30:00Z". */

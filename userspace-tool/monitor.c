@@ -44,7 +44,7 @@ static uint32_t attr_u32(const struct nlmsghdr *nlh, uint16_t type)
 static void print_forward_event(const char *sign, const char *name, const struct pf_forward *f,
 				bool keep, bool expired)
 {
-	char words[1024];
+	char words[PF_SAVE_LINE];
 
 	if (opts.json) {
 		printf("{\"event\":\"%s\",", name);
@@ -119,7 +119,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *arg)
 static int resync(void)
 {
 	struct pf_list list;
-	char words[1024];
+	char words[PF_SAVE_LINE];
 	size_t i;
 	int ret;
 

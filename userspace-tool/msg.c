@@ -165,12 +165,17 @@ static const uint8_t fwd_attr_size[PFMOD_FWD_A_MAX + 1] = {
 	[PFMOD_FWD_A_DROPS] = 8,
 };
 
+/* Copies of constant sizes: a save reads two addresses per forward. */
 static int get_addr(const struct nlattr *a, int family, union pf_addr *out)
 {
 	if (!family || attr_len(a) != (int)addr_len(family))
 		return -1;
-	memset(out, 0, sizeof(*out));
-	memcpy(out, attr_data(a), addr_len(family));
+	if (family == AF_INET) {
+		memset(out, 0, sizeof(*out));
+		memcpy(out, attr_data(a), sizeof(struct in_addr));
+	} else {
+		memcpy(out, attr_data(a), sizeof(struct in6_addr));
+	}
 	return 0;
 }
 

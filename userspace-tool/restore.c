@@ -97,7 +97,7 @@ static int parse_line(struct pf_restore *r, unsigned int lineno, int argc, char 
 /* EEXIST for line @bad: the earlier line it overlaps, found again. */
 static int report_overlap(struct pf_restore *r, unsigned int bad)
 {
-	char copy[4096], *argv[PF_MAX_WORDS], *pos = r->text, words[512];
+	char copy[4096], *argv[PF_MAX_WORDS], *pos = r->text, words[PF_SAVE_LINE];
 	struct pf_forward *f = malloc(sizeof(*f)), *g = malloc(sizeof(*g));
 	unsigned int lineno = 0, hit = 0;
 	int argc;

@@ -25,27 +25,22 @@ struct save_text {
 	time_t now;
 };
 
+/* Formats @f at the end of the text itself: no copy of each line. */
 static int save_one(const struct pf_forward *f, void *arg)
 {
 	struct save_text *t = arg;
-	char words[1024];
 	size_t n;
 
-	pf_format_save_at(f, t->now, words, sizeof(words));
-	n = strlen(words);
-	if (t->cap - t->len < n + 1) {
+	if (t->cap - t->len < PF_SAVE_LINE + 1) {
 		size_t cap = t->cap ? 2 * t->cap : 1 << 16;
-		char *buf;
+		char *buf = realloc(t->buf, cap);
 
-		while (cap - t->len < n + 1)
-			cap *= 2;
-		buf = realloc(t->buf, cap);
 		if (!buf)
 			return -ENOMEM;
 		t->buf = buf;
 		t->cap = cap;
 	}
-	memcpy(t->buf + t->len, words, n);
+	n = pf_format_save_at(f, t->now, t->buf + t->len, PF_SAVE_LINE);
 	t->buf[t->len + n] = '\n';
 	t->len += n + 1;
 	return 0;

@@ -17,7 +17,7 @@ static char err[256];
 /* Parses a command line given as one string. */
 static int parse(enum pf_parse_mode mode, const char *line)
 {
-	char buf[1024], *argv[64], *tok, *save = NULL;
+	char buf[PF_SAVE_LINE], *argv[64], *tok, *save = NULL;
 	int argc = 0;
 
 	snprintf(buf, sizeof(buf), "%s", line);
@@ -54,7 +54,7 @@ static int same_forward(const struct pf_forward *a, const struct pf_forward *b)
 static int round_trips(const char *line)
 {
 	struct pf_forward first;
-	char words[512];
+	char words[PF_SAVE_LINE];
 
 	if (parse(PF_PARSE_ADD, line))
 		return 0;
@@ -210,6 +210,33 @@ static void test_round_trips(void)
 
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		ok(round_trips(lines[i]), "save form round-trips: %s", lines[i]);
+}
+
+/*
+ * The longest line save writes: PF_SAVE_LINE holds it whole (the 1,024 bytes
+ * save and monitor once gave a line would have cut it), and it round-trips.
+ */
+static void test_longest(void)
+{
+	char line[PF_SAVE_LINE], words[PF_SAVE_LINE + 1];
+	size_t off, n;
+	int i;
+
+	off = snprintf(line, sizeof(line),
+		       "sctp [ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff0]:65534-65535 "
+		       "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff1]:65534-65535 dev abcdefghijklmno");
+	for (i = 0; i < PFMOD_FROM_MAX; i++)
+		off += snprintf(line + off, sizeof(line) - off,
+				" from ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff%02x/128", i);
+	snprintf(line + off, sizeof(line) - off,
+		 " snat ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff2 timeout 3650d keep maxconn 4294967295 maxconn-per-source 4294967295 rate %u/h burst %u offload",
+		 PFMOD_RATE_MAX, PFMOD_RATE_MAX);
+	ok(!parse(PF_PARSE_ADD, line), "the longest forward parses (%s)", err);
+	memset(words, '#', sizeof(words));
+	n = pf_format_save_at(&f, NOW, words, PF_SAVE_LINE);
+	ok(n > 1023 && n == strlen(words) && n < PF_SAVE_LINE - 1 && words[PF_SAVE_LINE] == '#',
+	   "its line is %zu bytes, the length returned; PF_SAVE_LINE holds it", n);
+	ok(round_trips(line), "... and it round-trips");
 }
 
 /* A buffer too short for the words: they are cut where snprintf() would cut them. */
@@ -425,6 +452,32 @@ static void test_addr_ipv4(void)
 	   v4, bad);
 }
 
+/* IPv4 is written without inet_ntop: every byte in every place as it writes it. */
+static void test_format_ipv4(void)
+{
+	char got[64], want[INET_ADDRSTRLEN + 8];
+	unsigned int v, i, bad = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.family = AF_INET;
+	f.has_addr = true;
+	f.port_min = f.port_max = 80;
+	for (v = 0; v < 256; v++) {
+		for (i = 0; i < 4; i++) {
+			memset(&f.addr, 0, sizeof(f.addr));
+			f.addr.bytes[i] = v;
+			f.addr.bytes[(i + 1) % 4] = 255 - v;
+			inet_ntop(AF_INET, &f.addr, want, sizeof(want));
+			strcat(want, ":80");
+			pf_format_listen(&f, got, sizeof(got));
+			if (strcmp(got, want) && !bad++)
+				printf("# %s written as %s\n", want, got);
+		}
+	}
+	ok(!bad, "every byte in every place of a dotted quad written as inet_ntop writes it (%u not)",
+	   bad);
+}
+
 /* pf_next_line as it was (memcpy, strchr, strtok_r): the model of the one-pass one. */
 static int model_next_line(char **pos, char *copy, size_t copylen, char **argv)
 {
@@ -494,11 +547,13 @@ int main(void)
 	test_good();
 	test_round_trips();
 	test_cut();
+	test_longest();
 	test_bad();
 	test_json();
 	test_overlap();
 	test_addr();
 	test_addr_ipv4();
+	test_format_ipv4();
 	test_next_line();
 	printf("1..%d\n", tap_n);
 	return tap_done();
