@@ -566,10 +566,12 @@ int pf_config_stage_commit(struct net *net, u32 portid, u32 flags, u32 count,
 	/* A forward that stays what it was keeps its counters (and the state
 	 * of its limits).
 	 */
-	xa_for_each(&t->fwds, id, f) {
-		twin = pf_table_get(old, id);
-		if (twin)
-			pf_fwd_take_stats(f, twin);
+	if (old->count) {
+		xa_for_each(&t->fwds, id, f) {
+			twin = pf_table_get(old, id);
+			if (twin)
+				pf_fwd_take_stats(f, twin);
+		}
 	}
 	pf_ct_flush_stale_table(net, t);
 	if (keep || !old->count)

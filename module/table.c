@@ -498,6 +498,8 @@ struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key)
 	struct pf_fwd *f, *next;
 	struct rb_node *n;
 
+	if (!t->count)
+		return NULL;
 	/* Forwards asked for in the order (a saved table restored onto
 	 * itself) are each the one after the last one found: keys are
 	 * unique, so one with @key's key is the one.
@@ -712,18 +714,55 @@ int pf_table_stage(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack 
 	return 0;
 }
 
+/*
+ * The ids first (@id_of may look in another table), then the forwards put
+ * in the xarray in one pass under its lock: a forward whose id follows the
+ * last one's is stored at xas_next(), without a walk from the root (a
+ * restore into an empty table numbers its forwards 1, 2, 3, ...).
+ */
 int pf_table_number(struct pf_table *t, u32 (*id_of)(struct pf_fwd *f, void *data), void *data)
 {
+	XA_STATE(xas, &t->fwds, 0);
 	struct pf_fwd *f;
+	unsigned int i;
+	void *curr;
 	int ret;
 
-	for (; t->n_numbered < t->n_staged; t->n_numbered++) {
-		f = t->staged[t->n_numbered];
-		f->id = id_of(f, data);
-		ret = xa_insert(&t->fwds, f->id, f, GFP_KERNEL_ACCOUNT);
-		if (ret)
-			return ret;
-	}
+	for (i = t->n_numbered; i < t->n_staged; i++)
+		t->staged[i]->id = id_of(t->staged[i], data);
+	do {
+		xas_lock(&xas);
+		while (t->n_numbered < t->n_staged) {
+			f = t->staged[t->n_numbered];
+			/* Not from a restart (the start, a retry, a pause):
+			 * xas_next() there stays at the index it was at.
+			 */
+			if (xas_valid(&xas) && f->id == xas.xa_index + 1) {
+				curr = xas_next(&xas);
+			} else {
+				xas_set(&xas, f->id);
+				curr = xas_load(&xas);
+			}
+			if (curr) {
+				xas_set_err(&xas, -EBUSY);
+				break;
+			}
+			xas_store(&xas, f);
+			if (xas_error(&xas))
+				break;
+			t->n_numbered++;
+			if (need_resched()) {
+				xas_unlock(&xas);
+				cond_resched();
+				xas_lock(&xas);
+				xas_reset(&xas);
+			}
+		}
+		xas_unlock(&xas);
+	} while (xas_nomem(&xas, GFP_KERNEL_ACCOUNT));
+	ret = xas_error(&xas);
+	if (ret)
+		return ret;
 	kvfree(t->staged);
 	t->staged = NULL;
 	t->n_staged = 0;

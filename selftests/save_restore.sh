@@ -71,6 +71,14 @@ after=$(pfctl "$gw" -j show)
 check "an empty file empties the table" eval "pfctl '$gw' restore < /dev/null"
 check_match "... empty" '^\[\]$' "$(pfctl "$gw" -j show)"
 
+# A namespace's first restore: ids from 1, each found by its id.
+new_ns fresh
+printf 'tcp 1001 192.168.1.2:9000\ntcp 1002 192.168.1.2:9000\ntcp 1003 192.168.1.2:9000\n' > "$tmp/three"
+check "restore into a namespace that never had a forward" pfctl "$fresh" restore "$tmp/three"
+check "... its first forward is id 1" pfctl "$fresh" del id 1
+check "... its second id 2" pfctl "$fresh" del id 2
+check_match "... the third is left" "^tcp 1003 192\.168\.1\.2:9000$" "$(pfctl "$fresh" save | tail -n +2)"
+
 # The longest line save writes (over the 1,024 bytes save once gave a line).
 long="sctp [2001:db8:ffff:ffff:ffff:ffff:ffff:fff0]:65534-65535 [2001:db8:ffff:ffff:ffff:ffff:ffff:fff1]:65534-65535 dev abcdefghijklmno"
 for i in $(seq 10 25); do long+=" from 2001:db8:ffff:ffff:ffff:ffff:ffff:ff$i/128"; done
