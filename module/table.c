@@ -208,18 +208,22 @@ static int pf_order_cmp(const struct pf_class_key *key, u16 port, const struct p
 	return port < f->port_min ? -1 : port > f->port_min;
 }
 
-/* Where a forward goes in an order tree: the link to set, and its parent. */
+/*
+ * Where a forward goes in an order tree: the link to set, its parent, and
+ * the forward whose place comes after it there (NULL: none).
+ */
 struct pf_place {
 	struct rb_node **link;
 	struct rb_node *parent;
+	struct pf_fwd *next;
 };
 
 /*
  * Whether the order's place for class @key and first port @port is right
  * after t->last's own: then *@prev is t->last, *@next the forward after it
- * (or NULL), and @place the free link between the two (t->last's right
- * child, or else the left child of the leftmost of its right subtree: the
- * one after it). Two compares and rb_next() instead of a walk with a
+ * (t->last_next, or NULL), and @place the free link between the two
+ * (t->last's right child, or else the left child of the leftmost of its
+ * right subtree: the one after it). Two compares instead of a walk with a
  * compare per step, for a restore whose file is in the order (a saved one
  * is, once restored).
  */
@@ -231,12 +235,13 @@ static bool pf_table_after_last(struct pf_table *t, const struct pf_class_key *k
 
 	if (!t->last || pf_order_cmp(key, port, t->last, 0) <= 0)
 		return false;
-	n = rb_next(&t->last->order);
-	after = n ? rb_entry(n, struct pf_fwd, order) : NULL;
+	after = t->last_next;
 	if (after && pf_order_cmp(key, port, after, 0) >= 0)
 		return false;
+	n = after ? &after->order : NULL;
 	*prev = t->last;
 	*next = after;
+	place->next = after;
 	place->parent = t->last->order.rb_right ? n : &t->last->order;
 	place->link = t->last->order.rb_right ? &n->rb_left : &t->last->order.rb_right;
 	return true;
@@ -272,6 +277,7 @@ static void pf_table_walk(struct pf_table *t, unsigned int k, const struct pf_cl
 	if (place) {
 		place->link = link;
 		place->parent = parent;
+		place->next = *next;
 	}
 }
 
@@ -342,8 +348,10 @@ static void pf_table_order_insert(struct pf_table *t, struct pf_fwd *f, unsigned
 	}
 	rb_link_node(pf_fwd_order(f, j), place->parent, place->link);
 	rb_insert_color(pf_fwd_order(f, j), &t->order[k]);
-	if (!k)
+	if (!k) {
 		t->last = f;
+		t->last_next = place->next;
+	}
 }
 
 static int pf_table_ifname_get(struct pf_table *t, const char *name)
@@ -481,8 +489,10 @@ void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
 	pf_table_account(t, f, -1);
 	for (i = 0; i < pf_fwd_n_classes(f); i++)
 		rb_erase(pf_fwd_order(f, i), &t->order[i ? 1 : 0]);
-	if (t->last == f)
+	if (t->last == f || t->last_next == f) {
 		t->last = NULL;
+		t->last_next = NULL;
+	}
 	if (t->found == f)
 		t->found = NULL;
 	for (i = 0; i < n_nodes; i++)

@@ -24,9 +24,12 @@ struct pf_table {
 	 */
 	struct rb_root order[2];
 	/* The forward whose own place went into order[0] last: a file in
-	 * order is placed beside it without a walk (pf_table_near).
+	 * order is placed beside it without a walk (pf_table_near). And the
+	 * one after it there (NULL: none), for as long as both are in the
+	 * table: an ascending file's last is the tree's last, and rb_next()
+	 * would climb to the root to say so.
 	 */
-	struct pf_fwd *last;
+	struct pf_fwd *last, *last_next;
 	struct pf_fwd *found;		/* the one pf_table_find() found last */
 	struct xarray fwds;		/* struct pf_fwd by id */
 	struct pf_fwd **staged;		/* forwards without ids yet, in order */

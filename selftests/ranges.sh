@@ -86,6 +86,16 @@ for p in 8005 8010 8020 8025 8030 8040 8041-8049; do
 	check "del $p finds it" pfctl "$gw" del $p
 done
 check_no_match "none is left" "^[^#]" "$(pfctl "$gw" save)"
+# The forward after the last one placed is remembered until it is deleted:
+# then 8500-8550, placed after the last one, overlaps nothing. (Were it
+# remembered past its deletion, the check would read freed memory: caught
+# here only while that memory still holds the forward.)
+check "add 8520-8600" pfctl "$gw" add 8520-8600 192.168.1.2:9000
+check "add 8400 (placed before it, the last one placed)" pfctl "$gw" add 8400 192.168.1.2:9000
+check "del 8520-8600 (the one after the last placed)" pfctl "$gw" del 8520-8600
+check "8500-8550 overlaps none" pfctl "$gw" add 8500-8550 192.168.1.3
+check_match "... both are in" "^2$" "$(pfctl "$gw" save | grep -cE '^tcp (8400|8500-8550) ')"
+check "flush" pfctl "$gw" flush
 
 # The ends of the port space.
 serve "$server" -p 1,65533,65534,65535 -n "end%p"
