@@ -32,9 +32,9 @@
  * down each tree per source prefix, O(log N), and the first tree's walk
  * also finds where the forward's own place goes (no second walk to insert
  * it). A forward whose own place comes right after the last one placed (a
- * restore's file in the order) needs no walk there: two compares, and
- * rb_next() to the forward after (pointer steps, up to O(log N), no
- * compares). Finding the forward that DEL names is one walk,
+ * restore's file in the order) needs no walk there: two compares, the
+ * forward after it being kept beside the last one placed (t->last_next).
+ * Finding the forward that DEL names is one walk,
  * O(log N), or none if it is the one after the last one found (a restore
  * that looks up its file's forwards in the old table, in order).
  */
