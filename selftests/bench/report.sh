@@ -84,6 +84,9 @@ not_run() {
 		echo "n/a"
 	elif [ "$p" = ipt ] && [ "$k" -gt "$(meta ipt_max)" ]; then
 		echo "not run (K > $(meta ipt_max))"
+	elif [ "$p" = nft ] && { [ "$s" = range ] || [ "$s" = mixed ]; } &&
+	     [ "$k" -gt "$(meta nft_range_max)" ]; then
+		echo "not run (K > $(meta nft_range_max))"
 	else
 		echo "not run"
 	fi
@@ -107,7 +110,8 @@ not_run() {
 	echo "ran once unrecorded (a warm-up), then the paths ran in a new random order each"
 	echo "repetition. A cell whose runs had failed connections says how many (**N failed**)."
 	echo "pfmod / routing: the mean of the per-repetition ratios, [95 % bootstrap interval]."
-	echo "iptables ran up to K = $(meta ipt_max); a tool whose install took over"
+	echo "iptables ran up to K = $(meta ipt_max), nft with the range and mixed shapes up to"
+	echo "K = $(meta nft_range_max) (bench.sh says why); a tool whose install took over"
 	echo "$(meta install_limit) s did not run at larger K of that shape, one whose install was"
 	echo "stopped after $(meta install_timeout) s not at that K either."
 	for s in $shapes; do
