@@ -90,7 +90,10 @@ static const struct nla_policy pf_nl_policy[PFMOD_A_MAX + 1] = {
 	[PFMOD_A_API] = { .type = NLA_REJECT },
 	[PFMOD_A_MAX_FORWARDS] = { .type = NLA_REJECT },
 	[PFMOD_A_FORWARDS] = { .type = NLA_REJECT },
-	[PFMOD_A_FORWARD] = NLA_POLICY_NESTED(pf_fwd_policy),
+	/* Validated as it is parsed (pf_nl_parse_fwd): a restore's batch holds
+	 * thousands, and genetlink's pass would be a second walk of each.
+	 */
+	[PFMOD_A_FORWARD] = { .type = NLA_NESTED },
 	[PFMOD_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __PFMOD_REQ_F_ALL),
 	[PFMOD_A_COUNT] = { .type = NLA_U32 },
 	[PFMOD_A_ALL_FORWARDS] = { .type = NLA_REJECT },
@@ -168,6 +171,7 @@ static int pf_nl_from(struct nlattr *from, struct pf_fwd_cfg *c, struct netlink_
 			NL_SET_ERR_MSG_ATTR(extack, a, "too many source prefixes");
 			return -EINVAL;
 		}
+		/* Validated with the forward's nest (pf_fwd_policy). */
 		ret = nla_parse_nested(tb, PFMOD_PREFIX_A_MAX, a, NULL, extack);
 		if (ret)
 			return ret;
@@ -208,10 +212,7 @@ static int pf_nl_parse_fwd(struct nlattr *nest, bool key, struct pf_fwd_cfg *c, 
 
 	memset(c, 0, offsetof(struct pf_fwd_cfg, from));
 	*id = 0;
-	/* The family's policy has been applied to the whole request,
-	 * nested attributes included: only split the nest up.
-	 */
-	ret = nla_parse_nested(tb, PFMOD_FWD_A_MAX, nest, NULL, extack);
+	ret = nla_parse_nested(tb, PFMOD_FWD_A_MAX, nest, pf_fwd_policy, extack);
 	if (ret)
 		return ret;
 	if (tb[PFMOD_FWD_A_ID]) {
