@@ -114,8 +114,10 @@
  *	carry both flags. An error in a request drops the staged table and
  *	leaves the live one unchanged (the extack's bad attribute lies inside
  *	the PFMOD_A_FORWARD that failed); so does closing the socket before the
- *	commit. A request refused before pfmod sees it (by the attribute
- *	policies) cannot drop anything: that is what the count is for. One
+ *	commit. A forward's attributes are checked as pfmod takes it (a bad
+ *	one drops the staged table like any other error); a request refused
+ *	before pfmod sees it (by the policies of the top-level attributes)
+ *	cannot drop anything: that is what the count is for. One
  *	restore at a time per namespace: another socket's BEGIN gets EBUSY.
  *	Forwards that stay exactly the same keep their id, counters and
  *	connections (and the state of their limits; a timeout is not part of
