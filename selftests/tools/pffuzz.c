@@ -464,24 +464,34 @@ static void valid_replace(struct fuzz *z)
 	}
 }
 
-/* BEGIN, a batch, COMMIT in three requests; sometimes a bad batch between. */
+/*
+ * BEGIN, two batches, COMMIT in four requests; sometimes a bad batch
+ * between. A refused batch drops the stage: the batch after it, sent
+ * without BEGIN, must be refused too (a commit alone cannot tell, as its
+ * count would not match the forwards staged either way).
+ */
 static void valid_staged(struct fuzz *z)
 {
 	struct model next = { 0 };
 	struct pf_forward f;
 	struct nlmsghdr *nlh;
-	bool spoil = chance(&z->r, 30);
+	bool spoil = chance(&z->r, 30), gone = false;
 	int want = 0, step;
 
-	for (step = 0; step < 2; step++) {
+	for (step = 0; step < 3; step++) {
 		nlh = msg(&z->nl, z->buf, PFMOD_CMD_REPLACE, step ? 0 : PFMOD_REQ_F_BEGIN);
 		gen_forward(&z->r, &f, 1);
 		pf_msg_put_forward(nlh, &f, PF_PARSE_ADD);
-		if (step && spoil) {
+		if (gone) {
+			expect(z, talk(z, nlh, nlh->nlmsg_len), -EINVAL, "batch after a dropped stage");
+			continue;
+		}
+		if (step == 1 && spoil) {
 			inject(nlh, PFMOD_FWD_A_PORT_MIN, 4, "\0\0\0\0");	/* wrong length */
 			if (talk(z, nlh, nlh->nlmsg_len) >= 0)
 				die("request %lu: a spoiled batch was accepted", z->iter);
 			z->st.refused++;
+			gone = true;
 			continue;
 		}
 		if (!model_overlaps(&next, &f) && next.n < z->max) {
@@ -491,14 +501,13 @@ static void valid_staged(struct fuzz *z)
 			want = talk(z, nlh, nlh->nlmsg_len);
 			if (want >= 0)
 				die("request %lu: an overlapping staged forward was accepted", z->iter);
-			spoil = true;	/* the stage is gone */
-			break;
+			gone = true;
 		}
 	}
 	nlh = msg(&z->nl, z->buf, PFMOD_CMD_REPLACE, PFMOD_REQ_F_COMMIT);
-	mnl_attr_put_u32(nlh, PFMOD_A_COUNT, 2);
-	expect(z, talk(z, nlh, nlh->nlmsg_len), spoil ? -EINVAL : 0, "staged commit");
-	if (!spoil) {
+	mnl_attr_put_u32(nlh, PFMOD_A_COUNT, 3);
+	expect(z, talk(z, nlh, nlh->nlmsg_len), gone ? -EINVAL : 0, "staged commit");
+	if (!gone) {
 		free(z->m.v);
 		z->m = next;
 	} else {
