@@ -8,6 +8,9 @@
 # then pfctl's own share of a restore and a save of the N (parsing the
 # lines into requests, formatting a dump's forwards: selftests/tools/pftext)
 #   text N PARSE_S FORMAT_S
+# and the kernel's share of the restore (the same requests made beforehand
+# and sent as pfctl sends them, into an empty table: pftext -k)
+#   kernel N SEND_S
 # and with SCALE_PERF=1, for the first round of each N, the restore's and
 # the save's 25 busiest symbols (perf record -a):
 #   perf N restore|save PERCENT SYMBOL
@@ -133,6 +136,9 @@ for n in $ns; do
 			"$(( (after - before) / n )) $slab"
 	done
 	selftests/tools/pftext "$tmp/table" || exit 1
+	pfctl flush || exit 1
+	selftests/tools/pftext -k "$tmp/table" || exit 1
+	pfctl flush || exit 1
 	for g in ${SCALE_GRAPH:-}; do
 		graph "$n" "${g%%:*}" "${g##*:}" || exit 1
 	done

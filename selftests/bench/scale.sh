@@ -5,7 +5,8 @@
 # restore, save and the delete of one forward for N forwards (single ports
 # on listen addresses, as bench.sh fills its tables), the kernel memory per
 # forward (slab, vmalloc and percpu, and the forward cache's own slab line),
-# pfctl's own share of those times (selftests/tools/pftext) and, with
+# pfctl's own share of those times and the kernel's share of the restore
+# (selftests/tools/pftext) and, with
 # SCALE_PERF=1, where the CPUs spent the restore's and the save's
 # time (perf, the top symbols), and with SCALE_GRAPH, where a restore's
 # kernel time goes (ftrace's function_graph; scale-guest.sh). Prints the guest's result lines; the whole
@@ -23,5 +24,5 @@ env=()
 pf_env_pass env '^SCALE_'
 VM_MEM=${VM_MEM:-6G} selftests/qemu/vm.sh -t "${SCALE_LIMIT:-3600}" -n scale -- \
 	env "${env[@]}" selftests/bench/scale-guest.sh 2>&1 | tee "$dir/log" |
-	grep -E '^(# )?(scale|text|perf|graph) ' | sed 's/^# //'
+	grep -E '^(# )?(scale|text|kernel|perf|graph) ' | sed 's/^# //'
 exit "${PIPESTATUS[0]}"

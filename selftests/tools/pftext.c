@@ -10,6 +10,13 @@
  *	kernel sends) read back and written as save lines (pfctl save's
  *	work per forward). Prints "text N PARSE_S FORMAT_S": N forwards,
  *	the seconds of each half.
+ *
+ *   pftext -k FILE
+ *	the kernel's share of a restore: FILE's forwards put into requests
+ *	first (not timed), then sent as pfctl restore sends them (BEGIN with
+ *	the first batch, COMMIT and the count with the last), each answered
+ *	before the next; the forwards stay in the namespace's table. Prints
+ *	"kernel N SEND_S".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +26,7 @@
 #include <linux/genetlink.h>
 
 #include "forward.h"
+#include "ipc.h"
 #include "tests/dump.h"
 
 #define BATCH (60 * 1024)
@@ -69,6 +77,58 @@ static char *room(char *buf, size_t len, size_t *cap, size_t more)
 	return buf;
 }
 
+/* -k: the requests of @text's forwards, sent and timed. */
+static int kernel_share(char *text)
+{
+	char **reqs = NULL, *pos = text;
+	size_t n = 0, n_reqs = 0, i;
+	struct nlmsghdr *nlh = NULL;
+	struct pf_forward f;
+	struct pf_nl nl;
+	double t0;
+	int ret;
+
+	ret = pf_nl_open(&nl);
+	if (ret) {
+		fprintf(stderr, "pftext: no pfmod family: %s\n", strerror(-ret));
+		return 1;
+	}
+	for (; next_forward(&pos, &f); n++) {
+		if (!nlh || nlh->nlmsg_len >= BATCH) {
+			reqs = realloc(reqs, (n_reqs + 1) * sizeof(*reqs));
+			if (!reqs || !(reqs[n_reqs] = malloc(BATCH + 8192))) {
+				fprintf(stderr, "pftext: out of memory\n");
+				return 1;
+			}
+			nlh = pf_nl_msg_in(&nl, reqs[n_reqs++], PFMOD_CMD_REPLACE, 0);
+		}
+		pf_msg_put_forward(nlh, &f, PF_PARSE_ADD);
+	}
+	if (!n_reqs) {
+		fprintf(stderr, "pftext: no forwards to send\n");
+		return 1;
+	}
+	mnl_attr_put_u32(nlh, PFMOD_A_COUNT, n);
+	t0 = now();
+	for (i = 0; i < n_reqs; i++) {
+		nlh = (struct nlmsghdr *)reqs[i];
+		mnl_attr_put_u32(nlh, PFMOD_A_FLAGS, (i ? 0 : PFMOD_REQ_F_BEGIN) |
+				 (i == n_reqs - 1 ? PFMOD_REQ_F_COMMIT : 0));
+		ret = pf_nl_talk(&nl, nlh, NULL, NULL);
+		if (ret) {
+			fprintf(stderr, "pftext: request %zu of %zu refused: %s (%s)\n", i + 1, n_reqs,
+				strerror(-ret), nl.errmsg);
+			return 1;
+		}
+	}
+	printf("kernel %zu %.3f\n", n, now() - t0);
+	for (i = 0; i < n_reqs; i++)
+		free(reqs[i]);
+	free(reqs);
+	pf_nl_close(&nl);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char req[BATCH + 8192];
@@ -77,10 +137,11 @@ int main(int argc, char **argv)
 	struct nlmsghdr *nlh = NULL, *msg;
 	struct pf_forward f;
 	double t0, parse, format;
+	bool kernel = argc == 3 && !strcmp(argv[1], "-k");
 	FILE *in;
 
-	if (argc != 2 || !(in = fopen(argv[1], "r"))) {
-		fprintf(stderr, "usage: pftext FILE (a file pfctl restore reads)\n");
+	if ((argc != 2 && !kernel) || !(in = fopen(argv[argc - 1], "r"))) {
+		fprintf(stderr, "usage: pftext [-k] FILE (a file pfctl restore reads)\n");
 		return 2;
 	}
 	do {
@@ -89,6 +150,11 @@ int main(int argc, char **argv)
 	} while (!feof(in) && !ferror(in));
 	fclose(in);
 	text[len] = '\0';
+	if (kernel) {
+		n = kernel_share(text);
+		free(text);
+		return n;
+	}
 
 	/* Timed: what restore's parser thread does per line. */
 	t0 = now();
