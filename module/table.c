@@ -55,28 +55,19 @@ struct pf_ifname {
 };
 
 /*
- * A key's hash, from its fields: an IPv4 address as the one word it is,
- * the source prefix and the interface only where the key has them (where
- * it has not, they are zero), so an IPv4 key of neither is hashed in 3
- * words and an IPv6 one in 6, not all 14. The same function of the same
+ * A key's hash, from its fields: the source prefix and the interface only
+ * where the key has them (where it has not, they are zero), so a key of
+ * neither is hashed in 6 words, not all 14. The same function of the same
  * fields for a key (pf_key_hash) and for a node, read from its forward
  * without building its key (pf_node_hash).
  */
-static u32 pf_fields_hash(u8 family, const union nf_inet_addr *addr,
-			  const union nf_inet_addr *src, const char *ifname, u32 kind, u16 port,
-			  u32 seed)
+static u32 pf_fields_hash(const union nf_inet_addr *addr, const union nf_inet_addr *src,
+			  const char *ifname, u32 kind, u16 port, u32 seed)
 {
-	u32 h;
+	u32 h = jhash2(addr->all, ARRAY_SIZE(addr->all), jhash_2words(kind, port, seed));
 
-	if (family == NFPROTO_IPV4) {
-		h = jhash_3words(addr->ip, kind, port, seed);
-		if (src)
-			h = jhash_1word(src->ip, h);
-	} else {
-		h = jhash2(addr->all, ARRAY_SIZE(addr->all), jhash_2words(kind, port, seed));
-		if (src)
-			h = jhash2(src->all, ARRAY_SIZE(src->all), h);
-	}
+	if (src)
+		h = jhash2(src->all, ARRAY_SIZE(src->all), h);
 	if (ifname && ifname[0])
 		h = jhash(ifname, IFNAMSIZ, h);
 	return h;
@@ -92,7 +83,7 @@ static u32 pf_key_hash(const void *data, u32 len, u32 seed)
 	const struct pf_key *key = data;
 	const struct pf_class_key *c = &key->class;
 
-	return pf_fields_hash(c->family, &c->addr, c->src_slot ? &c->src : NULL, c->ifname,
+	return pf_fields_hash(&c->addr, c->src_slot ? &c->src : NULL, c->ifname,
 			      pf_kind(c->family, c->proto, c->src_slot, key->plen), key->port,
 			      seed);
 }
@@ -112,8 +103,7 @@ static u32 pf_node_hash(const void *data, u32 len, u32 seed)
 	const struct pf_fwd_ext *ext = f->ext;
 	const struct pf_prefix *from = ext && ext->n_from ? &ext->from[node->from] : NULL;
 
-	return pf_fields_hash(f->family, &f->addr, from ? &from->addr : NULL,
-			      ext ? ext->ifname : NULL,
+	return pf_fields_hash(&f->addr, from ? &from->addr : NULL, ext ? ext->ifname : NULL,
 			      pf_kind(f->family, f->proto, from ? from->len + 1 : 0, node->plen),
 			      node->port, seed);
 }
