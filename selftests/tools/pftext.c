@@ -151,9 +151,10 @@ int main(int argc, char **argv)
 	fclose(in);
 	text[len] = '\0';
 	if (kernel) {
-		n = kernel_share(text);
+		int ret = kernel_share(text);
+
 		free(text);
-		return n;
+		return ret;
 	}
 
 	/* Timed: what restore's parser thread does per line. */
