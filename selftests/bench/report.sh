@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Turns the guest's bench.tsv into bench/results/<date>.md, a plot of the
-# new-connection rate, pfmod / routing, against the number of forwards for
-# each shape (bench/results/rate-vs-k.png), bench/results/latest.md, and
-# the README's bench section.
+# Keeps the guest's bench.tsv as bench/results/<date>.tsv and turns it into
+# bench/results/<date>.md, a plot of the new-connection rate, pfmod /
+# routing, against the number of forwards for each shape
+# (bench/results/rate-vs-k.png), bench/results/latest.md, and the README's
+# bench section.
 #
 # usage: report.sh BENCH.TSV
 
@@ -16,6 +17,8 @@ dir=bench/results
 mkdir -p "$dir"
 md=$dir/$date.md
 png=$dir/rate-vs-k.png
+# The measurements themselves, beside the report made from them.
+[ "$tsv" -ef "$dir/$date.tsv" ] || cp "$tsv" "$dir/$date.tsv"
 meta() { awk -F'\t' -v k="$1" '$1 == "meta" && $2 == k { print $3 }' "$tsv"; }
 
 # median, min, max of a column of numbers
@@ -84,9 +87,8 @@ not_run() {
 		echo "n/a"
 	elif [ "$p" = ipt ] && [ "$k" -gt "$(meta ipt_max)" ]; then
 		echo "not run (K > $(meta ipt_max))"
-	elif [ "$p" = nft ] && { [ "$s" = range ] || [ "$s" = mixed ]; } &&
-	     [ "$k" -gt "$(meta nft_range_max)" ]; then
-		echo "not run (K > $(meta nft_range_max))"
+	elif [ "$p" = nft ] && [ "$s" != single ] && [ "$k" -gt "$(meta nft_interval_max)" ]; then
+		echo "not run (K > $(meta nft_interval_max))"
 	else
 		echo "not run"
 	fi
@@ -110,9 +112,9 @@ not_run() {
 	echo "ran once unrecorded (a warm-up), then the paths ran in a new random order each"
 	echo "repetition. A cell whose runs had failed connections says how many (**N failed**)."
 	echo "pfmod / routing: the mean of the per-repetition ratios, [95 % bootstrap interval]."
-	echo "iptables ran up to K = $(meta ipt_max), nft with the range and mixed shapes up to"
-	echo "K = $(meta nft_range_max) (bench.sh says why); a tool whose install took over"
-	echo "$(meta install_limit) s did not run at larger K of that shape, one whose install was"
+	echo "iptables ran up to K = $(meta ipt_max), nft with the from, range and mixed shapes"
+	echo "(interval maps) up to K = $(meta nft_interval_max) (bench.sh says why); a tool whose install took"
+	echo "over $(meta install_limit) s did not run at larger K of that shape, one whose install was"
 	echo "stopped after $(meta install_timeout) s not at that K either."
 	for s in $shapes; do
 		echo
@@ -233,4 +235,4 @@ awk -v md="$dir/latest.md" '
 	/<!-- bench:end -->/ { skip = 0 }
 	!skip' README.md | sed "s|(rate-vs-k.png)|(bench/results/rate-vs-k.png)|" > README.md.new
 mv README.md.new README.md
-echo "bench: results in $md and $png; README updated"
+echo "bench: results in $md ($dir/$date.tsv) and $png; README updated"
