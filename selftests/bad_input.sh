@@ -11,6 +11,10 @@ new_ns gw
 ip -n "$gw" addr add 203.0.113.10/24 dev lo
 check "add 80" pfctl "$gw" add 80 192.168.1.2:8080
 check "add 8000-8099" pfctl "$gw" add 8000-8099 192.168.1.2:9000-9099
+check "add 80 to IPv6" pfctl "$gw" add 80 '[2001:db8::2]:8080'
+for i in $(seq 1 7); do
+	check "add 22 from 10.0.$i.0/24" pfctl "$gw" add 22 192.168.1.5 from "10.0.$i.0/24"
+done
 before=$(pfctl "$gw" -j show)
 
 n=0
@@ -26,6 +30,21 @@ bad() {
 		fail "pfctl $*: exit status $rc, not $want ($out)"
 	elif ! grep -qE -- "$re" <<< "$out"; then
 		fail "pfctl $*: expected /$re/ in: $out"
+	else
+		echo "ok: pfctl $* -> $rc: $out"
+	fi
+}
+
+# bad_exact EXIT TEXT ARGS...: the same, and TEXT is all that is on stderr.
+bad_exact() {
+	local want=$1 text=$2 out rc
+
+	shift 2
+	n=$((n + 1))
+	out=$(ip netns exec "$gw" "$PFCTL" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc -ne "$want" ] || [ "$out" != "$text" ]; then
+		fail "pfctl $*: exit status $rc (wanted $want), stderr: $out (wanted: $text)"
 	else
 		echo "ok: pfctl $* -> $rc: $out"
 	fi
@@ -82,10 +101,28 @@ bad 2 "bad burst '0'" add 81 192.168.1.2 rate 10/s burst 0
 bad 2 "unknown keyword 'timeout'" del 80 timeout 5m
 bad 1 "overlap an existing forward of the same kind: tcp 80 192\.168\.1\.2:8080 \(id 1\)" add 80 192.168.1.3
 bad 1 "overlap an existing forward of the same kind: tcp 8000-8099 192\.168\.1\.2:9000-9099 \(id 2\)" add 8099-8100 192.168.1.3
-bad 1 "no such forward" del 81
-bad 1 "no such forward" del udp 80
-bad 1 "no such forward" del 8000-8098
-bad 1 "no such forward" del id 99
+bad 1 "overlap an existing forward of the same kind: tcp 22 192\.168\.1\.5:22 from 10\.0\.1\.0/24 \(id 4\)" \
+	add 22 192.168.1.6 from 10.0.2.0/24 from 10.0.1.0/24
+# A delete that names no forward names those on its ports, of either family,
+# with their ids; no others.
+none="pfctl: cannot delete forward: no such forward"
+bad_exact 1 "$none" del 81
+bad_exact 1 "$none" del udp 80
+bad_exact 1 "$none
+pfctl: on tcp port 80: tcp 80 192.168.1.2:8080 (pfctl del id 1)
+pfctl: on tcp port 80: tcp 80 [2001:db8::2]:8080 (pfctl del id 3)" del 80 from 10.0.0.0/8
+bad_exact 1 "$none
+pfctl: on tcp ports 8000-8098: tcp 8000-8099 192.168.1.2:9000-9099 (pfctl del id 2)" del 8000-8098
+bad_exact 1 "$none
+pfctl: on tcp port 8099: tcp 8000-8099 192.168.1.2:9000-9099 (pfctl del id 2)" del 8099
+bad_exact 1 "$none
+pfctl: on tcp ports 7000-8000: tcp 8000-8099 192.168.1.2:9000-9099 (pfctl del id 2)" del 7000-8000
+near22=$none
+for i in $(seq 1 5); do
+	near22+=$'\n'"pfctl: on tcp port 22: tcp 22 192.168.1.5:22 from 10.0.$i.0/24 (pfctl del id $((i + 3)))"
+done
+bad_exact 1 "$near22"$'\n'"pfctl: and 2 more on tcp port 22 (pfctl show)" del 22
+bad_exact 1 "$none" del id 99
 bad 2 "bad id '0'" del id 0
 bad 2 "bad id 'x'" del id x
 bad 2 "usage: pfctl add" add

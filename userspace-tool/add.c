@@ -1,31 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "msg.h"
 #include "pfctl.h"
 
+struct add_overlap {
+	const struct pf_forward *f;
+	struct pf_forward in_way;
+	bool found;
+};
+
+/* The first forward in @o->f's way, kept as the dump goes by (not all of them). */
+static int overlap_cb(const struct pf_forward *g, void *arg)
+{
+	struct add_overlap *o = arg;
+
+	if (!o->found && pf_forward_overlaps(o->f, g)) {
+		o->in_way = *g;
+		o->found = true;
+	}
+	return 0;
+}
+
 /* EEXIST: say which forward is in the way. */
 static int report_overlap(struct pf_nl *nl, const struct pf_forward *f, int err)
 {
 	char reason[sizeof(nl->errmsg)], words[PF_SAVE_LINE];
-	struct pf_list list;
-	size_t i;
+	struct add_overlap *o = calloc(1, sizeof(*o));
 
 	snprintf(reason, sizeof(reason), "%s",
 		 nl->errmsg[0] ? nl->errmsg : "it overlaps an existing forward");
-	if (pf_msg_dump(nl, &list) == 0) {
-		for (i = 0; i < list.n; i++) {
-			if (!pf_forward_overlaps(f, &list.v[i]))
-				continue;
-			pf_format_save(&list.v[i], words, sizeof(words));
+	if (o) {
+		o->f = f;
+		if (pf_msg_dump_each(nl, overlap_cb, o) == 0 && o->found) {
+			pf_format_save(&o->in_way, words, sizeof(words));
 			fprintf(stderr, "%s: cannot add forward: %s: %s (id %u)\n", prog, reason,
-				words, list.v[i].id);
-			pf_list_free(&list);
+				words, o->in_way.id);
+			free(o);
 			return EXIT_OTHER;
 		}
-		pf_list_free(&list);
+		free(o);
 	}
 	snprintf(nl->errmsg, sizeof(nl->errmsg), "%s", reason);
 	return pf_kernel_error(nl, err, "cannot add forward");
