@@ -92,8 +92,8 @@ static int help_command(int i)
 	/* "list" is "show". */
 	if (!subcommands[i].description)
 		i = find_command("show");
-	printf("Usage: %s [options] %s %s\n\n%c%s.\n\nExamples:\n%s", prog, subcommands[i].name,
-	       subcommands[i].args, toupper((unsigned char)subcommands[i].description[0]),
+	printf("Usage: %s [options] %s%s%s\n\n%c%s.\n\nExamples:\n%s", prog, subcommands[i].name,
+	       subcommands[i].args[0] ? " " : "", subcommands[i].args, toupper((unsigned char)subcommands[i].description[0]),
 	       subcommands[i].description + 1, subcommands[i].examples);
 	printf("\nWith -j: %s.\n", subcommands[i].json ? subcommands[i].json :
 	       "refused (nothing to format)");
@@ -115,7 +115,8 @@ int cmd_help(int argc, char **argv)
 	printf("Usage: %s [-j|--json] [-s] [-4|-6] <command> [arguments]\n\nCommands:\n", prog);
 	for (i = 0; i < N_SUBCOMMANDS; i++) {
 		if (subcommands[i].description)
-			printf("  %s %s\n        %s\n", subcommands[i].name, subcommands[i].args,
+			printf("  %s%s%s\n        %s\n", subcommands[i].name,
+			       subcommands[i].args[0] ? " " : "", subcommands[i].args,
 			       subcommands[i].description);
 	}
 	printf("\nOptions: -j/--json  JSON output;  -s/--stats  with show: the open connections,\n"
