@@ -351,76 +351,173 @@ size_t pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, siz
 	return t.off;
 }
 
+bool pf_columns_add(struct pf_columns *c, const struct pf_forward *f)
+{
+	bool expiring = f->expires_ms || f->timeout;
+	bool limited = f->maxconn || f->maxconn_src || f->rate;
+	bool more = (expiring && !c->expiring) || (limited && !c->limited) ||
+		    (f->offload && !c->offload);
+
+	c->expiring |= expiring;
+	c->limited |= limited;
+	c->offload |= f->offload;
+	return more;
+}
+
+void pf_print_table_header(FILE *out, const struct pf_columns *c)
+{
+	fprintf(out, "%-5s %-5s %-26s %-30s %-8s %-18s %-8s %s", "ID", "PROTO", "LISTEN",
+		"TARGET", "DEV", "FROM", "SNAT", "CONNS");
+	if (c->stats)
+		fprintf(out, " %8s %10s %12s", "ACTIVE", "PACKETS", "BYTES");
+	if (c->stats && c->limited)
+		fprintf(out, " %8s", "DROPPED");
+	if (c->offload)
+		fprintf(out, " %-7s", "OFFLOAD");
+	if (c->expiring)
+		fprintf(out, " %-10s", "EXPIRES");
+	if (c->limited)
+		fprintf(out, " %s", "LIMITS");
+	fputc('\n', out);
+}
+
+/* The widest column is 30. */
+static const char spaces[] = "                                ";
+
+/* Blanks after what was put since @start, to @width: printf's %-*s. */
+static void put_pad(struct pf_text *t, size_t start, size_t width)
+{
+	if (t->off - start < width)
+		put_mem(t, spaces, width - (t->off - start));
+}
+
+/* @s after blanks, to @width: printf's %*s. */
+static void put_right(struct pf_text *t, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	if (n < width)
+		put_mem(t, spaces, width - n);
+	put_mem(t, s, n);
+}
+
+static void put_u64(struct pf_text *t, uint64_t v)
+{
+	char digits[20], *end = digits + sizeof(digits), *p = end;
+
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	put_mem(t, p, end - p);
+}
+
 /* A counter of a stats dump, or "-" when the kernel did not send it. */
 static const char *format_count(bool have, uint64_t v, char *buf, size_t len)
 {
+	struct pf_text t = pf_text_init(buf, len);
+
 	if (!have)
 		return "-";
-	snprintf(buf, len, "%llu", (unsigned long long)v);
+	put_u64(&t, v);
 	return buf;
+}
+
+size_t pf_format_row_at(const struct pf_forward *f, const struct pf_columns *c, char *buf,
+			size_t len)
+{
+	struct pf_text t = pf_text_init(buf, len);
+	char word[32], limits[128];
+	unsigned int i;
+	size_t start;
+
+	start = t.off;
+	put_u32(&t, f->id);
+	put_pad(&t, start, 5);
+	put_mem(&t, " ", 1);
+	start = t.off;
+	put_str(&t, pf_proto_name(f->proto));
+	put_pad(&t, start, 5);
+	put_mem(&t, " ", 1);
+	start = t.off;
+	put_listen(&t, f);
+	put_pad(&t, start, 26);
+	put_mem(&t, " ", 1);
+	start = t.off;
+	put_target(&t, f);
+	put_pad(&t, start, 30);
+	put_mem(&t, " ", 1);
+	start = t.off;
+	put_str(&t, f->ifname[0] ? f->ifname : "-");
+	put_pad(&t, start, 8);
+	put_mem(&t, " ", 1);
+	start = t.off;
+	for (i = 0; i < f->n_from; i++) {
+		if (i)
+			put_mem(&t, ",", 1);
+		put_prefix(&t, f->family, &f->from[i]);
+	}
+	if (!f->n_from)
+		put_mem(&t, "-", 1);
+	put_pad(&t, start, 18);
+	put_mem(&t, " ", 1);
+	start = t.off;
+	put_snat(&t, f);
+	put_pad(&t, start, 8);
+	put_mem(&t, " ", 1);
+	put_u64(&t, f->conns);
+	if (c->stats) {
+		put_mem(&t, " ", 1);
+		put_right(&t, format_count(f->has_usage, f->active, word, sizeof(word)), 8);
+		put_mem(&t, " ", 1);
+		put_right(&t, format_count(f->has_traffic, f->packets, word, sizeof(word)), 10);
+		put_mem(&t, " ", 1);
+		put_right(&t, format_count(f->has_traffic, f->bytes, word, sizeof(word)), 12);
+	}
+	if (c->stats && c->limited) {
+		put_mem(&t, " ", 1);
+		put_right(&t, format_count(f->has_drops, f->drops, word, sizeof(word)), 8);
+	}
+	if (c->offload) {
+		put_mem(&t, " ", 1);
+		start = t.off;
+		put_str(&t, f->offload ? "yes" : "-");
+		put_pad(&t, start, 7);
+	}
+	if (c->expiring) {
+		put_mem(&t, " ", 1);
+		start = t.off;
+		if (f->expires_ms) {
+			pf_format_duration((f->expires_ms + 999) / 1000, word, sizeof(word));
+			put_str(&t, word);
+		} else {
+			put_mem(&t, "-", 1);
+		}
+		put_pad(&t, start, 10);
+	}
+	if (c->limited) {
+		format_limits(f, limits, sizeof(limits));
+		put_mem(&t, " ", 1);
+		put_str(&t, limits[0] ? limits + 1 : "-");
+	}
+	return t.off;
 }
 
 void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats)
 {
-	char listen[64], target[64], from[PFMOD_FROM_MAX * 48], snat[INET6_ADDRSTRLEN];
-	char active[24], packets[24], bytes[24], left[32], limits[128], drops[24];
-	bool expiring = false, limited = false, offload = false;
+	struct pf_columns c = { .stats = stats };
+	char row[PF_ROW_LINE];
 	size_t i;
 
 	/* The columns of offload, expiry and limits only when a forward has
 	 * them.
 	 */
+	for (i = 0; i < n; i++)
+		pf_columns_add(&c, &f[i]);
+	pf_print_table_header(out, &c);
 	for (i = 0; i < n; i++) {
-		expiring |= f[i].expires_ms || f[i].timeout;
-		limited |= f[i].maxconn || f[i].maxconn_src || f[i].rate;
-		offload |= f[i].offload;
-	}
-	fprintf(out, "%-5s %-5s %-26s %-30s %-8s %-18s %-8s %s", "ID", "PROTO", "LISTEN",
-		"TARGET", "DEV", "FROM", "SNAT", "CONNS");
-	if (stats)
-		fprintf(out, " %8s %10s %12s", "ACTIVE", "PACKETS", "BYTES");
-	if (stats && limited)
-		fprintf(out, " %8s", "DROPPED");
-	if (offload)
-		fprintf(out, " %-7s", "OFFLOAD");
-	if (expiring)
-		fprintf(out, " %-10s", "EXPIRES");
-	if (limited)
-		fprintf(out, " %s", "LIMITS");
-	fputc('\n', out);
-	for (i = 0; i < n; i++) {
-		pf_format_listen(&f[i], listen, sizeof(listen));
-		pf_format_target(&f[i], target, sizeof(target));
-		pf_format_from(&f[i], from, sizeof(from));
-		pf_format_snat(&f[i], snat, sizeof(snat));
-		fprintf(out, "%-5u %-5s %-26s %-30s %-8s %-18s %-8s %llu", f[i].id,
-			pf_proto_name(f[i].proto), listen, target,
-			f[i].ifname[0] ? f[i].ifname : "-", from[0] ? from : "-", snat,
-			(unsigned long long)f[i].conns);
-		if (stats)
-			fprintf(out, " %8s %10s %12s",
-				format_count(f[i].has_usage, f[i].active, active, sizeof(active)),
-				format_count(f[i].has_traffic, f[i].packets, packets,
-					     sizeof(packets)),
-				format_count(f[i].has_traffic, f[i].bytes, bytes, sizeof(bytes)));
-		if (stats && limited)
-			fprintf(out, " %8s", format_count(f[i].has_drops, f[i].drops, drops,
-							  sizeof(drops)));
-		if (offload)
-			fprintf(out, " %-7s", f[i].offload ? "yes" : "-");
-		if (expiring) {
-			if (f[i].expires_ms)
-				pf_format_duration((f[i].expires_ms + 999) / 1000, left,
-						   sizeof(left));
-			else
-				snprintf(left, sizeof(left), "-");
-			fprintf(out, " %-10s", left);
-		}
-		if (limited) {
-			format_limits(&f[i], limits, sizeof(limits));
-			fprintf(out, " %s", limits[0] ? limits + 1 : "-");
-		}
-		fputc('\n', out);
+		pf_format_row_at(&f[i], &c, row, sizeof(row));
+		fprintf(out, "%s\n", row);
 	}
 }
 

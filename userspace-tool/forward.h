@@ -126,6 +126,24 @@ void pf_format_time(int64_t t, char *buf, size_t len);
 void pf_format_rate(const struct pf_forward *f, char *buf, size_t len);
 /* @stats: with the columns of a stats dump (active, packets, bytes). */
 void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats);
+/*
+ * The table a row at a time. Its columns: those of a stats dump (@stats),
+ * and those of offload, expiry and limits, shown when a forward has them.
+ */
+struct pf_columns {
+	bool stats, offload, expiring, limited;
+};
+
+/* Adds the columns @f needs; returns whether one of them was not there. */
+bool pf_columns_add(struct pf_columns *c, const struct pf_forward *f);
+void pf_print_table_header(FILE *out, const struct pf_columns *c);
+/*
+ * @f's row, without a newline: returns its length (cut to @len - 1, as
+ * snprintf() cuts). PF_ROW_LINE holds the longest.
+ */
+#define PF_ROW_LINE 2048
+size_t pf_format_row_at(const struct pf_forward *f, const struct pf_columns *c, char *buf,
+			size_t len);
 void pf_print_json(FILE *out, const struct pf_forward *f, size_t n);
 /* @s as a JSON string, quoted and escaped. */
 void pf_json_string(FILE *out, const char *s);

@@ -394,6 +394,15 @@ int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, voi
 	return pf_nl_talk_ahead(nl, pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP), dump_each_cb, &d);
 }
 
+int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
+			   void *arg)
+{
+	struct dump_each d = { .cb = cb, .arg = arg };
+
+	return pf_nl_talk_ahead(nl, pf_nl_msg(nl, PFMOD_CMD_GET_STATS, NLM_F_DUMP), dump_each_cb,
+				&d);
+}
+
 int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list)
 {
 	memset(list, 0, sizeof(*list));

@@ -29,6 +29,8 @@ int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, voi
 		     void *arg);
 /* The same with what their open connections add up to (GET_STATS). */
 int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list);
+int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
+			   void *arg);
 void pf_list_free(struct pf_list *list);
 /* A callback for an announcement's PFMOD_A_COUNT, into an int64_t (-1: none). */
 int pf_msg_count_cb(const struct nlmsghdr *nlh, void *arg);

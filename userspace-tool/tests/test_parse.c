@@ -542,6 +542,150 @@ static void test_next_line(void)
 	   "the end of the text is -1");
 }
 
+/* A counter of the table as printf wrote it: "-" when the kernel sent none. */
+static const char *model_count(bool have, uint64_t v, char *buf, size_t len)
+{
+	if (!have)
+		return "-";
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+/* A row of the table as printf wrote it (pfctl 0.2.0's pf_print_table). */
+static void model_row(const struct pf_forward *g, const struct pf_columns *c, char *buf,
+		      size_t len)
+{
+	char listen[64], target[64], from[PFMOD_FROM_MAX * 48], snat[INET6_ADDRSTRLEN];
+	char active[24], packets[24], bytes[24], left[32], limits[128], drops[24], rate[32];
+	size_t off, l = 0;
+
+	pf_format_listen(g, listen, sizeof(listen));
+	pf_format_target(g, target, sizeof(target));
+	pf_format_from(g, from, sizeof(from));
+	pf_format_snat(g, snat, sizeof(snat));
+	off = snprintf(buf, len, "%-5u %-5s %-26s %-30s %-8s %-18s %-8s %llu", g->id,
+		       pf_proto_name(g->proto), listen, target, g->ifname[0] ? g->ifname : "-",
+		       from[0] ? from : "-", snat, (unsigned long long)g->conns);
+	if (c->stats)
+		off += snprintf(buf + off, len - off, " %8s %10s %12s",
+				model_count(g->has_usage, g->active, active, sizeof(active)),
+				model_count(g->has_traffic, g->packets, packets, sizeof(packets)),
+				model_count(g->has_traffic, g->bytes, bytes, sizeof(bytes)));
+	if (c->stats && c->limited)
+		off += snprintf(buf + off, len - off, " %8s",
+				model_count(g->has_drops, g->drops, drops, sizeof(drops)));
+	if (c->offload)
+		off += snprintf(buf + off, len - off, " %-7s", g->offload ? "yes" : "-");
+	if (c->expiring) {
+		if (g->expires_ms)
+			pf_format_duration((g->expires_ms + 999) / 1000, left, sizeof(left));
+		else
+			snprintf(left, sizeof(left), "-");
+		off += snprintf(buf + off, len - off, " %-10s", left);
+	}
+	if (c->limited) {
+		limits[0] = '\0';
+		if (g->maxconn)
+			l += snprintf(limits + l, sizeof(limits) - l, " maxconn %u", g->maxconn);
+		if (g->maxconn_src)
+			l += snprintf(limits + l, sizeof(limits) - l, " maxconn-per-source %u",
+				      g->maxconn_src);
+		if (g->rate) {
+			pf_format_rate(g, rate, sizeof(rate));
+			l += snprintf(limits + l, sizeof(limits) - l, " rate %s", rate);
+		}
+		if (g->rate && g->burst && g->burst != PF_BURST_DEFAULT)
+			snprintf(limits + l, sizeof(limits) - l, " burst %u", g->burst);
+		snprintf(buf + off, len - off, " %s", limits[0] ? limits + 1 : "-");
+	}
+}
+
+static uint64_t rnd64(unsigned int *seed)
+{
+	uint64_t v = rnd(seed, 1u << 16);
+
+	/* Small numbers, and some of every width up to 2^64 - 1. */
+	switch (rnd(seed, 4)) {
+	case 0:
+		return rnd(seed, 10);
+	case 1:
+		return v;
+	case 2:
+		return v << 32 | rnd(seed, 1u << 16) << 16 | rnd(seed, 1u << 16);
+	}
+	return UINT64_MAX - rnd(seed, 3);
+}
+
+static void rnd_addr(unsigned int *seed, int family, union pf_addr *a)
+{
+	unsigned int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < (family == AF_INET ? 4u : 16u); i++)
+		a->bytes[i] = rnd(seed, 3) ? rnd(seed, 256) : 0;
+}
+
+/* The table's rows: written without printf, byte for byte as printf wrote them. */
+static void test_table_rows(void)
+{
+	static const char *const names[] = { "", "eth0", "wan", "enp0s31f6", "averyverylongif" };
+	static const uint32_t periods[] = { 1, 60, 3600 };
+	char got[PF_ROW_LINE], want[PF_ROW_LINE];
+	unsigned int seed = 7, i, j, bad = 0, wide = 0;
+	struct pf_columns c;
+	struct pf_forward g;
+
+	for (i = 0; i < 100000; i++) {
+		memset(&g, 0, sizeof(g));
+		g.family = rnd(&seed, 2) ? AF_INET : AF_INET6;
+		g.proto = (uint8_t[]){ IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP }[rnd(&seed, 3)];
+		g.id = rnd(&seed, 2) ? 1 + rnd(&seed, 1000) : (uint32_t)rnd64(&seed);
+		g.has_addr = rnd(&seed, 2);
+		if (g.has_addr)
+			rnd_addr(&seed, g.family, &g.addr);
+		g.port_min = 1 + rnd(&seed, 65535);
+		g.port_max = rnd(&seed, 2) ? g.port_min : g.port_min + rnd(&seed, 65536 - g.port_min);
+		g.to_self = !rnd(&seed, 5);
+		rnd_addr(&seed, g.family, &g.to_addr);
+		g.to_port_min = 1 + rnd(&seed, 65535);
+		g.to_port_max = g.to_port_min + rnd(&seed, 65536 - g.to_port_min);
+		strcpy(g.ifname, names[rnd(&seed, 5)]);
+		g.n_from = rnd(&seed, 3) ? rnd(&seed, 3) : rnd(&seed, PFMOD_FROM_MAX + 1);
+		for (j = 0; j < g.n_from; j++) {
+			rnd_addr(&seed, g.family, &g.from[j].addr);
+			g.from[j].len = rnd(&seed, g.family == AF_INET ? 33 : 129);
+		}
+		g.snat = rnd(&seed, 5);	/* the four modes, and one the kernel may add */
+		rnd_addr(&seed, g.family, &g.snat_addr);
+		g.conns = rnd64(&seed);
+		g.has_usage = rnd(&seed, 2);
+		g.has_traffic = rnd(&seed, 2);
+		g.has_drops = rnd(&seed, 2);
+		g.active = rnd64(&seed);
+		g.packets = rnd64(&seed);
+		g.bytes = rnd64(&seed);
+		g.drops = rnd64(&seed);
+		g.offload = rnd(&seed, 2);
+		g.expires_ms = rnd(&seed, 2) ? rnd64(&seed) % (100ull * 86400 * 1000) : 0;
+		g.timeout = rnd(&seed, 2) ? 1 + rnd(&seed, 86400) : 0;
+		g.maxconn = rnd(&seed, 2) ? (uint32_t)rnd64(&seed) : 0;
+		g.maxconn_src = rnd(&seed, 2) ? (uint32_t)rnd64(&seed) : 0;
+		g.rate = rnd(&seed, 2) ? 1 + rnd(&seed, 1000000) : 0;
+		g.rate_period = periods[rnd(&seed, 3)];
+		g.burst = rnd(&seed, 2) ? PF_BURST_DEFAULT : rnd(&seed, 1000001);
+		c = (struct pf_columns){ .stats = rnd(&seed, 2), .offload = rnd(&seed, 2),
+					 .expiring = rnd(&seed, 2), .limited = rnd(&seed, 2) };
+		model_row(&g, &c, want, sizeof(want));
+		pf_format_row_at(&g, &c, got, sizeof(got));
+		wide += strlen(want) > 200;
+		if (strcmp(got, want) && !bad++)
+			printf("# want '%s'\n#  got '%s'\n", want, got);
+	}
+	ok(!bad && wide > 1000,
+	   "100000 random rows (%u wider than 200) written as printf wrote them (%u not)", wide,
+	   bad);
+}
+
 int main(void)
 {
 	test_good();
@@ -555,6 +699,7 @@ int main(void)
 	test_addr_ipv4();
 	test_format_ipv4();
 	test_next_line();
+	test_table_rows();
 	printf("1..%d\n", tap_n);
 	return tap_done();
 }
