@@ -18,33 +18,23 @@ done
 before=$(pfctl "$gw" -j show)
 
 n=0
-# bad EXIT REGEX ARGS...: pfctl ARGS must exit EXIT and print REGEX on stderr.
-bad() {
-	local want=$1 re=$2 out rc
+# bad EXIT REGEX ARGS...: pfctl ARGS must exit EXIT and print REGEX on stderr;
+# bad_exact EXIT TEXT ARGS...: and TEXT must be all that is on stderr.
+bad() { bad_run grep "$@"; }
+bad_exact() { bad_run exact "$@"; }
+bad_run() {
+	local how=$1 want=$2 expect=$3 out rc
 
-	shift 2
+	shift 3
 	n=$((n + 1))
 	out=$(ip netns exec "$gw" "$PFCTL" "$@" 2>&1 >/dev/null)
 	rc=$?
 	if [ $rc -ne "$want" ]; then
 		fail "pfctl $*: exit status $rc, not $want ($out)"
-	elif ! grep -qE -- "$re" <<< "$out"; then
-		fail "pfctl $*: expected /$re/ in: $out"
-	else
-		echo "ok: pfctl $* -> $rc: $out"
-	fi
-}
-
-# bad_exact EXIT TEXT ARGS...: the same, and TEXT is all that is on stderr.
-bad_exact() {
-	local want=$1 text=$2 out rc
-
-	shift 2
-	n=$((n + 1))
-	out=$(ip netns exec "$gw" "$PFCTL" "$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ $rc -ne "$want" ] || [ "$out" != "$text" ]; then
-		fail "pfctl $*: exit status $rc (wanted $want), stderr: $out (wanted: $text)"
+	elif [ "$how" = grep ] && ! grep -qE -- "$expect" <<< "$out"; then
+		fail "pfctl $*: expected /$expect/ in: $out"
+	elif [ "$how" = exact ] && [ "$out" != "$expect" ]; then
+		fail "pfctl $*: stderr: $out (wanted: $expect)"
 	else
 		echo "ok: pfctl $* -> $rc: $out"
 	fi

@@ -391,6 +391,17 @@ static void put_pad(struct pf_text *t, size_t start, size_t width)
 		put_mem(t, spaces, width - (t->off - start));
 }
 
+/*
+ * Ends the column begun at *@start: blanks to @width and the one between
+ * columns; the next column begins after them.
+ */
+static void next_column(struct pf_text *t, size_t *start, size_t width)
+{
+	put_pad(t, *start, width);
+	put_mem(t, " ", 1);
+	*start = t->off;
+}
+
 /* @s after blanks, to @width: printf's %*s. */
 static void put_right(struct pf_text *t, const char *s, size_t width)
 {
@@ -428,30 +439,19 @@ size_t pf_format_row_at(const struct pf_forward *f, const struct pf_columns *c, 
 {
 	struct pf_text t = pf_text_init(buf, len);
 	char word[32], limits[128];
+	size_t start = t.off;
 	unsigned int i;
-	size_t start;
 
-	start = t.off;
 	put_u32(&t, f->id);
-	put_pad(&t, start, 5);
-	put_mem(&t, " ", 1);
-	start = t.off;
+	next_column(&t, &start, 5);
 	put_str(&t, pf_proto_name(f->proto));
-	put_pad(&t, start, 5);
-	put_mem(&t, " ", 1);
-	start = t.off;
+	next_column(&t, &start, 5);
 	put_listen(&t, f);
-	put_pad(&t, start, 26);
-	put_mem(&t, " ", 1);
-	start = t.off;
+	next_column(&t, &start, 26);
 	put_target(&t, f);
-	put_pad(&t, start, 30);
-	put_mem(&t, " ", 1);
-	start = t.off;
+	next_column(&t, &start, 30);
 	put_str(&t, f->ifname[0] ? f->ifname : "-");
-	put_pad(&t, start, 8);
-	put_mem(&t, " ", 1);
-	start = t.off;
+	next_column(&t, &start, 8);
 	for (i = 0; i < f->n_from; i++) {
 		if (i)
 			put_mem(&t, ",", 1);
@@ -459,12 +459,9 @@ size_t pf_format_row_at(const struct pf_forward *f, const struct pf_columns *c, 
 	}
 	if (!f->n_from)
 		put_mem(&t, "-", 1);
-	put_pad(&t, start, 18);
-	put_mem(&t, " ", 1);
-	start = t.off;
+	next_column(&t, &start, 18);
 	put_snat(&t, f);
-	put_pad(&t, start, 8);
-	put_mem(&t, " ", 1);
+	next_column(&t, &start, 8);
 	put_u64(&t, f->conns);
 	if (c->stats) {
 		put_mem(&t, " ", 1);

@@ -386,21 +386,24 @@ static int dump_each_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
-		     void *arg)
+static int dump_each(struct pf_nl *nl, uint8_t cmd,
+		     int (*cb)(const struct pf_forward *f, void *arg), void *arg)
 {
 	struct dump_each d = { .cb = cb, .arg = arg };
 
-	return pf_nl_talk_ahead(nl, pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP), dump_each_cb, &d);
+	return pf_nl_talk_ahead(nl, pf_nl_msg(nl, cmd, NLM_F_DUMP), dump_each_cb, &d);
+}
+
+int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
+		     void *arg)
+{
+	return dump_each(nl, PFMOD_CMD_GET, cb, arg);
 }
 
 int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 			   void *arg)
 {
-	struct dump_each d = { .cb = cb, .arg = arg };
-
-	return pf_nl_talk_ahead(nl, pf_nl_msg(nl, PFMOD_CMD_GET_STATS, NLM_F_DUMP), dump_each_cb,
-				&d);
+	return dump_each(nl, PFMOD_CMD_GET_STATS, cb, arg);
 }
 
 int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list)

@@ -10,18 +10,17 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "lines.h"
 #include "msg.h"
 #include "pfctl.h"
 
 #define PF_SAVE_TRIES 5
 
 struct save_text {
-	char *buf;
-	size_t len, cap;
+	struct pf_lines lines;
 	time_t now;
 };
 
@@ -29,20 +28,11 @@ struct save_text {
 static int save_one(const struct pf_forward *f, void *arg)
 {
 	struct save_text *t = arg;
-	size_t n;
+	char *at = pf_lines_room(&t->lines, PF_SAVE_LINE);
 
-	if (t->cap - t->len < PF_SAVE_LINE + 1) {
-		size_t cap = t->cap ? 2 * t->cap : 1 << 16;
-		char *buf = realloc(t->buf, cap);
-
-		if (!buf)
-			return -ENOMEM;
-		t->buf = buf;
-		t->cap = cap;
-	}
-	n = pf_format_save_at(f, t->now, t->buf + t->len, PF_SAVE_LINE);
-	t->buf[t->len + n] = '\n';
-	t->len += n + 1;
+	if (!at)
+		return -ENOMEM;
+	pf_lines_add(&t->lines, pf_format_save_at(f, t->now, at, PF_SAVE_LINE));
 	return 0;
 }
 
@@ -59,7 +49,7 @@ int cmd_save(int argc, char **argv)
 		ret = pf_connect(&nl);
 		if (ret)
 			goto out;
-		t.len = 0;
+		t.lines.len = 0;
 		ret = pf_msg_dump_each(&nl, save_one, &t);
 		if (ret && (ret != -EINTR || tries + 1 == PF_SAVE_TRIES))
 			ret = pf_kernel_error(&nl, ret, "cannot list forwards");
@@ -67,13 +57,12 @@ int cmd_save(int argc, char **argv)
 	} while (ret == -EINTR && ++tries < PF_SAVE_TRIES);
 	if (!ret) {
 		printf("# pfmod forwards: pfctl restore reads this\n");
-		if ((t.len && fwrite(t.buf, t.len, 1, stdout) != 1) || fflush(stdout) ||
-		    ferror(stdout)) {
+		if (pf_lines_write(&t.lines, stdout)) {
 			perror("pfctl: cannot write the forwards");
 			ret = EXIT_OTHER;
 		}
 	}
 out:
-	free(t.buf);
+	pf_lines_free(&t.lines);
 	return ret;
 }

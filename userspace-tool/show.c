@@ -10,9 +10,9 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "lines.h"
 #include "msg.h"
 #include "pfctl.h"
 
@@ -41,8 +41,7 @@ int pf_read_forwards(struct pf_list *list)
 
 struct show_rows {
 	struct pf_columns cols;
-	char *buf;
-	size_t len, cap;
+	struct pf_lines lines;
 	bool more;		/* a forward needs a column the rows lack */
 };
 
@@ -50,24 +49,16 @@ struct show_rows {
 static int show_one(const struct pf_forward *f, void *arg)
 {
 	struct show_rows *r = arg;
-	size_t n;
+	char *at;
 
 	if (pf_columns_add(&r->cols, f)) {
 		r->more = true;
 		return -EAGAIN;
 	}
-	if (r->cap - r->len < PF_ROW_LINE + 1) {
-		size_t cap = r->cap ? 2 * r->cap : 1 << 16;
-		char *buf = realloc(r->buf, cap);
-
-		if (!buf)
-			return -ENOMEM;
-		r->buf = buf;
-		r->cap = cap;
-	}
-	n = pf_format_row_at(f, &r->cols, r->buf + r->len, PF_ROW_LINE);
-	r->buf[r->len + n] = '\n';
-	r->len += n + 1;
+	at = pf_lines_room(&r->lines, PF_ROW_LINE);
+	if (!at)
+		return -ENOMEM;
+	pf_lines_add(&r->lines, pf_format_row_at(f, &r->cols, at, PF_ROW_LINE));
 	return 0;
 }
 
@@ -82,7 +73,7 @@ static int show_table(bool stats)
 		ret = pf_connect(&nl);
 		if (ret)
 			break;
-		r.len = 0;
+		r.lines.len = 0;
 		r.more = false;
 		ret = stats ? pf_msg_dump_stats_each(&nl, show_one, &r) :
 			      pf_msg_dump_each(&nl, show_one, &r);
@@ -92,10 +83,12 @@ static int show_table(bool stats)
 	} while (r.more);
 	if (!ret) {
 		pf_print_table_header(stdout, &r.cols);
-		if (r.len)
-			fwrite(r.buf, 1, r.len, stdout);
+		if (pf_lines_write(&r.lines, stdout)) {
+			perror("pfctl: cannot write the forwards");
+			ret = EXIT_OTHER;
+		}
 	}
-	free(r.buf);
+	pf_lines_free(&r.lines);
 	return ret;
 }
 
