@@ -57,6 +57,20 @@ want="1 14 0 - - - - -
 got=$(after_conns "$out")
 [ "$got" = "$want" ] && echo "ok: show -s: every row has the columns, in id order" ||
 	fail "show -s: the rows after CONNS: $got (wanted: $want; the table: $out)"
+# The counts end where their headers do (the unit test holds every column).
+bad=$(awk 'NR == 1 {
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /^(CONNS|ACTIVE|DROPPED)$/)
+				end[$i] = index($0, " " $i " ") + length($i)
+		next
+	}
+	{
+		for (w in end)
+			if (substr($0, end[w], 1) == " " || substr($0, end[w] + 1, 1) != " ")
+				print w " in row " NR - 1
+	}' <<< "$out")
+[ -z "$bad" ] && echo "ok: show -s: CONNS, ACTIVE and DROPPED under their headers" ||
+	fail "show -s: not under the header: $bad (the table: $out)"
 
 # Limits alone make their column, and no EXPIRES column without expiry.
 check "del 85" pfctl "$gw" del 85

@@ -462,7 +462,7 @@ size_t pf_format_row_at(const struct pf_forward *f, const struct pf_columns *c, 
 	next_column(&t, &start, 18);
 	put_snat(&t, f);
 	next_column(&t, &start, 8);
-	put_u64(&t, f->conns);
+	put_right(&t, format_count(true, f->conns, word, sizeof(word)), 5);
 	if (c->stats) {
 		put_mem(&t, " ", 1);
 		put_right(&t, format_count(f->has_usage, f->active, word, sizeof(word)), 8);

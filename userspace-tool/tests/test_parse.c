@@ -551,7 +551,10 @@ static const char *model_count(bool have, uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-/* A row of the table as printf wrote it (pfctl 0.2.0's pf_print_table). */
+/*
+ * A row of the table as printf wrote it (pfctl 0.2.0's pf_print_table), but
+ * CONNS right-aligned under its header, as the counters after it are.
+ */
 static void model_row(const struct pf_forward *g, const struct pf_columns *c, char *buf,
 		      size_t len)
 {
@@ -563,7 +566,7 @@ static void model_row(const struct pf_forward *g, const struct pf_columns *c, ch
 	pf_format_target(g, target, sizeof(target));
 	pf_format_from(g, from, sizeof(from));
 	pf_format_snat(g, snat, sizeof(snat));
-	off = snprintf(buf, len, "%-5u %-5s %-26s %-30s %-8s %-18s %-8s %llu", g->id,
+	off = snprintf(buf, len, "%-5u %-5s %-26s %-30s %-8s %-18s %-8s %5llu", g->id,
 		       pf_proto_name(g->proto), listen, target, g->ifname[0] ? g->ifname : "-",
 		       from[0] ? from : "-", snat, (unsigned long long)g->conns);
 	if (c->stats)
@@ -686,6 +689,102 @@ static void test_table_rows(void)
 	   bad);
 }
 
+/* Whether column @word of @header is right-aligned (a count). */
+static bool right_aligned(const char *word, size_t len)
+{
+	static const char *const counts[] = { "CONNS", "ACTIVE", "PACKETS", "BYTES", "DROPPED" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		if (strlen(counts[i]) == len && !strncmp(counts[i], word, len))
+			return true;
+	return false;
+}
+
+/*
+ * Whether @row's columns line up under @header's words: a column's text
+ * begins where its header word does, or for a count ends where it does.
+ * Says the first that does not in @why.
+ */
+static bool lines_up(const char *header, const char *row, char *why, size_t len)
+{
+	size_t start, end, n = strlen(row);
+	const char *h;
+
+	for (h = header; *h && *h != '\n';) {
+		if (*h == ' ') {
+			h++;
+			continue;
+		}
+		start = h - header;
+		end = start + strcspn(h, " \n");
+		if (right_aligned(h, end - start) ?
+		    end > n || row[end - 1] == ' ' || (row[end] && row[end] != ' ') :
+		    start >= n || row[start] == ' ' || (start && row[start - 1] != ' ')) {
+			snprintf(why, len, "%.*s in '%s'", (int)(end - start), h, row);
+			return false;
+		}
+		h = header + end;
+	}
+	return true;
+}
+
+/*
+ * The table lines up: each column under its header, with -s or not and
+ * whichever optional columns are there, for rows whose words fit their
+ * columns (ids to 99999, counts of every width the header gives).
+ */
+static void test_table_aligned(void)
+{
+	static const char *const lines[] = {
+		"tcp 80 192.168.1.2:8080",
+		"udp 203.0.113.1:5000-5010 192.168.1.3:6000-6010 dev eth0 from 10.0.0.0/8 "
+		"snat always maxconn 5 timeout 1h offload",
+		"tcp [2001:db8::1]:443 [fd00::2]:8443 from 2001:db8::/32 rate 10/s",
+	};
+	static const uint64_t counts[][5] = {	/* conns, active, packets, bytes, drops */
+		{ 0, 0, 0, 0, 0 },
+		{ 12345, 7, 1234567890, 999999999999ull, 5 },
+		{ 99999, 99999999, 9999999999ull, 1, 99999999 },
+	};
+	char header[512], row[PF_ROW_LINE], why[PF_ROW_LINE + 64] = "";
+	unsigned int i, k, bad = 0, rows = 0;
+	struct pf_columns c;
+	FILE *out;
+
+	for (k = 0; k < 16; k++) {
+		c = (struct pf_columns){ .stats = k & 1, .offload = k & 2, .expiring = k & 4,
+					 .limited = k & 8 };
+		out = fmemopen(header, sizeof(header), "w");
+		if (!out)
+			break;
+		pf_print_table_header(out, &c);
+		fclose(out);
+		for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+			if (parse(PF_PARSE_ADD, lines[i])) {
+				printf("# %s: %s\n", lines[i], err);
+				break;
+			}
+			f.id = i ? (i == 1 ? 42 : 99999) : 1;
+			f.expires_ms = f.timeout ? 3600000 : 0;
+			f.conns = counts[i][0];
+			f.has_usage = i != 2;
+			f.has_traffic = i != 2;
+			f.has_drops = i == 1;
+			f.active = counts[i][1];
+			f.packets = counts[i][2];
+			f.bytes = counts[i][3];
+			f.drops = counts[i][4];
+			pf_format_row_at(&f, &c, row, sizeof(row));
+			rows++;
+			if (!lines_up(header, row, why, sizeof(why)) && !bad++)
+				printf("# %s under '%.*s'\n", why, (int)strcspn(header, "\n"), header);
+		}
+	}
+	ok(rows == 48 && !bad, "%u rows of 16 tables line up under their headers (%u not)", rows,
+	   bad);
+}
+
 int main(void)
 {
 	test_good();
@@ -700,6 +799,7 @@ int main(void)
 	test_format_ipv4();
 	test_next_line();
 	test_table_rows();
+	test_table_aligned();
 	printf("1..%d\n", tap_n);
 	return tap_done();
 }
