@@ -149,11 +149,27 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
+# pfctl NS ARGS...: pfctl in NS. With -j, what it prints must be JSON (jq
+# reads every value of it): a test that greps a field of the output would
+# not see a brace left open.
 pfctl() {
-	local ns=$1
+	local ns=$1 out rc
 
 	shift
-	ip netns exec "$ns" "$PFCTL" "$@"
+	case " $* " in
+	*" -j "* | *" --json "*) ;;
+	*)
+		ip netns exec "$ns" "$PFCTL" "$@"
+		return
+		;;
+	esac
+	out=$(ip netns exec "$ns" "$PFCTL" "$@")
+	rc=$?
+	[ -z "$out" ] && return $rc
+	printf '%s\n' "$out"
+	jq . <<< "$out" > /dev/null 2>&1 ||
+		fail "pfctl $*: what it printed is not JSON: $(head -c 600 <<< "$out")"
+	return $rc
 }
 
 # sysctls NS NAME=VALUE...: several sysctls for one exec.

@@ -177,6 +177,7 @@ else
 	fail "the JSON monitor differs from the changes made:
 $(diff "$tmp/exp.json" "$tmp/json" | head -n 20)"
 fi
+check "the JSON monitor's $n lines are JSON" jq . "$tmp/json"
 [ ! -s "$tmp/elsewhere" ] || fail "a monitor in another namespace heard: $(head -n 5 "$tmp/elsewhere")"
 check "a change in the other namespace" ip netns exec "$other" "$PFCTL" add 7 192.168.1.2:7
 wait_for 10 grep -q . "$tmp/elsewhere"
@@ -220,6 +221,10 @@ lost=$(grep -c '^+ ' "$tmp/slow")
 [ "$lost" -lt 300 ] || fail "the slow monitor lost nothing ($lost adds shown): the test did not make it fall behind"
 check_match "-j: the resync is a JSON event with the table" \
 	'^\{"event":"resync","forwards":\[\{"id":' "$(cat "$tmp/slowjson")"
+check "-j: every line JSON, the resync's too" jq . "$tmp/slowjson"
+resynced=$(jq -c 'select(.event == "resync") | .forwards' "$tmp/slowjson" 2>&1 | tail -n 1)
+[ "$resynced" = "$(pfctl "$gw" -j show | jq -c .)" ] && echo "ok: -j: the resync's forwards are pfctl -j show's" ||
+	fail "-j: the resync's forwards differ from pfctl -j show's: $(head -c 600 <<< "$resynced")"
 kill "$mon_slow" "$mon_slowjson"
 
 # --- the module going: the monitor says so and ends ----------------------

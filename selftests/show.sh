@@ -5,7 +5,7 @@
 # are there when any forward has them, wherever it is in the table, and then
 # every row has them, "-" where a forward has none: pfctl formats the rows as
 # the dump brings them and begins again when a forward needs a column the
-# rows before it lack. Each forward once, in id order.
+# rows before it lack. Each forward once, in id order. With -j, a JSON array.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -89,4 +89,12 @@ out=$(pfctl "$gw" show)
 check_match "show: no EXPIRES or LIMITS column without such forwards" "^ID .* CONNS$" \
 	"$(head -n 1 <<< "$out")"
 check_match "show: the four rows left" "^4$" "$(tail -n +2 <<< "$out" | wc -l)"
+
+# -j: one JSON array (the wrapper in lib.sh has jq read it), in id order.
+check_match "show -j: the four forwards, in id order" "^1 2 3 6$" \
+	"$(pfctl "$gw" -j show | jq -r 'map(.id) | join(" ")')"
+check_match "show -j -s: each with its open connections" "^true$" \
+	"$(pfctl "$gw" -j -s show | jq 'length == 4 and all(has("active"))')"
+check "flush" pfctl "$gw" flush
+check_match "show -j: none is []" "^\[\]$" "$(pfctl "$gw" -j show)"
 finish

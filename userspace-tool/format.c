@@ -110,13 +110,6 @@ static void put_addr(struct pf_text *t, int family, const union pf_addr *a)
 	}
 }
 
-static void format_addr(int family, const union pf_addr *a, char *buf, size_t len)
-{
-	struct pf_text t = pf_text_init(buf, len);
-
-	put_addr(&t, family, a);
-}
-
 /* PORT or MIN-MAX. */
 static void put_ports(struct pf_text *t, uint16_t min, uint16_t max)
 {
@@ -534,91 +527,143 @@ void pf_json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_addr(FILE *out, int family, const union pf_addr *a)
+/* @s as a JSON string, quoted and escaped. */
+static void put_json_string(struct pf_text *t, const char *s)
 {
-	char buf[INET6_ADDRSTRLEN];
+	static const char hex[] = "0123456789abcdef";
+	char esc[6] = { '\\', 'u', '0', '0' };
+	size_t n;
 
-	format_addr(family, a, buf, sizeof(buf));
-	pf_json_string(out, buf);
+	put_mem(t, "\"", 1);
+	while (*s) {
+		/* The run that needs no escape, then the one that does. */
+		n = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+			    "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
+		put_mem(t, s, n);
+		s += n;
+		if (!*s)
+			break;
+		if (*s == '"' || *s == '\\') {
+			esc[1] = *s;
+			put_mem(t, esc, 2);
+			esc[1] = 'u';
+		} else {
+			esc[4] = hex[(unsigned char)*s >> 4];
+			esc[5] = hex[*s & 0xf];
+			put_mem(t, esc, 6);
+		}
+		s++;
+	}
+	put_mem(t, "\"", 1);
+}
+
+static void put_json_addr(struct pf_text *t, int family, const union pf_addr *a)
+{
+	put_mem(t, "\"", 1);
+	put_addr(t, family, a);
+	put_mem(t, "\"", 1);
+}
+
+static void put_json_bool(struct pf_text *t, bool v)
+{
+	if (v)
+		put_str(t, "true");
+	else
+		put_str(t, "false");
+}
+
+/* ,"@key": and @v */
+static void put_json_u64(struct pf_text *t, const char *key, uint64_t v)
+{
+	put_str(t, ",\"");
+	put_str(t, key);
+	put_str(t, "\":");
+	put_u64(t, v);
+}
+
+size_t pf_format_json_at(const struct pf_forward *f, int64_t now, char *buf, size_t len)
+{
+	struct pf_text t = pf_text_init(buf, len);
+	char word[32];
+	unsigned int j;
+
+	put_str(&t, "{\"id\":");
+	put_u32(&t, f->id);
+	put_str(&t, f->family == AF_INET ? ",\"family\":\"ipv4\",\"protocol\":\"" :
+					   ",\"family\":\"ipv6\",\"protocol\":\"");
+	put_str(&t, pf_proto_name(f->proto));
+	put_str(&t, "\",\"address\":");
+	if (f->has_addr)
+		put_json_addr(&t, f->family, &f->addr);
+	else
+		put_str(&t, "null");
+	put_json_u64(&t, "port_min", f->port_min);
+	put_json_u64(&t, "port_max", f->port_max);
+	put_str(&t, ",\"to_self\":");
+	put_json_bool(&t, f->to_self);
+	put_str(&t, ",\"target_address\":");
+	if (f->to_self)
+		put_str(&t, "null");
+	else
+		put_json_addr(&t, f->family, &f->to_addr);
+	put_json_u64(&t, "target_port_min", f->to_port_min);
+	put_json_u64(&t, "target_port_max", f->to_port_max);
+	put_str(&t, ",\"dev\":");
+	if (f->ifname[0])
+		put_json_string(&t, f->ifname);
+	else
+		put_str(&t, "null");
+	put_str(&t, ",\"from\":[");
+	for (j = 0; j < f->n_from; j++) {
+		if (j)
+			put_mem(&t, ",", 1);
+		put_mem(&t, "\"", 1);
+		put_prefix(&t, f->family, &f->from[j]);
+		put_mem(&t, "\"", 1);
+	}
+	put_str(&t, "],\"snat\":\"");
+	put_snat(&t, f);
+	put_mem(&t, "\"", 1);
+	put_json_u64(&t, "connections", f->conns);
+	put_json_u64(&t, "snat_connections", f->snat_conns);
+	if (f->has_usage)
+		put_json_u64(&t, "active", f->active);
+	if (f->has_usage && f->has_traffic) {
+		put_json_u64(&t, "packets", f->packets);
+		put_json_u64(&t, "bytes", f->bytes);
+	} else if (f->has_usage) {
+		put_str(&t, ",\"packets\":null,\"bytes\":null");
+	}
+	if (f->expires_ms) {
+		put_json_u64(&t, "expires_in_ms", f->expires_ms);
+		pf_format_time(expires_at(f, now ? now : time(NULL)), word, sizeof(word));
+		put_str(&t, ",\"expires\":\"");
+		put_str(&t, word);
+		put_str(&t, "\",\"expire_keep\":");
+		put_json_bool(&t, f->expire_keep);
+	}
+	if (f->maxconn)
+		put_json_u64(&t, "maxconn", f->maxconn);
+	if (f->maxconn_src)
+		put_json_u64(&t, "maxconn_per_source", f->maxconn_src);
+	if (f->rate) {
+		put_json_u64(&t, "rate", f->rate);
+		put_json_u64(&t, "rate_period", f->rate_period);
+		put_json_u64(&t, "burst", f->burst);
+	}
+	if (f->has_drops)
+		put_json_u64(&t, "dropped", f->drops);
+	if (f->offload)
+		put_str(&t, ",\"offload\":true");
+	put_mem(&t, "}", 1);
+	return t.off;
 }
 
 void pf_print_json_forward(FILE *out, const struct pf_forward *f)
 {
-	char snat[INET6_ADDRSTRLEN];
-	unsigned int j;
+	char buf[PF_JSON_LINE];
 
-	fprintf(out, "{\"id\":%u,\"family\":\"%s\",\"protocol\":\"%s\",\"address\":", f->id,
-		f->family == AF_INET ? "ipv4" : "ipv6", pf_proto_name(f->proto));
-	if (f->has_addr)
-		json_addr(out, f->family, &f->addr);
-	else
-		fputs("null", out);
-	fprintf(out, ",\"port_min\":%u,\"port_max\":%u,\"to_self\":%s,\"target_address\":",
-		f->port_min, f->port_max, f->to_self ? "true" : "false");
-	if (f->to_self)
-		fputs("null", out);
-	else
-		json_addr(out, f->family, &f->to_addr);
-	fprintf(out, ",\"target_port_min\":%u,\"target_port_max\":%u,\"dev\":",
-		f->to_port_min, f->to_port_max);
-	if (f->ifname[0])
-		pf_json_string(out, f->ifname);
-	else
-		fputs("null", out);
-	fputs(",\"from\":[", out);
-	for (j = 0; j < f->n_from; j++) {
-		char buf[INET6_ADDRSTRLEN + 8], addr[INET6_ADDRSTRLEN];
-
-		format_addr(f->family, &f->from[j].addr, addr, sizeof(addr));
-		snprintf(buf, sizeof(buf), "%s/%u", addr, f->from[j].len);
-		if (j)
-			fputc(',', out);
-		pf_json_string(out, buf);
-	}
-	fputs("],\"snat\":", out);
-	pf_format_snat(f, snat, sizeof(snat));
-	pf_json_string(out, snat);
-	fprintf(out, ",\"connections\":%llu,\"snat_connections\":%llu",
-		(unsigned long long)f->conns, (unsigned long long)f->snat_conns);
-	if (f->has_usage)
-		fprintf(out, ",\"active\":%llu", (unsigned long long)f->active);
-	if (f->has_usage && f->has_traffic)
-		fprintf(out, ",\"packets\":%llu,\"bytes\":%llu",
-			(unsigned long long)f->packets, (unsigned long long)f->bytes);
-	else if (f->has_usage)
-		fputs(",\"packets\":null,\"bytes\":null", out);
-	if (f->expires_ms) {
-		char when[32];
-
-		pf_format_time(expires_at(f, time(NULL)), when, sizeof(when));
-		fprintf(out, ",\"expires_in_ms\":%llu,\"expires\":\"%s\",\"expire_keep\":%s",
-			(unsigned long long)f->expires_ms, when, f->expire_keep ? "true" : "false");
-	}
-	if (f->maxconn)
-		fprintf(out, ",\"maxconn\":%u", f->maxconn);
-	if (f->maxconn_src)
-		fprintf(out, ",\"maxconn_per_source\":%u", f->maxconn_src);
-	if (f->rate)
-		fprintf(out, ",\"rate\":%u,\"rate_period\":%u,\"burst\":%u", f->rate,
-			f->rate_period, f->burst);
-	if (f->has_drops)
-		fprintf(out, ",\"dropped\":%llu", (unsigned long long)f->drops);
-	if (f->offload)
-		fputs(",\"offload\":true", out);
-	fputc('}', out);
-}
-
-void pf_print_json(FILE *out, const struct pf_forward *f, size_t n)
-{
-	size_t i;
-
-	fputc('[', out);
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputc(',', out);
-		pf_print_json_forward(out, &f[i]);
-	}
-	fputs("]\n", out);
+	fwrite(buf, pf_format_json_at(f, 0, buf, sizeof(buf)), 1, out);
 }
 
 static bool same_from_prefix(const struct pf_forward *a, const struct pf_forward *b)

@@ -144,11 +144,16 @@ void pf_print_table_header(FILE *out, const struct pf_columns *c);
 #define PF_ROW_LINE 2048
 size_t pf_format_row_at(const struct pf_forward *f, const struct pf_columns *c, char *buf,
 			size_t len);
-void pf_print_json(FILE *out, const struct pf_forward *f, size_t n);
 /* @s as a JSON string, quoted and escaped. */
 void pf_json_string(FILE *out, const char *s);
 /* One forward as a JSON object, without a newline. */
 void pf_print_json_forward(FILE *out, const struct pf_forward *f);
+/*
+ * The same in @buf, its expiry from @now (0: time()): returns its length
+ * (cut to @len - 1, as snprintf() cuts). PF_JSON_LINE holds the longest.
+ */
+#define PF_JSON_LINE 2048
+size_t pf_format_json_at(const struct pf_forward *f, int64_t now, char *buf, size_t len);
 
 const char *pf_proto_name(uint8_t proto);
 /* Whether @a and @b could take the same connection (same kind, ports meet). */

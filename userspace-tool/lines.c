@@ -27,6 +27,11 @@ void pf_lines_add(struct pf_lines *l, size_t n)
 	l->len += n + 1;
 }
 
+void pf_lines_put(struct pf_lines *l, size_t n)
+{
+	l->len += n;
+}
+
 int pf_lines_write(const struct pf_lines *l, FILE *out)
 {
 	if ((l->len && fwrite(l->buf, l->len, 1, out) != 1) || fflush(out) || ferror(out))

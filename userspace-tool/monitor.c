@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "lines.h"
 #include "msg.h"
 #include "pfctl.h"
 
@@ -115,29 +117,50 @@ static int event_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-/* Announcements were lost: the whole table, as it is now. */
+struct resync_text {
+	struct pf_lines lines;
+	size_t n;
+	time_t now;
+};
+
+/* "= " and @f in add's words, at the end of the lines. */
+static int resync_one(const struct pf_forward *f, void *arg)
+{
+	struct resync_text *r = arg;
+	char *at = pf_lines_room(&r->lines, 2 + PF_SAVE_LINE);
+
+	if (!at)
+		return -ENOMEM;
+	memcpy(at, "= ", 2);
+	pf_lines_add(&r->lines, 2 + pf_format_save_at(f, r->now, at + 2, PF_SAVE_LINE));
+	r->n++;
+	return 0;
+}
+
+/*
+ * Announcements were lost: the whole table, as it is now, gathered as the
+ * dump brings it (as pfctl save and show do) and printed after the marker.
+ */
 static int resync(void)
 {
-	struct pf_list list;
-	char words[PF_SAVE_LINE];
-	size_t i;
+	struct resync_text r = { .now = time(NULL) };
 	int ret;
 
-	ret = pf_read_forwards(&list);
-	if (ret)
-		return ret;
 	if (opts.json) {
-		printf("{\"event\":\"resync\",\"forwards\":");
-		pf_print_json(stdout, list.v, list.n);
+		ret = pf_json_forwards(false, "}\n", &r.lines);
+		if (!ret)
+			printf("{\"event\":\"resync\",\"forwards\":");
 	} else {
-		printf("resync: %zu forward%s\n", list.n, list.n == 1 ? "" : "s");
-		for (i = 0; i < list.n; i++) {
-			pf_format_save(&list.v[i], words, sizeof(words));
-			printf("= %s\n", words);
-		}
+		ret = pf_each_forward(resync_one, &r);
+		if (!ret)
+			printf("resync: %zu forward%s\n", r.n, r.n == 1 ? "" : "s");
 	}
-	pf_list_free(&list);
-	return 0;
+	if (!ret && pf_lines_write(&r.lines, stdout)) {
+		perror("pfctl: monitor");
+		ret = EXIT_OTHER;
+	}
+	pf_lines_free(&r.lines);
+	return ret;
 }
 
 static int join(struct pf_nl *nl, uint32_t group, const char *what)

@@ -406,12 +406,6 @@ int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *
 	return dump_each(nl, PFMOD_CMD_GET_STATS, cb, arg);
 }
 
-int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list)
-{
-	memset(list, 0, sizeof(*list));
-	return pf_nl_talk(nl, pf_nl_msg(nl, PFMOD_CMD_GET_STATS, NLM_F_DUMP), dump_cb, list);
-}
-
 void pf_list_free(struct pf_list *list)
 {
 	free(list->v);

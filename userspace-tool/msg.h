@@ -28,7 +28,6 @@ int pf_msg_dump(struct pf_nl *nl, struct pf_list *list);
 int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 		     void *arg);
 /* The same with what their open connections add up to (GET_STATS). */
-int pf_msg_dump_stats(struct pf_nl *nl, struct pf_list *list);
 int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 			   void *arg);
 void pf_list_free(struct pf_list *list);

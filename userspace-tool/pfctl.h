@@ -40,6 +40,15 @@ int pf_connect(struct pf_nl *nl);
 struct pf_list;
 /* All forwards of the namespace; on failure prints why, returns the code. */
 int pf_read_forwards(struct pf_list *list);
+struct pf_forward;
+/* Each forward to @cb as the dump brings it; on failure prints why, returns the code. */
+int pf_each_forward(int (*cb)(const struct pf_forward *f, void *arg), void *arg);
+struct pf_lines;
+/*
+ * The forwards (GET_STATS with @stats) as a JSON array and @end, gathered
+ * in @text as the dump brings them; on failure prints why, returns the code.
+ */
+int pf_json_forwards(bool stats, const char *end, struct pf_lines *text);
 
 int cmd_add(int argc, char **argv);
 int cmd_del(int argc, char **argv);

@@ -5,19 +5,19 @@
  * forwards) and written once the whole dump has arrived, as pfctl save does.
  * The columns of offload, expiry and limits are there only when a forward
  * has them: a forward that needs one the rows before it were formatted
- * without begins the dump again (at most once per column). With -j the
- * forwards are read first, then written.
+ * without begins the dump again (at most once per column). With -j, a JSON
+ * array gathered the same way.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "lines.h"
 #include "msg.h"
 #include "pfctl.h"
 
-/* All forwards, by @dump (GET, or GET_STATS with the open connections). */
-static int read_forwards(struct pf_list *list, int (*dump)(struct pf_nl *, struct pf_list *))
+int pf_read_forwards(struct pf_list *list)
 {
 	struct pf_nl nl;
 	int ret;
@@ -25,7 +25,7 @@ static int read_forwards(struct pf_list *list, int (*dump)(struct pf_nl *, struc
 	ret = pf_connect(&nl);
 	if (ret)
 		return ret;
-	ret = dump(&nl, list);
+	ret = pf_msg_dump(&nl, list);
 	if (ret) {
 		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
 		pf_list_free(list);
@@ -34,9 +34,71 @@ static int read_forwards(struct pf_list *list, int (*dump)(struct pf_nl *, struc
 	return ret;
 }
 
-int pf_read_forwards(struct pf_list *list)
+/*
+ * One dump, each forward to @cb as it comes (GET_STATS with @stats): 0, or
+ * pfctl's exit status with the reason said, unless @cb ended the dump to
+ * begin it again (*@again).
+ */
+static int dump_forwards(bool stats, int (*cb)(const struct pf_forward *f, void *arg),
+			 void *arg, const bool *again)
 {
-	return read_forwards(list, pf_msg_dump);
+	struct pf_nl nl;
+	int ret;
+
+	ret = pf_connect(&nl);
+	if (ret)
+		return ret;
+	ret = stats ? pf_msg_dump_stats_each(&nl, cb, arg) : pf_msg_dump_each(&nl, cb, arg);
+	if (ret && !(again && *again))
+		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
+	pf_nl_close(&nl);
+	return ret;
+}
+
+int pf_each_forward(int (*cb)(const struct pf_forward *f, void *arg), void *arg)
+{
+	return dump_forwards(false, cb, arg, NULL);
+}
+
+struct json_text {
+	struct pf_lines *lines;
+	size_t n;
+	time_t now;
+};
+
+/* "[" or "," and @f, at the end of the text. */
+static int json_one(const struct pf_forward *f, void *arg)
+{
+	struct json_text *j = arg;
+	char *at = pf_lines_room(j->lines, 1 + PF_JSON_LINE);
+
+	if (!at)
+		return -ENOMEM;
+	at[0] = j->n++ ? ',' : '[';
+	pf_lines_put(j->lines, 1 + pf_format_json_at(f, j->now, at + 1, PF_JSON_LINE));
+	return 0;
+}
+
+int pf_json_forwards(bool stats, const char *end, struct pf_lines *text)
+{
+	struct json_text j = { .lines = text, .now = time(NULL) };
+	const char *close;
+	char *at;
+	int ret;
+
+	memset(text, 0, sizeof(*text));
+	ret = dump_forwards(stats, json_one, &j, NULL);
+	if (!ret) {
+		close = j.n ? "]" : "[]";
+		at = pf_lines_room(text, strlen(close) + strlen(end));
+		if (at)
+			pf_lines_put(text, stpcpy(stpcpy(at, close), end) - at);
+		else
+			ret = pf_kernel_error(NULL, -ENOMEM, "cannot list forwards");
+	}
+	if (ret)
+		pf_lines_free(text);
+	return ret;
 }
 
 struct show_rows {
@@ -65,38 +127,42 @@ static int show_one(const struct pf_forward *f, void *arg)
 static int show_table(bool stats)
 {
 	struct show_rows r = { .cols = { .stats = stats } };
-	struct pf_nl nl;
 	int ret;
 
-	/* A socket each time: the rest of a dump begun again is in the old one. */
+	/* A dump each time: the rest of one begun again is of no use. */
 	do {
-		ret = pf_connect(&nl);
-		if (ret)
-			break;
 		r.lines.len = 0;
 		r.more = false;
-		ret = stats ? pf_msg_dump_stats_each(&nl, show_one, &r) :
-			      pf_msg_dump_each(&nl, show_one, &r);
-		if (ret && !r.more)
-			ret = pf_kernel_error(&nl, ret, "cannot list forwards");
-		pf_nl_close(&nl);
+		ret = dump_forwards(stats, show_one, &r, &r.more);
 	} while (r.more);
-	if (!ret) {
+	if (!ret)
 		pf_print_table_header(stdout, &r.cols);
-		if (pf_lines_write(&r.lines, stdout)) {
-			perror("pfctl: cannot write the forwards");
-			ret = EXIT_OTHER;
-		}
+	if (!ret && pf_lines_write(&r.lines, stdout)) {
+		perror("pfctl: cannot write the forwards");
+		ret = EXIT_OTHER;
 	}
 	pf_lines_free(&r.lines);
+	return ret;
+}
+
+static int show_json(bool stats)
+{
+	struct pf_lines text;
+	int ret;
+
+	ret = pf_json_forwards(stats, "\n", &text);
+	if (!ret && pf_lines_write(&text, stdout)) {
+		perror("pfctl: cannot write the forwards");
+		ret = EXIT_OTHER;
+	}
+	pf_lines_free(&text);
 	return ret;
 }
 
 int cmd_show(int argc, char **argv)
 {
 	bool stats = opts.stats;
-	struct pf_list list;
-	int a, ret;
+	int a;
 
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "-s") || !strcmp(argv[a], "--stats") ||
@@ -106,12 +172,5 @@ int cmd_show(int argc, char **argv)
 			return pf_usage_error("%s takes no arguments but -s (unexpected '%s')", argv[0],
 					      argv[a]);
 	}
-	if (!opts.json)
-		return show_table(stats);
-	ret = read_forwards(&list, stats ? pf_msg_dump_stats : pf_msg_dump);
-	if (ret)
-		return ret;
-	pf_print_json(stdout, list.v, list.n);
-	pf_list_free(&list);
-	return 0;
+	return opts.json ? show_json(stats) : show_table(stats);
 }

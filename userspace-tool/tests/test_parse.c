@@ -354,13 +354,13 @@ static void test_json(void)
 	parse(PF_PARSE_ADD, "80 192.168.1.2:8080 dev e\"th0 from 10.0.0.0/8");
 	f.id = 7;
 	f.conns = 42;
-	pf_print_json(out, &f, 1);
+	pf_print_json_forward(out, &f);
 	fclose(out);
-	ok(!strcmp(buf, "[{\"id\":7,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"address\":null,"
+	ok(!strcmp(buf, "{\"id\":7,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"address\":null,"
 			"\"port_min\":80,\"port_max\":80,\"to_self\":false,"
 			"\"target_address\":\"192.168.1.2\",\"target_port_min\":8080,"
 			"\"target_port_max\":8080,\"dev\":\"e\\\"th0\",\"from\":[\"10.0.0.0/8\"],"
-			"\"snat\":\"auto\",\"connections\":42,\"snat_connections\":0}]\n"),
+			"\"snat\":\"auto\",\"connections\":42,\"snat_connections\":0}"),
 	   "JSON, with escaping: %s", buf);
 	free(buf);
 }
@@ -628,54 +628,65 @@ static void rnd_addr(unsigned int *seed, int family, union pf_addr *a)
 		a->bytes[i] = rnd(seed, 3) ? rnd(seed, 256) : 0;
 }
 
+/* A forward as the kernel may send it: every field, of every width. */
+static void rnd_forward(unsigned int *seed, struct pf_forward *g)
+{
+	static const char *const names[] = { "", "eth0", "wan", "enp0s31f6", "averyverylongif",
+					     "e\"th0", "a\\b", "x\x01\x1fy" };
+	static const uint32_t periods[] = { 1, 60, 3600 };
+	unsigned int j;
+
+	memset(g, 0, sizeof(*g));
+	g->family = rnd(seed, 2) ? AF_INET : AF_INET6;
+	g->proto = (uint8_t[]){ IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP }[rnd(seed, 3)];
+	g->id = rnd(seed, 2) ? 1 + rnd(seed, 1000) : (uint32_t)rnd64(seed);
+	g->has_addr = rnd(seed, 2);
+	if (g->has_addr)
+		rnd_addr(seed, g->family, &g->addr);
+	g->port_min = 1 + rnd(seed, 65535);
+	g->port_max = rnd(seed, 2) ? g->port_min : g->port_min + rnd(seed, 65536 - g->port_min);
+	g->to_self = !rnd(seed, 5);
+	rnd_addr(seed, g->family, &g->to_addr);
+	g->to_port_min = 1 + rnd(seed, 65535);
+	g->to_port_max = g->to_port_min + rnd(seed, 65536 - g->to_port_min);
+	strcpy(g->ifname, names[rnd(seed, sizeof(names) / sizeof(names[0]))]);
+	g->n_from = rnd(seed, 3) ? rnd(seed, 3) : rnd(seed, PFMOD_FROM_MAX + 1);
+	for (j = 0; j < g->n_from; j++) {
+		rnd_addr(seed, g->family, &g->from[j].addr);
+		g->from[j].len = rnd(seed, g->family == AF_INET ? 33 : 129);
+	}
+	g->snat = rnd(seed, 5);	/* the four modes, and one the kernel may add */
+	rnd_addr(seed, g->family, &g->snat_addr);
+	g->conns = rnd64(seed);
+	g->snat_conns = rnd64(seed);
+	g->has_usage = rnd(seed, 2);
+	g->has_traffic = rnd(seed, 2);
+	g->has_drops = rnd(seed, 2);
+	g->active = rnd64(seed);
+	g->packets = rnd64(seed);
+	g->bytes = rnd64(seed);
+	g->drops = rnd64(seed);
+	g->offload = rnd(seed, 2);
+	g->expires_ms = rnd(seed, 2) ? rnd64(seed) % (100ull * 86400 * 1000) : 0;
+	g->expire_keep = rnd(seed, 2);
+	g->timeout = rnd(seed, 2) ? 1 + rnd(seed, 86400) : 0;
+	g->maxconn = rnd(seed, 2) ? (uint32_t)rnd64(seed) : 0;
+	g->maxconn_src = rnd(seed, 2) ? (uint32_t)rnd64(seed) : 0;
+	g->rate = rnd(seed, 2) ? 1 + rnd(seed, 1000000) : 0;
+	g->rate_period = periods[rnd(seed, 3)];
+	g->burst = rnd(seed, 2) ? PF_BURST_DEFAULT : rnd(seed, 1000001);
+}
+
 /* The table's rows: written without printf, byte for byte as printf wrote them. */
 static void test_table_rows(void)
 {
-	static const char *const names[] = { "", "eth0", "wan", "enp0s31f6", "averyverylongif" };
-	static const uint32_t periods[] = { 1, 60, 3600 };
 	char got[PF_ROW_LINE], want[PF_ROW_LINE];
-	unsigned int seed = 7, i, j, bad = 0, wide = 0;
+	unsigned int seed = 7, i, bad = 0, wide = 0;
 	struct pf_columns c;
 	struct pf_forward g;
 
 	for (i = 0; i < 100000; i++) {
-		memset(&g, 0, sizeof(g));
-		g.family = rnd(&seed, 2) ? AF_INET : AF_INET6;
-		g.proto = (uint8_t[]){ IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP }[rnd(&seed, 3)];
-		g.id = rnd(&seed, 2) ? 1 + rnd(&seed, 1000) : (uint32_t)rnd64(&seed);
-		g.has_addr = rnd(&seed, 2);
-		if (g.has_addr)
-			rnd_addr(&seed, g.family, &g.addr);
-		g.port_min = 1 + rnd(&seed, 65535);
-		g.port_max = rnd(&seed, 2) ? g.port_min : g.port_min + rnd(&seed, 65536 - g.port_min);
-		g.to_self = !rnd(&seed, 5);
-		rnd_addr(&seed, g.family, &g.to_addr);
-		g.to_port_min = 1 + rnd(&seed, 65535);
-		g.to_port_max = g.to_port_min + rnd(&seed, 65536 - g.to_port_min);
-		strcpy(g.ifname, names[rnd(&seed, 5)]);
-		g.n_from = rnd(&seed, 3) ? rnd(&seed, 3) : rnd(&seed, PFMOD_FROM_MAX + 1);
-		for (j = 0; j < g.n_from; j++) {
-			rnd_addr(&seed, g.family, &g.from[j].addr);
-			g.from[j].len = rnd(&seed, g.family == AF_INET ? 33 : 129);
-		}
-		g.snat = rnd(&seed, 5);	/* the four modes, and one the kernel may add */
-		rnd_addr(&seed, g.family, &g.snat_addr);
-		g.conns = rnd64(&seed);
-		g.has_usage = rnd(&seed, 2);
-		g.has_traffic = rnd(&seed, 2);
-		g.has_drops = rnd(&seed, 2);
-		g.active = rnd64(&seed);
-		g.packets = rnd64(&seed);
-		g.bytes = rnd64(&seed);
-		g.drops = rnd64(&seed);
-		g.offload = rnd(&seed, 2);
-		g.expires_ms = rnd(&seed, 2) ? rnd64(&seed) % (100ull * 86400 * 1000) : 0;
-		g.timeout = rnd(&seed, 2) ? 1 + rnd(&seed, 86400) : 0;
-		g.maxconn = rnd(&seed, 2) ? (uint32_t)rnd64(&seed) : 0;
-		g.maxconn_src = rnd(&seed, 2) ? (uint32_t)rnd64(&seed) : 0;
-		g.rate = rnd(&seed, 2) ? 1 + rnd(&seed, 1000000) : 0;
-		g.rate_period = periods[rnd(&seed, 3)];
-		g.burst = rnd(&seed, 2) ? PF_BURST_DEFAULT : rnd(&seed, 1000001);
+		rnd_forward(&seed, &g);
 		c = (struct pf_columns){ .stats = rnd(&seed, 2), .offload = rnd(&seed, 2),
 					 .expiring = rnd(&seed, 2), .limited = rnd(&seed, 2) };
 		model_row(&g, &c, want, sizeof(want));
@@ -785,6 +796,110 @@ static void test_table_aligned(void)
 	   bad);
 }
 
+static void model_json_addr(FILE *out, int family, const union pf_addr *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	pf_json_string(out, inet_ntop(family, a, buf, sizeof(buf)) ? buf : "?");
+}
+
+/* A forward in JSON as fprintf wrote it (pfctl 0.2.0), its expiry from @now. */
+static void model_json(FILE *out, const struct pf_forward *f, int64_t now)
+{
+	char snat[INET6_ADDRSTRLEN];
+	unsigned int j;
+
+	fprintf(out, "{\"id\":%u,\"family\":\"%s\",\"protocol\":\"%s\",\"address\":", f->id,
+		f->family == AF_INET ? "ipv4" : "ipv6", pf_proto_name(f->proto));
+	if (f->has_addr)
+		model_json_addr(out, f->family, &f->addr);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"port_min\":%u,\"port_max\":%u,\"to_self\":%s,\"target_address\":",
+		f->port_min, f->port_max, f->to_self ? "true" : "false");
+	if (f->to_self)
+		fputs("null", out);
+	else
+		model_json_addr(out, f->family, &f->to_addr);
+	fprintf(out, ",\"target_port_min\":%u,\"target_port_max\":%u,\"dev\":",
+		f->to_port_min, f->to_port_max);
+	if (f->ifname[0])
+		pf_json_string(out, f->ifname);
+	else
+		fputs("null", out);
+	fputs(",\"from\":[", out);
+	for (j = 0; j < f->n_from; j++) {
+		char buf[INET6_ADDRSTRLEN + 8], addr[INET6_ADDRSTRLEN];
+
+		inet_ntop(f->family, &f->from[j].addr, addr, sizeof(addr));
+		snprintf(buf, sizeof(buf), "%s/%u", addr, f->from[j].len);
+		if (j)
+			fputc(',', out);
+		pf_json_string(out, buf);
+	}
+	fputs("],\"snat\":", out);
+	pf_format_snat(f, snat, sizeof(snat));
+	pf_json_string(out, snat);
+	fprintf(out, ",\"connections\":%llu,\"snat_connections\":%llu",
+		(unsigned long long)f->conns, (unsigned long long)f->snat_conns);
+	if (f->has_usage)
+		fprintf(out, ",\"active\":%llu", (unsigned long long)f->active);
+	if (f->has_usage && f->has_traffic)
+		fprintf(out, ",\"packets\":%llu,\"bytes\":%llu",
+			(unsigned long long)f->packets, (unsigned long long)f->bytes);
+	else if (f->has_usage)
+		fputs(",\"packets\":null,\"bytes\":null", out);
+	if (f->expires_ms) {
+		char when[32];
+
+		pf_format_time(now + (int64_t)((f->expires_ms + 999) / 1000), when, sizeof(when));
+		fprintf(out, ",\"expires_in_ms\":%llu,\"expires\":\"%s\",\"expire_keep\":%s",
+			(unsigned long long)f->expires_ms, when, f->expire_keep ? "true" : "false");
+	}
+	if (f->maxconn)
+		fprintf(out, ",\"maxconn\":%u", f->maxconn);
+	if (f->maxconn_src)
+		fprintf(out, ",\"maxconn_per_source\":%u", f->maxconn_src);
+	if (f->rate)
+		fprintf(out, ",\"rate\":%u,\"rate_period\":%u,\"burst\":%u", f->rate,
+			f->rate_period, f->burst);
+	if (f->has_drops)
+		fprintf(out, ",\"dropped\":%llu", (unsigned long long)f->drops);
+	if (f->offload)
+		fputs(",\"offload\":true", out);
+	fputc('}', out);
+}
+
+/*
+ * JSON written without printf, byte for byte as fprintf wrote it, for
+ * forwards of every field and width; the longest fits PF_JSON_LINE.
+ */
+static void test_json_random(void)
+{
+	char got[PF_JSON_LINE], want[2 * PF_JSON_LINE];
+	unsigned int seed = 11, i, bad = 0, escaped = 0;
+	size_t n, longest = 0;
+	struct pf_forward g;
+	FILE *out;
+
+	for (i = 0; i < 100000; i++) {
+		rnd_forward(&seed, &g);
+		out = fmemopen(want, sizeof(want), "w");
+		if (!out)
+			break;
+		model_json(out, &g, NOW);
+		fclose(out);
+		n = pf_format_json_at(&g, NOW, got, sizeof(got));
+		longest = n > longest ? n : longest;
+		escaped += strchr(g.ifname, '"') || strchr(g.ifname, '\\') || strchr(g.ifname, 1);
+		if ((n != strlen(want) || strcmp(got, want)) && !bad++)
+			printf("# want '%s'\n#  got '%s'\n", want, got);
+	}
+	ok(i == 100000 && !bad && escaped > 1000 && longest < PF_JSON_LINE - 1,
+	   "100000 random forwards in JSON (%u with escapes, the longest %zu bytes) as fprintf wrote them (%u not)",
+	   escaped, longest, bad);
+}
+
 int main(void)
 {
 	test_good();
@@ -800,6 +915,7 @@ int main(void)
 	test_next_line();
 	test_table_rows();
 	test_table_aligned();
+	test_json_random();
 	printf("1..%d\n", tap_n);
 	return tap_done();
 }
