@@ -3,9 +3,9 @@
 #
 # pfctl show's table. The columns of expiry and limits (and DROPPED with -s)
 # are there when any forward has them, wherever it is in the table, and then
-# every row has them, "-" where a forward has none: pfctl formats the rows as
-# the dump brings them and begins again when a forward needs a column the
-# rows before it lack. Each forward once, in id order. With -j, a JSON array.
+# every row has them, "-" where a forward has none. Each column is as wide as
+# its widest field, so every row stands under the header, IPv6 too. Each
+# forward once, in id order. With -j, a JSON array.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -17,6 +17,38 @@ done
 check "add 84 maxconn 5" pfctl "$gw" add 84 192.168.1.2:8080 maxconn 5
 check "add 85 timeout 1h" pfctl "$gw" add 85 192.168.1.2:8080 timeout 1h
 check "add 86" pfctl "$gw" add 86 192.168.1.2:8080
+
+# lines_up WHAT TABLE: every column under its header word: a count (CONNS,
+# ACTIVE, PACKETS, BYTES, DROPPED) ends where its header word ends, any
+# other begins where its header word begins; no line ends in a blank; rows.
+lines_up() {
+	local bad
+
+	bad=$(awk 'NR == 1 {
+			for (i = 1; i <= NF; i++) {
+				at[i] = i == 1 ? 1 : index($0, " " $i (i < NF ? " " : "")) + 1
+				right[i] = $i ~ /^(CONNS|ACTIVE|PACKETS|BYTES|DROPPED)$/
+				if (right[i])
+					at[i] += length($i) - 1
+			}
+			n = NF
+		}
+		/ $/ { print "a blank at the end of line " NR }
+		NR > 1 {
+			for (i = 1; i <= n; i++) {
+				here = substr($0, at[i], 1)
+				if (right[i])
+					good = here != " " && substr($0, at[i] + 1, 1) ~ /^ ?$/
+				else
+					good = here != " " && (i == 1 || substr($0, at[i] - 1, 1) == " ")
+				if (!good)
+					print "column " i " of row " NR - 1
+			}
+		}' <<< "$2") || bad="awk failed: $bad"
+	[ "$(wc -l <<< "$2")" -ge 2 ] || bad+=" no rows"
+	[ -z "$bad" ] && echo "ok: $1: every column under its header" ||
+		fail "$1: not under the header: $bad (the table: $2)"
+}
 
 # Each row of the table: its id, how many words it has, and its words after
 # the first eight (ID to CONNS), the limits' words last.
@@ -57,20 +89,7 @@ want="1 14 0 - - - - -
 got=$(after_conns "$out")
 [ "$got" = "$want" ] && echo "ok: show -s: every row has the columns, in id order" ||
 	fail "show -s: the rows after CONNS: $got (wanted: $want; the table: $out)"
-# The counts end where their headers do (the unit test holds every column).
-bad=$(awk 'NR == 1 {
-		for (i = 1; i <= NF; i++)
-			if ($i ~ /^(CONNS|ACTIVE|DROPPED)$/)
-				end[$i] = index($0, " " $i " ") + length($i)
-		next
-	}
-	{
-		for (w in end)
-			if (substr($0, end[w], 1) == " " || substr($0, end[w] + 1, 1) != " ")
-				print w " in row " NR - 1
-	}' <<< "$out")
-[ -z "$bad" ] && echo "ok: show -s: CONNS, ACTIVE and DROPPED under their headers" ||
-	fail "show -s: not under the header: $bad (the table: $out)"
+lines_up "show -s" "$out"
 
 # Limits alone make their column, and no EXPIRES column without expiry.
 check "del 85" pfctl "$gw" del 85
@@ -95,6 +114,14 @@ check_match "show -j: the four forwards, in id order" "^1 2 3 6$" \
 	"$(pfctl "$gw" -j show | jq -r 'map(.id) | join(" ")')"
 check_match "show -j -s: each with its open connections" "^true$" \
 	"$(pfctl "$gw" -j -s show | jq 'length == 4 and all(has("active"))')"
+# An IPv6 forward's addresses are wider than IPv4's: the columns widen.
+check "add an IPv6 forward" pfctl "$gw" add "[2001:db8:ffff::1]:87" "[fd00:ffff::2]:8080" \
+	from 2001:db8::/32
+out=$(pfctl "$gw" -s show)
+check_match "show -s: the IPv6 forward's row" "^7 +tcp +\[2001:db8:ffff::1\]:87 +\[fd00:ffff::2\]:8080 " \
+	"$out"
+lines_up "show -s with IPv6" "$out"
+lines_up "show with IPv6" "$(pfctl "$gw" show)"
 check "flush" pfctl "$gw" flush
 check_match "show -j: none is []" "^\[\]$" "$(pfctl "$gw" -j show)"
 finish

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Forwards as text: a table for people, JSON for programs, and the words
- * `pfctl add` takes (for `pfctl save`).
+ * Forwards as text: the fields of a table for people (table.c lays them
+ * out), JSON for programs, and the words `pfctl add` takes (for `pfctl
+ * save`).
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -344,67 +345,6 @@ size_t pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, siz
 	return t.off;
 }
 
-bool pf_columns_add(struct pf_columns *c, const struct pf_forward *f)
-{
-	bool expiring = f->expires_ms || f->timeout;
-	bool limited = f->maxconn || f->maxconn_src || f->rate;
-	bool more = (expiring && !c->expiring) || (limited && !c->limited) ||
-		    (f->offload && !c->offload);
-
-	c->expiring |= expiring;
-	c->limited |= limited;
-	c->offload |= f->offload;
-	return more;
-}
-
-void pf_print_table_header(FILE *out, const struct pf_columns *c)
-{
-	fprintf(out, "%-5s %-5s %-26s %-30s %-8s %-18s %-8s %s", "ID", "PROTO", "LISTEN",
-		"TARGET", "DEV", "FROM", "SNAT", "CONNS");
-	if (c->stats)
-		fprintf(out, " %8s %10s %12s", "ACTIVE", "PACKETS", "BYTES");
-	if (c->stats && c->limited)
-		fprintf(out, " %8s", "DROPPED");
-	if (c->offload)
-		fprintf(out, " %-7s", "OFFLOAD");
-	if (c->expiring)
-		fprintf(out, " %-10s", "EXPIRES");
-	if (c->limited)
-		fprintf(out, " %s", "LIMITS");
-	fputc('\n', out);
-}
-
-/* The widest column is 30. */
-static const char spaces[] = "                                ";
-
-/* Blanks after what was put since @start, to @width: printf's %-*s. */
-static void put_pad(struct pf_text *t, size_t start, size_t width)
-{
-	if (t->off - start < width)
-		put_mem(t, spaces, width - (t->off - start));
-}
-
-/*
- * Ends the column begun at *@start: blanks to @width and the one between
- * columns; the next column begins after them.
- */
-static void next_column(struct pf_text *t, size_t *start, size_t width)
-{
-	put_pad(t, *start, width);
-	put_mem(t, " ", 1);
-	*start = t->off;
-}
-
-/* @s after blanks, to @width: printf's %*s. */
-static void put_right(struct pf_text *t, const char *s, size_t width)
-{
-	size_t n = strlen(s);
-
-	if (n < width)
-		put_mem(t, spaces, width - n);
-	put_mem(t, s, n);
-}
-
 static void put_u64(struct pf_text *t, uint64_t v)
 {
 	char digits[20], *end = digits + sizeof(digits), *p = end;
@@ -417,34 +357,41 @@ static void put_u64(struct pf_text *t, uint64_t v)
 }
 
 /* A counter of a stats dump, or "-" when the kernel did not send it. */
-static const char *format_count(bool have, uint64_t v, char *buf, size_t len)
+static void put_count(struct pf_text *t, bool have, uint64_t v)
 {
-	struct pf_text t = pf_text_init(buf, len);
-
-	if (!have)
-		return "-";
-	put_u64(&t, v);
-	return buf;
+	if (have)
+		put_u64(t, v);
+	else
+		put_mem(t, "-", 1);
 }
 
-size_t pf_format_row_at(const struct pf_forward *f, const struct pf_columns *c, char *buf,
-			size_t len)
+/* Ends the field begun at *@start: its width, and a tab after all but the last. */
+static void end_field(struct pf_text *t, size_t *start, size_t *width, bool last)
+{
+	*width = t->off - *start;
+	if (!last)
+		put_mem(t, "\t", 1);
+	*start = t->off;
+}
+
+size_t pf_format_fields_at(const struct pf_forward *f, char *buf, size_t len,
+			   size_t widths[PF_COLS])
 {
 	struct pf_text t = pf_text_init(buf, len);
-	char word[32], limits[128];
-	size_t start = t.off;
+	char left[32], limits[128];
+	size_t start = 0;
 	unsigned int i;
 
 	put_u32(&t, f->id);
-	next_column(&t, &start, 5);
+	end_field(&t, &start, &widths[PF_COL_ID], false);
 	put_str(&t, pf_proto_name(f->proto));
-	next_column(&t, &start, 5);
+	end_field(&t, &start, &widths[PF_COL_PROTO], false);
 	put_listen(&t, f);
-	next_column(&t, &start, 26);
+	end_field(&t, &start, &widths[PF_COL_LISTEN], false);
 	put_target(&t, f);
-	next_column(&t, &start, 30);
+	end_field(&t, &start, &widths[PF_COL_TARGET], false);
 	put_str(&t, f->ifname[0] ? f->ifname : "-");
-	next_column(&t, &start, 8);
+	end_field(&t, &start, &widths[PF_COL_DEV], false);
 	for (i = 0; i < f->n_from; i++) {
 		if (i)
 			put_mem(&t, ",", 1);
@@ -452,63 +399,32 @@ size_t pf_format_row_at(const struct pf_forward *f, const struct pf_columns *c, 
 	}
 	if (!f->n_from)
 		put_mem(&t, "-", 1);
-	next_column(&t, &start, 18);
+	end_field(&t, &start, &widths[PF_COL_FROM], false);
 	put_snat(&t, f);
-	next_column(&t, &start, 8);
-	put_right(&t, format_count(true, f->conns, word, sizeof(word)), 5);
-	if (c->stats) {
-		put_mem(&t, " ", 1);
-		put_right(&t, format_count(f->has_usage, f->active, word, sizeof(word)), 8);
-		put_mem(&t, " ", 1);
-		put_right(&t, format_count(f->has_traffic, f->packets, word, sizeof(word)), 10);
-		put_mem(&t, " ", 1);
-		put_right(&t, format_count(f->has_traffic, f->bytes, word, sizeof(word)), 12);
+	end_field(&t, &start, &widths[PF_COL_SNAT], false);
+	put_u64(&t, f->conns);
+	end_field(&t, &start, &widths[PF_COL_CONNS], false);
+	put_count(&t, f->has_usage, f->active);
+	end_field(&t, &start, &widths[PF_COL_ACTIVE], false);
+	put_count(&t, f->has_traffic, f->packets);
+	end_field(&t, &start, &widths[PF_COL_PACKETS], false);
+	put_count(&t, f->has_traffic, f->bytes);
+	end_field(&t, &start, &widths[PF_COL_BYTES], false);
+	put_count(&t, f->has_drops, f->drops);
+	end_field(&t, &start, &widths[PF_COL_DROPPED], false);
+	put_str(&t, f->offload ? "yes" : "-");
+	end_field(&t, &start, &widths[PF_COL_OFFLOAD], false);
+	if (f->expires_ms) {
+		pf_format_duration((f->expires_ms + 999) / 1000, left, sizeof(left));
+		put_str(&t, left);
+	} else {
+		put_mem(&t, "-", 1);
 	}
-	if (c->stats && c->limited) {
-		put_mem(&t, " ", 1);
-		put_right(&t, format_count(f->has_drops, f->drops, word, sizeof(word)), 8);
-	}
-	if (c->offload) {
-		put_mem(&t, " ", 1);
-		start = t.off;
-		put_str(&t, f->offload ? "yes" : "-");
-		put_pad(&t, start, 7);
-	}
-	if (c->expiring) {
-		put_mem(&t, " ", 1);
-		start = t.off;
-		if (f->expires_ms) {
-			pf_format_duration((f->expires_ms + 999) / 1000, word, sizeof(word));
-			put_str(&t, word);
-		} else {
-			put_mem(&t, "-", 1);
-		}
-		put_pad(&t, start, 10);
-	}
-	if (c->limited) {
-		format_limits(f, limits, sizeof(limits));
-		put_mem(&t, " ", 1);
-		put_str(&t, limits[0] ? limits + 1 : "-");
-	}
+	end_field(&t, &start, &widths[PF_COL_EXPIRES], false);
+	format_limits(f, limits, sizeof(limits));
+	put_str(&t, limits[0] ? limits + 1 : "-");
+	end_field(&t, &start, &widths[PF_COL_LIMITS], true);
 	return t.off;
-}
-
-void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats)
-{
-	struct pf_columns c = { .stats = stats };
-	char row[PF_ROW_LINE];
-	size_t i;
-
-	/* The columns of offload, expiry and limits only when a forward has
-	 * them.
-	 */
-	for (i = 0; i < n; i++)
-		pf_columns_add(&c, &f[i]);
-	pf_print_table_header(out, &c);
-	for (i = 0; i < n; i++) {
-		pf_format_row_at(&f[i], &c, row, sizeof(row));
-		fprintf(out, "%s\n", row);
-	}
 }
 
 void pf_json_string(FILE *out, const char *s)
@@ -531,7 +447,6 @@ void pf_json_string(FILE *out, const char *s)
 static void put_json_string(struct pf_text *t, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	char esc[6] = { '\\', 'u', '0', '0' };
 	size_t n;
 
 	put_mem(t, "\"", 1);
@@ -541,17 +456,13 @@ static void put_json_string(struct pf_text *t, const char *s)
 			    "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
 		put_mem(t, s, n);
 		s += n;
-		if (!*s)
+		if (*s == '"' || *s == '\\')
+			put_mem(t, (const char[]){ '\\', *s }, 2);
+		else if (*s)
+			put_mem(t, (const char[]){ '\\', 'u', '0', '0', hex[*s >> 4], hex[*s & 0xf] },
+				6);
+		else
 			break;
-		if (*s == '"' || *s == '\\') {
-			esc[1] = *s;
-			put_mem(t, esc, 2);
-			esc[1] = 'u';
-		} else {
-			esc[4] = hex[(unsigned char)*s >> 4];
-			esc[5] = hex[*s & 0xf];
-			put_mem(t, esc, 6);
-		}
 		s++;
 	}
 	put_mem(t, "\"", 1);

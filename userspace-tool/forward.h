@@ -124,26 +124,35 @@ void pf_format_duration(uint64_t seconds, char *buf, size_t len);
 void pf_format_time(int64_t t, char *buf, size_t len);
 /* "10/s", "100/m", "5/h". */
 void pf_format_rate(const struct pf_forward *f, char *buf, size_t len);
-/* @stats: with the columns of a stats dump (active, packets, bytes). */
-void pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats);
-/*
- * The table a row at a time. Its columns: those of a stats dump (@stats),
- * and those of offload, expiry and limits, shown when a forward has them.
- */
-struct pf_columns {
-	bool stats, offload, expiring, limited;
+/* The columns of pfctl show's table, in order (table.c shows them). */
+enum pf_col {
+	PF_COL_ID,
+	PF_COL_PROTO,
+	PF_COL_LISTEN,
+	PF_COL_TARGET,
+	PF_COL_DEV,
+	PF_COL_FROM,
+	PF_COL_SNAT,
+	PF_COL_CONNS,
+	PF_COL_ACTIVE,
+	PF_COL_PACKETS,
+	PF_COL_BYTES,
+	PF_COL_DROPPED,
+	PF_COL_OFFLOAD,
+	PF_COL_EXPIRES,
+	PF_COL_LIMITS,
+	PF_COLS
 };
 
-/* Adds the columns @f needs; returns whether one of them was not there. */
-bool pf_columns_add(struct pf_columns *c, const struct pf_forward *f);
-void pf_print_table_header(FILE *out, const struct pf_columns *c);
 /*
- * @f's row, without a newline: returns its length (cut to @len - 1, as
- * snprintf() cuts). PF_ROW_LINE holds the longest.
+ * @f's fields of the table, every column's ("-" where it has none), a tab
+ * between two, without a newline; the length of each in @widths. Returns
+ * the length written (cut to @len - 1, as snprintf() cuts). PF_ROW_LINE
+ * holds the longest.
  */
 #define PF_ROW_LINE 2048
-size_t pf_format_row_at(const struct pf_forward *f, const struct pf_columns *c, char *buf,
-			size_t len);
+size_t pf_format_fields_at(const struct pf_forward *f, char *buf, size_t len,
+			   size_t widths[PF_COLS]);
 /* @s as a JSON string, quoted and escaped. */
 void pf_json_string(FILE *out, const char *s);
 /* One forward as a JSON object, without a newline. */

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pfctl show: the forwards as a table, each row formatted as the dump brings
- * it (a million forwards are some 110 MB of rows, not 540 MB of parsed
- * forwards) and written once the whole dump has arrived, as pfctl save does.
- * The columns of offload, expiry and limits are there only when a forward
- * has them: a forward that needs one the rows before it were formatted
- * without begins the dump again (at most once per column). With -j, a JSON
- * array gathered the same way.
+ * pfctl show: the forwards as a table (table.c), each row's fields gathered
+ * as the dump brings them (a million forwards are some 100 MB of text, not
+ * 540 MB of parsed forwards) and written once the whole dump has arrived,
+ * as pfctl save does; with -j, a JSON array gathered the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +13,7 @@
 #include "lines.h"
 #include "msg.h"
 #include "pfctl.h"
+#include "table.h"
 
 int pf_read_forwards(struct pf_list *list)
 {
@@ -36,11 +34,10 @@ int pf_read_forwards(struct pf_list *list)
 
 /*
  * One dump, each forward to @cb as it comes (GET_STATS with @stats): 0, or
- * pfctl's exit status with the reason said, unless @cb ended the dump to
- * begin it again (*@again).
+ * pfctl's exit status with the reason said.
  */
 static int dump_forwards(bool stats, int (*cb)(const struct pf_forward *f, void *arg),
-			 void *arg, const bool *again)
+			 void *arg)
 {
 	struct pf_nl nl;
 	int ret;
@@ -49,7 +46,7 @@ static int dump_forwards(bool stats, int (*cb)(const struct pf_forward *f, void 
 	if (ret)
 		return ret;
 	ret = stats ? pf_msg_dump_stats_each(&nl, cb, arg) : pf_msg_dump_each(&nl, cb, arg);
-	if (ret && !(again && *again))
+	if (ret)
 		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
 	pf_nl_close(&nl);
 	return ret;
@@ -57,7 +54,7 @@ static int dump_forwards(bool stats, int (*cb)(const struct pf_forward *f, void 
 
 int pf_each_forward(int (*cb)(const struct pf_forward *f, void *arg), void *arg)
 {
-	return dump_forwards(false, cb, arg, NULL);
+	return dump_forwards(false, cb, arg);
 }
 
 struct json_text {
@@ -87,7 +84,7 @@ int pf_json_forwards(bool stats, const char *end, struct pf_lines *text)
 	int ret;
 
 	memset(text, 0, sizeof(*text));
-	ret = dump_forwards(stats, json_one, &j, NULL);
+	ret = dump_forwards(stats, json_one, &j);
 	if (!ret) {
 		close = j.n ? "]" : "[]";
 		at = pf_lines_room(text, strlen(close) + strlen(end));
@@ -101,47 +98,22 @@ int pf_json_forwards(bool stats, const char *end, struct pf_lines *text)
 	return ret;
 }
 
-struct show_rows {
-	struct pf_columns cols;
-	struct pf_lines lines;
-	bool more;		/* a forward needs a column the rows lack */
-};
-
-/* Formats @f's row at the end of the rows, unless it needs a new column. */
 static int show_one(const struct pf_forward *f, void *arg)
 {
-	struct show_rows *r = arg;
-	char *at;
-
-	if (pf_columns_add(&r->cols, f)) {
-		r->more = true;
-		return -EAGAIN;
-	}
-	at = pf_lines_room(&r->lines, PF_ROW_LINE);
-	if (!at)
-		return -ENOMEM;
-	pf_lines_add(&r->lines, pf_format_row_at(f, &r->cols, at, PF_ROW_LINE));
-	return 0;
+	return pf_table_add(arg, f);
 }
 
 static int show_table(bool stats)
 {
-	struct show_rows r = { .cols = { .stats = stats } };
+	struct pf_table_text t = { .stats = stats };
 	int ret;
 
-	/* A dump each time: the rest of one begun again is of no use. */
-	do {
-		r.lines.len = 0;
-		r.more = false;
-		ret = dump_forwards(stats, show_one, &r, &r.more);
-	} while (r.more);
-	if (!ret)
-		pf_print_table_header(stdout, &r.cols);
-	if (!ret && pf_lines_write(&r.lines, stdout)) {
+	ret = dump_forwards(stats, show_one, &t);
+	if (!ret && pf_table_write(&t, stdout)) {
 		perror("pfctl: cannot write the forwards");
 		ret = EXIT_OTHER;
 	}
-	pf_lines_free(&r.lines);
+	pf_table_free(&t);
 	return ret;
 }
 

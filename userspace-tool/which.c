@@ -14,6 +14,7 @@
 
 #include "msg.h"
 #include "pfctl.h"
+#include "table.h"
 
 struct which_req {
 	int family;
@@ -248,8 +249,9 @@ int cmd_which(int argc, char **argv)
 	} else if (opts.json) {
 		pf_print_json_forward(stdout, &f);
 		putchar('\n');
-	} else {
-		pf_print_table(stdout, &f, 1, false);
+	} else if (pf_print_table(stdout, &f, 1, false)) {
+		perror("pfctl: which");
+		ret = EXIT_OTHER;
 	}
 	pf_nl_close(&nl);
 	return ret;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "forward.h"
+#include "table.h"
 #include "tap.h"
 
 static struct pf_forward f;
@@ -551,11 +552,17 @@ static const char *model_count(bool have, uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+/* The optional columns of a table. */
+struct model_cols {
+	bool stats, offload, expiring, limited;
+};
+
 /*
- * A row of the table as printf wrote it (pfctl 0.2.0's pf_print_table), but
- * CONNS right-aligned under its header, as the counters after it are.
+ * A row of the table as printf wrote it (pfctl 0.2.0's pf_print_table), in
+ * columns of fixed widths: the same words as the table's row now, which
+ * sizes its columns to their widest field.
  */
-static void model_row(const struct pf_forward *g, const struct pf_columns *c, char *buf,
+static void model_row(const struct pf_forward *g, const struct model_cols *c, char *buf,
 		      size_t len)
 {
 	char listen[64], target[64], from[PFMOD_FROM_MAX * 48], snat[INET6_ADDRSTRLEN];
@@ -677,29 +684,6 @@ static void rnd_forward(unsigned int *seed, struct pf_forward *g)
 	g->burst = rnd(seed, 2) ? PF_BURST_DEFAULT : rnd(seed, 1000001);
 }
 
-/* The table's rows: written without printf, byte for byte as printf wrote them. */
-static void test_table_rows(void)
-{
-	char got[PF_ROW_LINE], want[PF_ROW_LINE];
-	unsigned int seed = 7, i, bad = 0, wide = 0;
-	struct pf_columns c;
-	struct pf_forward g;
-
-	for (i = 0; i < 100000; i++) {
-		rnd_forward(&seed, &g);
-		c = (struct pf_columns){ .stats = rnd(&seed, 2), .offload = rnd(&seed, 2),
-					 .expiring = rnd(&seed, 2), .limited = rnd(&seed, 2) };
-		model_row(&g, &c, want, sizeof(want));
-		pf_format_row_at(&g, &c, got, sizeof(got));
-		wide += strlen(want) > 200;
-		if (strcmp(got, want) && !bad++)
-			printf("# want '%s'\n#  got '%s'\n", want, got);
-	}
-	ok(!bad && wide > 1000,
-	   "100000 random rows (%u wider than 200) written as printf wrote them (%u not)", wide,
-	   bad);
-}
-
 /* Whether column @word of @header is right-aligned (a count). */
 static bool right_aligned(const char *word, size_t len)
 {
@@ -740,12 +724,110 @@ static bool lines_up(const char *header, const char *row, char *why, size_t len)
 	return true;
 }
 
+/* @line with each run of blanks one blank, and none at its end. */
+static void squeeze(const char *line, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *line && n + 1 < len; line++)
+		if (*line != ' ' || (line[1] && line[1] != ' '))
+			buf[n++] = *line;
+	buf[n] = '\0';
+}
+
+/* The table of @n forwards, as pfctl show writes it, in @buf. */
+static void table_text(const struct pf_forward *g, size_t n, bool stats, char *buf, size_t len)
+{
+	FILE *out = fmemopen(buf, len, "w");
+
+	buf[0] = '\0';
+	if (!out)
+		return;
+	if (pf_print_table(out, g, n, stats))
+		buf[0] = '\0';
+	fclose(out);
+}
+
 /*
- * The table lines up: each column under its header, with -s or not and
- * whichever optional columns are there, for rows whose words fit their
- * columns (ids to 99999, counts of every width the header gives).
+ * The table: each column as wide as its widest field, so every row lines
+ * up under the header, whatever its addresses, interfaces, prefixes, ids
+ * and counts; the same words as the fixed-width printf table had; the
+ * optional columns when a forward has them; no line ends in a blank.
  */
-static void test_table_aligned(void)
+static void test_table_rows(void)
+{
+	static struct pf_forward g[20];
+	static char text[20 * 2 * PF_ROW_LINE];
+	char want[PF_ROW_LINE], got[PF_ROW_LINE], why[PF_ROW_LINE + 64] = "";
+	unsigned int seed = 7, k, i, bad = 0, unaligned = 0, blank = 0, heads = 0, wide = 0;
+	struct model_cols c;
+	char *line, *save, *header;
+	bool stats;
+
+	for (k = 0; k < 5000; k++) {
+		stats = rnd(&seed, 2);
+		c = (struct model_cols){ .stats = stats };
+		/* Tables of one to twenty, the optional columns rarer in the large. */
+		for (i = 0; i < 1 + k % 20; i++) {
+			rnd_forward(&seed, &g[i]);
+			if (rnd(&seed, 4)) {
+				g[i].offload = false;
+				g[i].expires_ms = g[i].timeout = 0;
+				g[i].maxconn = g[i].maxconn_src = g[i].rate = 0;
+			}
+			c.offload |= g[i].offload;
+			c.expiring |= g[i].expires_ms || g[i].timeout;
+			c.limited |= g[i].maxconn || g[i].maxconn_src || g[i].rate;
+		}
+		table_text(g, i, stats, text, sizeof(text));
+		header = strtok_r(text, "\n", &save);
+		snprintf(want, sizeof(want), "ID PROTO LISTEN TARGET DEV FROM SNAT CONNS%s%s%s%s%s",
+			 stats ? " ACTIVE PACKETS BYTES" : "", stats && c.limited ? " DROPPED" : "",
+			 c.offload ? " OFFLOAD" : "", c.expiring ? " EXPIRES" : "",
+			 c.limited ? " LIMITS" : "");
+		squeeze(header ? header : "", got, sizeof(got));
+		if (strcmp(got, want) && !heads++)
+			printf("# header '%s', not '%s'\n", got, want);
+		for (i = 0; i < 1 + k % 20; i++) {
+			line = strtok_r(NULL, "\n", &save);
+			if (!line)
+				line = "";
+			model_row(&g[i], &c, want, sizeof(want));
+			wide += strlen(want) > 200;
+			squeeze(want, want, sizeof(want));
+			squeeze(line, got, sizeof(got));
+			if (strcmp(got, want) && !bad++)
+				printf("# want '%s'\n#  got '%s'\n", want, got);
+			if (header && !lines_up(header, line, why, sizeof(why)) && !unaligned++)
+				printf("# %s under '%s'\n", why, header);
+			if (line[0] && line[strlen(line) - 1] == ' ' && !blank++)
+				printf("# a blank at the end of '%s'\n", line);
+		}
+		if (header && header[strlen(header) - 1] == ' ' && !blank++)
+			printf("# a blank at the end of '%s'\n", header);
+	}
+	ok(!heads && !bad && wide > 1000,
+	   "52500 rows of 5000 random tables: the header's columns, the words printf wrote (%u rows wider than 200; %u not)",
+	   wide, bad);
+	ok(!unaligned, "... each row under its header (%u not)", unaligned);
+	ok(!blank, "... no line ends in a blank (%u do)", blank);
+}
+
+/* Prints @text as TAP diagnostics: "# " before each line. */
+static void diag_text(const char *text)
+{
+	const char *nl;
+
+	for (; *text; text = nl + 1) {
+		nl = strchr(text, '\n');
+		if (!nl)
+			nl = text + strlen(text) - 1;
+		printf("# %.*s\n", (int)(nl - text + (*nl != '\n')), text);
+	}
+}
+
+/* A table as an admin sees it: IPv4 and IPv6, an id and counts past five digits. */
+static void test_table_text(void)
 {
 	static const char *const lines[] = {
 		"tcp 80 192.168.1.2:8080",
@@ -753,47 +835,43 @@ static void test_table_aligned(void)
 		"snat always maxconn 5 timeout 1h offload",
 		"tcp [2001:db8::1]:443 [fd00::2]:8443 from 2001:db8::/32 rate 10/s",
 	};
-	static const uint64_t counts[][5] = {	/* conns, active, packets, bytes, drops */
-		{ 0, 0, 0, 0, 0 },
-		{ 12345, 7, 1234567890, 999999999999ull, 5 },
-		{ 99999, 99999999, 9999999999ull, 1, 99999999 },
-	};
-	char header[512], row[PF_ROW_LINE], why[PF_ROW_LINE + 64] = "";
-	unsigned int i, k, bad = 0, rows = 0;
-	struct pf_columns c;
-	FILE *out;
+	struct pf_forward g[3];
+	char text[2048];
+	unsigned int i;
+	bool same;
 
-	for (k = 0; k < 16; k++) {
-		c = (struct pf_columns){ .stats = k & 1, .offload = k & 2, .expiring = k & 4,
-					 .limited = k & 8 };
-		out = fmemopen(header, sizeof(header), "w");
-		if (!out)
-			break;
-		pf_print_table_header(out, &c);
-		fclose(out);
-		for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-			if (parse(PF_PARSE_ADD, lines[i])) {
-				printf("# %s: %s\n", lines[i], err);
-				break;
-			}
-			f.id = i ? (i == 1 ? 42 : 99999) : 1;
-			f.expires_ms = f.timeout ? 3600000 : 0;
-			f.conns = counts[i][0];
-			f.has_usage = i != 2;
-			f.has_traffic = i != 2;
-			f.has_drops = i == 1;
-			f.active = counts[i][1];
-			f.packets = counts[i][2];
-			f.bytes = counts[i][3];
-			f.drops = counts[i][4];
-			pf_format_row_at(&f, &c, row, sizeof(row));
-			rows++;
-			if (!lines_up(header, row, why, sizeof(why)) && !bad++)
-				printf("# %s under '%.*s'\n", why, (int)strcspn(header, "\n"), header);
-		}
+	for (i = 0; i < 3; i++) {
+		parse(PF_PARSE_ADD, lines[i]);
+		g[i] = f;
+		g[i].id = i ? (i == 1 ? 42 : 123456) : 1;
+		g[i].expires_ms = g[i].timeout ? 3600000 : 0;
+		g[i].has_usage = i != 2;
+		g[i].has_traffic = i == 1;
+		g[i].has_drops = i == 1;
 	}
-	ok(rows == 48 && !bad, "%u rows of 16 tables line up under their headers (%u not)", rows,
-	   bad);
+	g[1].conns = 1234567;
+	g[1].active = 7;
+	g[1].packets = 1234567890;
+	g[1].bytes = 999999999999ull;
+	g[1].drops = 5;
+	table_text(g, 3, false, text, sizeof(text));
+	same = !strcmp(text,
+		   "ID     PROTO LISTEN                TARGET                DEV  FROM          SNAT     CONNS OFFLOAD EXPIRES LIMITS\n"
+		   "1      tcp   0.0.0.0:80            192.168.1.2:8080      -    -             auto         0 -       -       -\n"
+		   "42     udp   203.0.113.1:5000-5010 192.168.1.3:6000-6010 eth0 10.0.0.0/8    always 1234567 yes     1h      maxconn 5\n"
+		   "123456 tcp   [2001:db8::1]:443     [fd00::2]:8443        -    2001:db8::/32 auto         0 -       -       rate 10/s\n");
+	if (!same)
+		diag_text(text);
+	ok(same, "a table: each column as wide as its widest field");
+	table_text(g, 3, true, text, sizeof(text));
+	same = !strcmp(text,
+		   "ID     PROTO LISTEN                TARGET                DEV  FROM          SNAT     CONNS ACTIVE    PACKETS        BYTES DROPPED OFFLOAD EXPIRES LIMITS\n"
+		   "1      tcp   0.0.0.0:80            192.168.1.2:8080      -    -             auto         0      0          -            -       - -       -       -\n"
+		   "42     udp   203.0.113.1:5000-5010 192.168.1.3:6000-6010 eth0 10.0.0.0/8    always 1234567      7 1234567890 999999999999       5 yes     1h      maxconn 5\n"
+		   "123456 tcp   [2001:db8::1]:443     [fd00::2]:8443        -    2001:db8::/32 auto         0      -          -            -       - -       -       rate 10/s\n");
+	if (!same)
+		diag_text(text);
+	ok(same, "a table with -s, the same");
 }
 
 static void model_json_addr(FILE *out, int family, const union pf_addr *a)
@@ -914,7 +992,7 @@ int main(void)
 	test_format_ipv4();
 	test_next_line();
 	test_table_rows();
-	test_table_aligned();
+	test_table_text();
 	test_json_random();
 	printf("1..%d\n", tap_n);
 	return tap_done();
