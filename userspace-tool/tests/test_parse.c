@@ -813,16 +813,20 @@ static void test_table_rows(void)
 	ok(!blank, "... no line ends in a blank (%u do)", blank);
 }
 
-/* Prints @text as TAP diagnostics: "# " before each line. */
-static void diag_text(const char *text)
+/* The table of @n forwards is @want, or its lines are TAP diagnostics. */
+static void table_is(const struct pf_forward *g, size_t n, bool stats, const char *want,
+		     const char *what)
 {
-	const char *nl;
+	char text[2048];
+	const char *at, *nl;
 
-	for (; *text; text = nl + 1) {
-		nl = strchr(text, '\n');
+	table_text(g, n, stats, text, sizeof(text));
+	ok(!strcmp(text, want), "%s", what);
+	for (at = text; strcmp(text, want) && *at; at = nl + 1) {
+		nl = strchr(at, '\n');
 		if (!nl)
-			nl = text + strlen(text) - 1;
-		printf("# %.*s\n", (int)(nl - text + (*nl != '\n')), text);
+			nl = at + strlen(at) - 1;
+		printf("# %.*s\n", (int)(nl - at + (*nl != '\n')), at);
 	}
 }
 
@@ -836,9 +840,7 @@ static void test_table_text(void)
 		"tcp [2001:db8::1]:443 [fd00::2]:8443 from 2001:db8::/32 rate 10/s",
 	};
 	struct pf_forward g[3];
-	char text[2048];
 	unsigned int i;
-	bool same;
 
 	for (i = 0; i < 3; i++) {
 		parse(PF_PARSE_ADD, lines[i]);
@@ -854,24 +856,18 @@ static void test_table_text(void)
 	g[1].packets = 1234567890;
 	g[1].bytes = 999999999999ull;
 	g[1].drops = 5;
-	table_text(g, 3, false, text, sizeof(text));
-	same = !strcmp(text,
+	table_is(g, 3, false,
 		   "ID     PROTO LISTEN                TARGET                DEV  FROM          SNAT     CONNS OFFLOAD EXPIRES LIMITS\n"
 		   "1      tcp   0.0.0.0:80            192.168.1.2:8080      -    -             auto         0 -       -       -\n"
 		   "42     udp   203.0.113.1:5000-5010 192.168.1.3:6000-6010 eth0 10.0.0.0/8    always 1234567 yes     1h      maxconn 5\n"
-		   "123456 tcp   [2001:db8::1]:443     [fd00::2]:8443        -    2001:db8::/32 auto         0 -       -       rate 10/s\n");
-	if (!same)
-		diag_text(text);
-	ok(same, "a table: each column as wide as its widest field");
-	table_text(g, 3, true, text, sizeof(text));
-	same = !strcmp(text,
+		   "123456 tcp   [2001:db8::1]:443     [fd00::2]:8443        -    2001:db8::/32 auto         0 -       -       rate 10/s\n",
+		 "a table: each column as wide as its widest field");
+	table_is(g, 3, true,
 		   "ID     PROTO LISTEN                TARGET                DEV  FROM          SNAT     CONNS ACTIVE    PACKETS        BYTES DROPPED OFFLOAD EXPIRES LIMITS\n"
 		   "1      tcp   0.0.0.0:80            192.168.1.2:8080      -    -             auto         0      0          -            -       - -       -       -\n"
 		   "42     udp   203.0.113.1:5000-5010 192.168.1.3:6000-6010 eth0 10.0.0.0/8    always 1234567      7 1234567890 999999999999       5 yes     1h      maxconn 5\n"
-		   "123456 tcp   [2001:db8::1]:443     [fd00::2]:8443        -    2001:db8::/32 auto         0      -          -            -       - -       -       rate 10/s\n");
-	if (!same)
-		diag_text(text);
-	ok(same, "a table with -s, the same");
+		   "123456 tcp   [2001:db8::1]:443     [fd00::2]:8443        -    2001:db8::/32 auto         0      -          -            -       - -       -       rate 10/s\n",
+		 "a table with -s, the same");
 }
 
 static void model_json_addr(FILE *out, int family, const union pf_addr *a)
