@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pfctl show: the forwards as a table (table.c), each row's fields gathered
- * as the dump brings them (a million forwards are some 100 MB of text, not
+ * as the dump brings them (a million forwards are some 70 MB of text, not
  * 540 MB of parsed forwards) and written once the whole dump has arrived,
  * as pfctl save does; with -j, a JSON array gathered the same way.
  */
