@@ -39,6 +39,15 @@ check_match "the other address keeps the general forward" "^web6 2001:db8:ffff::
 out=$(pfctl "$gw" show)
 check_match "show: [2001:db8:ffff::11]:443" "\[2001:db8:ffff::11\]:443 +\[2001:db8:1::2\]:8443" "$out"
 check_match "show: [::]:443 for any address" "\[::\]:443 +\[2001:db8:1::2\]:8443" "$out"
+check_lines_up "show of IPv6 forwards" "$out"
+out=$(pfctl "$gw" conns)
+check_match "conns: the table's header" \
+	"^FWD +ENTRY +PROTO +STATE +CLIENT +LISTEN +TARGET +TARGET_SEES +ENDED$" "$(head -n 1 <<< "$out")"
+check_match "conns: the first connection's row" \
+	"^1 +[0-9]+ +tcp +[A-Z_]+ +\[2001:db8:ffff::20\]:$sport +\[2001:db8:ffff::10\]:443 +\[2001:db8:1::2\]:8443 +\[2001:db8:ffff::20\]:$sport +no$" \
+	"$out"
+check_match "conns: the UDP one's" "^2 +[0-9]+ +udp +- +\[2001:db8:ffff::20\]:[0-9]+ +\[2001:db8:ffff::10\]:53 " "$out"
+check_lines_up "conns of IPv6 connections" "$out"
 check "del [2001:db8:ffff::11]:443" pfctl "$gw" del '[2001:db8:ffff::11]:443'
 check "del udp 53 (IPv6, from the family of no address: -6)" pfctl "$gw" -6 del udp 53
 check_fails "del udp 53 without -6 looks for an IPv4 forward" pfctl "$gw" del 443

@@ -172,6 +172,39 @@ pfctl() {
 	return $rc
 }
 
+# check_lines_up WHAT TABLE: pfctl's table (show, conns) has rows, and each
+# column under its header word: a count (CONNS, ACTIVE, PACKETS, BYTES,
+# DROPPED) ends where its header word ends, any other begins where its
+# header word begins; no line ends in a blank.
+check_lines_up() {
+	local bad
+
+	bad=$(awk 'NR == 1 {
+			for (i = 1; i <= NF; i++) {
+				at[i] = i == 1 ? 1 : index($0, " " $i (i < NF ? " " : "")) + 1
+				right[i] = $i ~ /^(CONNS|ACTIVE|PACKETS|BYTES|DROPPED)$/
+				if (right[i])
+					at[i] += length($i) - 1
+			}
+			n = NF
+		}
+		/ $/ { print "a blank at the end of line " NR }
+		NR > 1 {
+			for (i = 1; i <= n; i++) {
+				here = substr($0, at[i], 1)
+				if (right[i])
+					good = here != " " && substr($0, at[i] + 1, 1) ~ /^ ?$/
+				else
+					good = here != " " && (i == 1 || substr($0, at[i] - 1, 1) == " ")
+				if (!good)
+					print "column " i " of row " NR - 1
+			}
+		}' <<< "$2") || bad="awk failed: $bad"
+	[ "$(wc -l <<< "$2")" -ge 2 ] || bad+=" no rows"
+	[ -z "$bad" ] && echo "ok: $1: every column under its header" ||
+		fail "$1: not under the header: $bad (the table: $2)"
+}
+
 # sysctls NS NAME=VALUE...: several sysctls for one exec.
 sysctls() {
 	local ns=$1 kv cmds=

@@ -18,38 +18,6 @@ check "add 84 maxconn 5" pfctl "$gw" add 84 192.168.1.2:8080 maxconn 5
 check "add 85 timeout 1h" pfctl "$gw" add 85 192.168.1.2:8080 timeout 1h
 check "add 86" pfctl "$gw" add 86 192.168.1.2:8080
 
-# lines_up WHAT TABLE: every column under its header word: a count (CONNS,
-# ACTIVE, PACKETS, BYTES, DROPPED) ends where its header word ends, any
-# other begins where its header word begins; no line ends in a blank; rows.
-lines_up() {
-	local bad
-
-	bad=$(awk 'NR == 1 {
-			for (i = 1; i <= NF; i++) {
-				at[i] = i == 1 ? 1 : index($0, " " $i (i < NF ? " " : "")) + 1
-				right[i] = $i ~ /^(CONNS|ACTIVE|PACKETS|BYTES|DROPPED)$/
-				if (right[i])
-					at[i] += length($i) - 1
-			}
-			n = NF
-		}
-		/ $/ { print "a blank at the end of line " NR }
-		NR > 1 {
-			for (i = 1; i <= n; i++) {
-				here = substr($0, at[i], 1)
-				if (right[i])
-					good = here != " " && substr($0, at[i] + 1, 1) ~ /^ ?$/
-				else
-					good = here != " " && (i == 1 || substr($0, at[i] - 1, 1) == " ")
-				if (!good)
-					print "column " i " of row " NR - 1
-			}
-		}' <<< "$2") || bad="awk failed: $bad"
-	[ "$(wc -l <<< "$2")" -ge 2 ] || bad+=" no rows"
-	[ -z "$bad" ] && echo "ok: $1: every column under its header" ||
-		fail "$1: not under the header: $bad (the table: $2)"
-}
-
 # Each row of the table: its id, how many words it has, and its words after
 # the first eight (ID to CONNS), the limits' words last.
 after_conns() {
@@ -89,7 +57,7 @@ want="1 14 0 - - - - -
 got=$(after_conns "$out")
 [ "$got" = "$want" ] && echo "ok: show -s: every row has the columns, in id order" ||
 	fail "show -s: the rows after CONNS: $got (wanted: $want; the table: $out)"
-lines_up "show -s" "$out"
+check_lines_up "show -s" "$out"
 
 # Limits alone make their column, and no EXPIRES column without expiry.
 check "del 85" pfctl "$gw" del 85
@@ -120,8 +88,8 @@ check "add an IPv6 forward" pfctl "$gw" add "[2001:db8:ffff::1]:87" "[fd00:ffff:
 out=$(pfctl "$gw" -s show)
 check_match "show -s: the IPv6 forward's row" "^7 +tcp +\[2001:db8:ffff::1\]:87 +\[fd00:ffff::2\]:8080 " \
 	"$out"
-lines_up "show -s with IPv6" "$out"
-lines_up "show with IPv6" "$(pfctl "$gw" show)"
+check_lines_up "show -s with IPv6" "$out"
+check_lines_up "show with IPv6" "$(pfctl "$gw" show)"
 check "flush" pfctl "$gw" flush
 check_match "show -j: none is []" "^\[\]$" "$(pfctl "$gw" -j show)"
 finish

@@ -15,6 +15,7 @@
 
 #include "forward.h"
 #include "pfctl.h"
+#include "table.h"
 
 struct pf_end {
 	union pf_addr addr;
@@ -195,38 +196,78 @@ static const char *state_name(const struct pf_conn *c)
 	return "?";
 }
 
-static void print_conns(const struct pf_conns *list)
-{
+/* A connection's four ends as text. */
+struct conn_ends {
 	char client[64], listen[64], target[64], seen_as[64];
+};
+
+static void format_ends(const struct pf_conn *c, struct conn_ends *e)
+{
+	format_end(c->family, &c->osrc, e->client, sizeof(e->client));
+	format_end(c->family, &c->odst, e->listen, sizeof(e->listen));
+	format_end(c->family, &c->rsrc, e->target, sizeof(e->target));
+	format_end(c->family, &c->rdst, e->seen_as, sizeof(e->seen_as));
+}
+
+static const struct pf_column conn_columns[] = {
+	{ .name = "FWD" }, { .name = "ENTRY" }, { .name = "PROTO" }, { .name = "STATE" },
+	{ .name = "CLIENT" }, { .name = "LISTEN" }, { .name = "TARGET" },
+	{ .name = "TARGET_SEES" }, { .name = "ENDED" },
+};
+
+#define PF_CONN_ROW 512
+
+/* The connections as a table: 0, or -1 with errno. */
+static int print_conn_table(const struct pf_conns *list)
+{
+	struct pf_table_text t = {
+		.cols = conn_columns,
+		.n = sizeof(conn_columns) / sizeof(conn_columns[0]),
+	};
 	const struct pf_conn *c;
+	struct conn_ends e;
+	int ret = 0, len;
+	size_t i;
+	char *at;
+
+	for (i = 0; i < list->n && !ret; i++) {
+		c = &list->v[i];
+		format_ends(c, &e);
+		at = pf_table_room(&t, PF_CONN_ROW);
+		if (!at) {
+			errno = ENOMEM;
+			ret = -1;
+			break;
+		}
+		len = snprintf(at, PF_CONN_ROW, "%u\t%u\t%s\t%s\t%s\t%s\t%s\t%s\t%s", c->fwd,
+			       c->entry, pf_proto_name(c->proto), state_name(c), e.client, e.listen,
+			       e.target, e.seen_as, c->ended ? "yes" : "no");
+		pf_table_row(&t, len < PF_CONN_ROW ? len : PF_CONN_ROW - 1);
+	}
+	if (!ret)
+		ret = pf_table_write(&t, (1U << t.n) - 1, stdout);
+	pf_table_free(&t);
+	return ret;
+}
+
+static void print_conns_json(const struct pf_conns *list)
+{
+	const struct pf_conn *c;
+	struct conn_ends e;
 	size_t i;
 
-	if (!opts.json)
-		printf("%-6s %-10s %-5s %-11s %-30s %-30s %-30s %-30s %s\n", "FWD", "ENTRY",
-		       "PROTO", "STATE", "CLIENT", "LISTEN", "TARGET", "TARGET SEES", "ENDED");
-	else
-		putchar('[');
+	putchar('[');
 	for (i = 0; i < list->n; i++) {
 		c = &list->v[i];
-		format_end(c->family, &c->osrc, client, sizeof(client));
-		format_end(c->family, &c->odst, listen, sizeof(listen));
-		format_end(c->family, &c->rsrc, target, sizeof(target));
-		format_end(c->family, &c->rdst, seen_as, sizeof(seen_as));
-		if (!opts.json) {
-			printf("%-6u %-10u %-5s %-11s %-30s %-30s %-30s %-30s %s\n", c->fwd,
-			       c->entry, pf_proto_name(c->proto), state_name(c), client, listen,
-			       target, seen_as, c->ended ? "yes" : "no");
-			continue;
-		}
+		format_ends(c, &e);
 		printf("%s{\"forward\":%u,\"entry\":%u,\"protocol\":\"%s\",\"state\":\"%s\","
 		       "\"client\":\"%s\",\"listen\":\"%s\",\"target\":\"%s\",\"target_sees\":\"%s\","
 		       "\"source_nat\":%s,\"ended\":%s,\"timeout\":%u}",
 		       i ? "," : "", c->fwd, c->entry, pf_proto_name(c->proto), state_name(c),
-		       client, listen, target, seen_as, c->snatted ? "true" : "false",
+		       e.client, e.listen, e.target, e.seen_as, c->snatted ? "true" : "false",
 		       c->ended ? "true" : "false", c->timeout);
 	}
-	if (opts.json)
-		printf("]\n");
+	printf("]\n");
 }
 
 int cmd_conns(int argc, char **argv)
@@ -249,7 +290,13 @@ int cmd_conns(int argc, char **argv)
 		free(list.v);
 		return EXIT_OTHER;
 	}
-	print_conns(&list);
+	if (opts.json) {
+		print_conns_json(&list);
+	} else if (print_conn_table(&list)) {
+		perror("pfctl: cannot write the connections");
+		free(list.v);
+		return EXIT_OTHER;
+	}
 	free(list.v);
 	return 0;
 }

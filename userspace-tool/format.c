@@ -365,33 +365,28 @@ static void put_count(struct pf_text *t, bool have, uint64_t v)
 		put_mem(t, "-", 1);
 }
 
-/* Ends the field begun at *@start: its width, and a tab after all but the last. */
-static void end_field(struct pf_text *t, size_t *start, size_t *width, bool last)
+/* Ends a field of a row of the table: a tab between two. */
+static void end_field(struct pf_text *t)
 {
-	*width = t->off - *start;
-	if (!last)
-		put_mem(t, "\t", 1);
-	*start = t->off;
+	put_mem(t, "\t", 1);
 }
 
-size_t pf_format_fields_at(const struct pf_forward *f, char *buf, size_t len,
-			   size_t widths[PF_COLS])
+size_t pf_format_fields_at(const struct pf_forward *f, char *buf, size_t len)
 {
 	struct pf_text t = pf_text_init(buf, len);
 	char left[32], limits[128];
-	size_t start = 0;
 	unsigned int i;
 
 	put_u32(&t, f->id);
-	end_field(&t, &start, &widths[PF_COL_ID], false);
+	end_field(&t);
 	put_str(&t, pf_proto_name(f->proto));
-	end_field(&t, &start, &widths[PF_COL_PROTO], false);
+	end_field(&t);
 	put_listen(&t, f);
-	end_field(&t, &start, &widths[PF_COL_LISTEN], false);
+	end_field(&t);
 	put_target(&t, f);
-	end_field(&t, &start, &widths[PF_COL_TARGET], false);
+	end_field(&t);
 	put_str(&t, f->ifname[0] ? f->ifname : "-");
-	end_field(&t, &start, &widths[PF_COL_DEV], false);
+	end_field(&t);
 	for (i = 0; i < f->n_from; i++) {
 		if (i)
 			put_mem(&t, ",", 1);
@@ -399,31 +394,30 @@ size_t pf_format_fields_at(const struct pf_forward *f, char *buf, size_t len,
 	}
 	if (!f->n_from)
 		put_mem(&t, "-", 1);
-	end_field(&t, &start, &widths[PF_COL_FROM], false);
+	end_field(&t);
 	put_snat(&t, f);
-	end_field(&t, &start, &widths[PF_COL_SNAT], false);
+	end_field(&t);
 	put_u64(&t, f->conns);
-	end_field(&t, &start, &widths[PF_COL_CONNS], false);
+	end_field(&t);
 	put_count(&t, f->has_usage, f->active);
-	end_field(&t, &start, &widths[PF_COL_ACTIVE], false);
+	end_field(&t);
 	put_count(&t, f->has_traffic, f->packets);
-	end_field(&t, &start, &widths[PF_COL_PACKETS], false);
+	end_field(&t);
 	put_count(&t, f->has_traffic, f->bytes);
-	end_field(&t, &start, &widths[PF_COL_BYTES], false);
+	end_field(&t);
 	put_count(&t, f->has_drops, f->drops);
-	end_field(&t, &start, &widths[PF_COL_DROPPED], false);
+	end_field(&t);
 	put_str(&t, f->offload ? "yes" : "-");
-	end_field(&t, &start, &widths[PF_COL_OFFLOAD], false);
+	end_field(&t);
 	if (f->expires_ms) {
 		pf_format_duration((f->expires_ms + 999) / 1000, left, sizeof(left));
 		put_str(&t, left);
 	} else {
 		put_mem(&t, "-", 1);
 	}
-	end_field(&t, &start, &widths[PF_COL_EXPIRES], false);
+	end_field(&t);
 	format_limits(f, limits, sizeof(limits));
 	put_str(&t, limits[0] ? limits + 1 : "-");
-	end_field(&t, &start, &widths[PF_COL_LIMITS], true);
 	return t.off;
 }
 

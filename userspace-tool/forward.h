@@ -124,7 +124,7 @@ void pf_format_duration(uint64_t seconds, char *buf, size_t len);
 void pf_format_time(int64_t t, char *buf, size_t len);
 /* "10/s", "100/m", "5/h". */
 void pf_format_rate(const struct pf_forward *f, char *buf, size_t len);
-/* The columns of pfctl show's table, in order (table.c shows them). */
+/* The columns of pfctl show's table, in order. */
 enum pf_col {
 	PF_COL_ID,
 	PF_COL_PROTO,
@@ -146,13 +146,11 @@ enum pf_col {
 
 /*
  * @f's fields of the table, every column's ("-" where it has none), a tab
- * between two, without a newline; the length of each in @widths. Returns
- * the length written (cut to @len - 1, as snprintf() cuts). PF_ROW_LINE
- * holds the longest.
+ * between two, without a newline. Returns the length written (cut to
+ * @len - 1, as snprintf() cuts). PF_ROW_LINE holds the longest.
  */
 #define PF_ROW_LINE 2048
-size_t pf_format_fields_at(const struct pf_forward *f, char *buf, size_t len,
-			   size_t widths[PF_COLS]);
+size_t pf_format_fields_at(const struct pf_forward *f, char *buf, size_t len);
 /* @s as a JSON string, quoted and escaped. */
 void pf_json_string(FILE *out, const char *s);
 /* One forward as a JSON object, without a newline. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pfctl show: the forwards as a table (table.c), each row's fields gathered
+ * pfctl show: the forwards as a table (fwd_table.c), each row's fields gathered
  * as the dump brings them (a million forwards are some 70 MB of text, not
  * 540 MB of parsed forwards) and written once the whole dump has arrived,
  * as pfctl save does; with -j, a JSON array gathered the same way.
@@ -13,7 +13,7 @@
 #include "lines.h"
 #include "msg.h"
 #include "pfctl.h"
-#include "table.h"
+#include "fwd_table.h"
 
 int pf_read_forwards(struct pf_list *list)
 {
@@ -100,20 +100,21 @@ int pf_json_forwards(bool stats, const char *end, struct pf_lines *text)
 
 static int show_one(const struct pf_forward *f, void *arg)
 {
-	return pf_table_add(arg, f);
+	return pf_fwd_table_add(arg, f);
 }
 
 static int show_table(bool stats)
 {
-	struct pf_table_text t = { .stats = stats };
+	struct pf_fwd_table t;
 	int ret;
 
+	pf_fwd_table_init(&t, stats);
 	ret = dump_forwards(stats, show_one, &t);
-	if (!ret && pf_table_write(&t, stdout)) {
+	if (!ret && pf_fwd_table_write(&t, stdout)) {
 		perror("pfctl: cannot write the forwards");
 		ret = EXIT_OTHER;
 	}
-	pf_table_free(&t);
+	pf_table_free(&t.text);
 	return ret;
 }
 

@@ -1,32 +1,43 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pfctl show's table: rows gathered as their fields as the dump brings them,
- * then written with each column as wide as its widest field, so that every
- * column stands under its header whatever the addresses, interfaces, ids and
- * counts (the optional columns only when a forward has them).
+ * pfctl's tables (show, conns, which): rows gathered as their fields, then
+ * written with each column as wide as its widest field, so that every row
+ * stands under the header whatever the addresses, interfaces, ids and
+ * counts. A count is aligned right, the rest left; no line ends in a blank.
  */
 #ifndef PFCTL_TABLE_H
 #define PFCTL_TABLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
-#include "forward.h"
 #include "lines.h"
 
-struct pf_table_text {
-	struct pf_lines rows;		/* pf_format_fields_at()'s, a line each */
-	size_t width[PF_COLS];		/* of the widest field of each column */
-	bool stats;			/* with the columns of a stats dump */
-	bool offload, expiring, limited;	/* a row needs that column */
+/* A column: its header, and whether it holds a count (aligned right). */
+struct pf_column {
+	const char *name;
+	bool right;
 };
 
-/* @f's row at the end of the table: 0, or -ENOMEM. */
-int pf_table_add(struct pf_table_text *t, const struct pf_forward *f);
-/* The header and the rows to @out, flushed: 0, or -1 with errno. */
-int pf_table_write(const struct pf_table_text *t, FILE *out);
+#define PF_TABLE_COLS 16
+
+struct pf_table_text {
+	const struct pf_column *cols;	/* n of them */
+	unsigned int n;
+	struct pf_lines rows;		/* a row's fields, a tab between two, a line each */
+	size_t width[PF_TABLE_COLS];	/* of the widest field of each column */
+};
+
+/* Where the next row goes, with room for @max bytes: NULL, no memory. */
+char *pf_table_room(struct pf_table_text *t, size_t max);
+/* Ends the row of @len bytes written where pf_table_room() said. */
+void pf_table_row(struct pf_table_text *t, size_t len);
+/*
+ * The header and the rows, of the columns in @shown (bit i: column i), to
+ * @out, flushed: 0, or -1 with errno.
+ */
+int pf_table_write(const struct pf_table_text *t, uint32_t shown, FILE *out);
 void pf_table_free(struct pf_table_text *t);
-/* @n forwards as a table (pfctl which's one row): 0, or -1 with errno. */
-int pf_print_table(FILE *out, const struct pf_forward *f, size_t n, bool stats);
 
 #endif /* PFCTL_TABLE_H */

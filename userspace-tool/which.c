@@ -14,7 +14,7 @@
 
 #include "msg.h"
 #include "pfctl.h"
-#include "table.h"
+#include "fwd_table.h"
 
 struct which_req {
 	int family;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "forward.h"
-#include "table.h"
+#include "fwd_table.h"
 #include "tap.h"
 
 static struct pf_forward f;
@@ -684,24 +684,25 @@ static void rnd_forward(unsigned int *seed, struct pf_forward *g)
 	g->burst = rnd(seed, 2) ? PF_BURST_DEFAULT : rnd(seed, 1000001);
 }
 
-/* Whether column @word of @header is right-aligned (a count). */
-static bool right_aligned(const char *word, size_t len)
+/* Whether column @word (@len bytes) is one of @cols' counts (aligned right). */
+static bool right_aligned(const char *word, size_t len, const struct pf_column *cols,
+			  unsigned int n)
 {
-	static const char *const counts[] = { "CONNS", "ACTIVE", "PACKETS", "BYTES", "DROPPED" };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-		if (strlen(counts[i]) == len && !strncmp(counts[i], word, len))
-			return true;
+	for (i = 0; i < n; i++)
+		if (strlen(cols[i].name) == len && !strncmp(cols[i].name, word, len))
+			return cols[i].right;
 	return false;
 }
 
 /*
  * Whether @row's columns line up under @header's words: a column's text
- * begins where its header word does, or for a count ends where it does.
- * Says the first that does not in @why.
+ * begins where its header word does, or for a count (of @cols) ends where
+ * it does. Says the first that does not in @why.
  */
-static bool lines_up(const char *header, const char *row, char *why, size_t len)
+static bool lines_up_any(const char *header, const char *row, const struct pf_column *cols,
+			 unsigned int n_cols, char *why, size_t len)
 {
 	size_t start, end, n = strlen(row);
 	const char *h;
@@ -713,7 +714,7 @@ static bool lines_up(const char *header, const char *row, char *why, size_t len)
 		}
 		start = h - header;
 		end = start + strcspn(h, " \n");
-		if (right_aligned(h, end - start) ?
+		if (right_aligned(h, end - start, cols, n_cols) ?
 		    end > n || row[end - 1] == ' ' || (row[end] && row[end] != ' ') :
 		    start >= n || row[start] == ' ' || (start && row[start - 1] != ' ')) {
 			snprintf(why, len, "%.*s in '%s'", (int)(end - start), h, row);
@@ -724,12 +725,23 @@ static bool lines_up(const char *header, const char *row, char *why, size_t len)
 	return true;
 }
 
-/* @line with each run of blanks one blank, and none at its end. */
+/* The same for a table of forwards. */
+static bool lines_up(const char *header, const char *row, char *why, size_t len)
+{
+	static const struct pf_column counts[] = {
+		{ "CONNS", true }, { "ACTIVE", true }, { "PACKETS", true }, { "BYTES", true },
+		{ "DROPPED", true },
+	};
+
+	return lines_up_any(header, row, counts, sizeof(counts) / sizeof(counts[0]), why, len);
+}
+
+/* @line with each run of blanks one blank, and none at its ends. */
 static void squeeze(const char *line, char *buf, size_t len)
 {
 	size_t n = 0;
 
-	for (; *line && n + 1 < len; line++)
+	for (line += strspn(line, " "); *line && n + 1 < len; line++)
 		if (*line != ' ' || (line[1] && line[1] != ' '))
 			buf[n++] = *line;
 	buf[n] = '\0';
@@ -870,6 +882,83 @@ static void test_table_text(void)
 		 "a table with -s, the same");
 }
 
+/*
+ * Any table (table.c): random fields in random columns, some counts, some
+ * not shown: every row under its header, its words the fields shown, no
+ * line ending in a blank.
+ */
+static void test_table_any(void)
+{
+	static const char *const names[] = { "A", "BB", "CCCC", "N", "COUNT", "X", "Y", "LAST" };
+	static char text[64 * 16 * 64];
+	char row[1024], want[1024], got[1024], why[1200], *line, *save, *header, *at;
+	struct pf_column cols[8];
+	unsigned int seed = 3, k, r, i, j, n, bad = 0, unaligned = 0, blank = 0, rows = 0;
+	struct pf_table_text t;
+	uint32_t shown;
+	size_t len, w;
+	FILE *out;
+
+	for (k = 0; k < 2000; k++) {
+		n = 1 + rnd(&seed, 8);
+		for (i = 0; i < n; i++)
+			cols[i] = (struct pf_column){ .name = names[i], .right = !rnd(&seed, 3) };
+		shown = 1 | rnd(&seed, 1u << n);
+		t = (struct pf_table_text){ .cols = cols, .n = n };
+		for (r = 1 + rnd(&seed, 12); r; r--) {
+			len = 0;
+			for (i = 0; i < n; i++) {
+				w = 1 + (rnd(&seed, 4) ? rnd(&seed, 6) : rnd(&seed, 50));
+				for (j = 0; j < w; j++)
+					row[len++] = 'a' + rnd(&seed, 26);
+				row[len++] = i + 1 < n ? '\t' : '\0';
+			}
+			at = pf_table_room(&t, sizeof(row));
+			if (!at)
+				break;
+			memcpy(at, row, len);
+			pf_table_row(&t, len - 1);
+		}
+		out = fmemopen(text, sizeof(text), "w");
+		if (!out)
+			break;
+		pf_table_write(&t, shown, out);
+		fclose(out);
+		header = strtok_r(text, "\n", &save);
+		for (at = t.rows.buf; at < t.rows.buf + t.rows.len; at += strlen(at) + 1) {
+			at[strcspn(at, "\n")] = '\0';
+			/* The fields shown, a blank between two. */
+			len = 0;
+			for (i = 0, line = at; i < n; i++) {
+				w = strcspn(line, "\t");
+				if (shown & 1u << i) {
+					memcpy(want + len, line, w);
+					len += w;
+					want[len++] = ' ';
+				}
+				line += w + (line[w] == '\t');
+			}
+			want[len - 1] = '\0';
+			line = strtok_r(NULL, "\n", &save);
+			if (!line)
+				line = "";
+			rows++;
+			squeeze(line, got, sizeof(got));
+			if (strcmp(got, want) && !bad++)
+				printf("# want '%s'\n#  got '%s'\n", want, got);
+			if (header && !lines_up_any(header, line, cols, n, why, sizeof(why)) &&
+			    !unaligned++)
+				printf("# %s under '%s'\n", why, header);
+			if (line[0] && line[strlen(line) - 1] == ' ' && !blank++)
+				printf("# a blank at the end of '%s'\n", line);
+		}
+		pf_table_free(&t);
+	}
+	ok(rows > 10000 && !bad && !unaligned && !blank,
+	   "%u rows of 2000 random tables: under their headers (%u not), their fields (%u not), no blank at the end (%u)",
+	   rows, unaligned, bad, blank);
+}
+
 static void model_json_addr(FILE *out, int family, const union pf_addr *a)
 {
 	char buf[INET6_ADDRSTRLEN];
@@ -989,6 +1078,7 @@ int main(void)
 	test_next_line();
 	test_table_rows();
 	test_table_text();
+	test_table_any();
 	test_json_random();
 	printf("1..%d\n", tap_n);
 	return tap_done();
