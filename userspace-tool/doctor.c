@@ -201,13 +201,31 @@ usage:
 			      argv[a < argc ? a : argc - 1]);
 }
 
+/* All forwards of the namespace, parsed; on failure prints why, returns the code. */
+static int read_forwards(struct pf_list *list)
+{
+	struct pf_nl nl;
+	int ret;
+
+	ret = pf_connect(&nl);
+	if (ret)
+		return ret;
+	ret = pf_msg_dump(&nl, list);
+	if (ret) {
+		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
+		pf_list_free(list);
+	}
+	pf_nl_close(&nl);
+	return ret;
+}
+
 int cmd_doctor(int argc, char **argv)
 {
 	struct pf_doctor d = { .json = opts.json, .first = true };
 	struct pf_list list;
 	int ret;
 
-	ret = pf_read_forwards(&list);
+	ret = read_forwards(&list);
 	if (ret)
 		return ret;
 	ret = select_forwards(argc, argv, &list, &d);

@@ -37,9 +37,6 @@ int pf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int pf_kernel_error(const struct pf_nl *nl, int err, const char *what);
 /* Opens the family; on failure prints why and returns the exit code. */
 int pf_connect(struct pf_nl *nl);
-struct pf_list;
-/* All forwards of the namespace; on failure prints why, returns the code. */
-int pf_read_forwards(struct pf_list *list);
 struct pf_forward;
 /* Each forward to @cb as the dump brings it; on failure prints why, returns the code. */
 int pf_each_forward(int (*cb)(const struct pf_forward *f, void *arg), void *arg);

@@ -15,23 +15,6 @@
 #include "pfctl.h"
 #include "fwd_table.h"
 
-int pf_read_forwards(struct pf_list *list)
-{
-	struct pf_nl nl;
-	int ret;
-
-	ret = pf_connect(&nl);
-	if (ret)
-		return ret;
-	ret = pf_msg_dump(&nl, list);
-	if (ret) {
-		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
-		pf_list_free(list);
-	}
-	pf_nl_close(&nl);
-	return ret;
-}
-
 /*
  * One dump, each forward to @cb as it comes (GET_STATS with @stats): 0, or
  * pfctl's exit status with the reason said.
