@@ -202,20 +202,26 @@ usage:
 }
 
 /* All forwards of the namespace, parsed; on failure prints why, returns the code. */
+static int read_one(const struct pf_forward *f, void *arg)
+{
+	return pf_list_add(arg, f);
+}
+
+static void read_again(void *arg)
+{
+	struct pf_list *list = arg;
+
+	list->n = 0;
+}
+
 static int read_forwards(struct pf_list *list)
 {
-	struct pf_nl nl;
 	int ret;
 
-	ret = pf_connect(&nl);
+	memset(list, 0, sizeof(*list));
+	ret = pf_dump_forwards(false, read_one, read_again, list);
 	if (ret)
-		return ret;
-	ret = pf_msg_dump(&nl, list);
-	if (ret) {
-		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
 		pf_list_free(list);
-	}
-	pf_nl_close(&nl);
 	return ret;
 }
 

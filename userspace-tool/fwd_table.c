@@ -30,6 +30,15 @@ void pf_fwd_table_init(struct pf_fwd_table *t, bool stats)
 	t->stats = stats;
 }
 
+void pf_fwd_table_clear(struct pf_fwd_table *t)
+{
+	struct pf_lines rows = t->text.rows;
+
+	pf_fwd_table_init(t, t->stats);
+	rows.len = 0;
+	t->text.rows = rows;
+}
+
 int pf_fwd_table_add(struct pf_fwd_table *t, const struct pf_forward *f)
 {
 	char *at = pf_table_room(&t->text, PF_ROW_LINE);

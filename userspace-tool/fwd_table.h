@@ -17,6 +17,8 @@ struct pf_fwd_table {
 };
 
 void pf_fwd_table_init(struct pf_fwd_table *t, bool stats);
+/* No rows: as pf_fwd_table_init() left it, its memory kept. */
+void pf_fwd_table_clear(struct pf_fwd_table *t);
 /* @f's row at the end of the table: 0, or -ENOMEM. */
 int pf_fwd_table_add(struct pf_fwd_table *t, const struct pf_forward *f);
 /* The table to @out, flushed: 0, or -1 with errno. */

@@ -117,16 +117,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-struct resync_text {
-	struct pf_lines lines;
-	size_t n;
-	time_t now;
-};
-
 /* "= " and @f in add's words, at the end of the lines. */
 static int resync_one(const struct pf_forward *f, void *arg)
 {
-	struct resync_text *r = arg;
+	struct pf_dump_text *r = arg;
 	char *at = pf_lines_room(&r->lines, 2 + PF_SAVE_LINE);
 
 	if (!at)
@@ -143,7 +137,7 @@ static int resync_one(const struct pf_forward *f, void *arg)
  */
 static int resync(void)
 {
-	struct resync_text r = { .now = time(NULL) };
+	struct pf_dump_text r = { .now = time(NULL) };
 	int ret;
 
 	if (opts.json) {
@@ -151,7 +145,7 @@ static int resync(void)
 		if (!ret)
 			printf("{\"event\":\"resync\",\"forwards\":");
 	} else {
-		ret = pf_each_forward(resync_one, &r);
+		ret = pf_dump_forwards(false, resync_one, pf_dump_text_again, &r);
 		if (!ret)
 			printf("resync: %zu forward%s\n", r.n, r.n == 1 ? "" : "s");
 	}

@@ -334,22 +334,42 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 	return 0;
 }
 
-static int dump_cb(const struct nlmsghdr *nlh, void *arg)
+/* Room for one more forward at the end of @list: NULL, no memory. */
+static struct pf_forward *pf_list_next(struct pf_list *list)
 {
-	struct pf_list *list = arg;
-
 	if (list->n == list->cap) {
 		size_t cap = list->cap ? list->cap * 2 : 64;
 		struct pf_forward *v = realloc(list->v, cap * sizeof(*v));
 
-		if (!v) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
+		if (!v)
+			return NULL;
 		list->v = v;
 		list->cap = cap;
 	}
-	if (pf_msg_get_forward(nlh, &list->v[list->n])) {
+	return &list->v[list->n];
+}
+
+int pf_list_add(struct pf_list *list, const struct pf_forward *f)
+{
+	struct pf_forward *to = pf_list_next(list);
+
+	if (!to)
+		return -ENOMEM;
+	*to = *f;
+	list->n++;
+	return 0;
+}
+
+static int dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct pf_list *list = arg;
+	struct pf_forward *f = pf_list_next(list);
+
+	if (!f) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	if (pf_msg_get_forward(nlh, f)) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}

@@ -4,9 +4,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <linux/pfmod.h>
 
 #include "ipc.h"
+#include "lines.h"
 
 /* Exit codes (documented in pfctl(8) and `pfctl help`). */
 enum {
@@ -38,9 +40,22 @@ int pf_kernel_error(const struct pf_nl *nl, int err, const char *what);
 /* Opens the family; on failure prints why and returns the exit code. */
 int pf_connect(struct pf_nl *nl);
 struct pf_forward;
-/* Each forward to @cb as the dump brings it; on failure prints why, returns the code. */
-int pf_each_forward(int (*cb)(const struct pf_forward *f, void *arg), void *arg);
-struct pf_lines;
+/*
+ * Each forward to @each as the dump (GET_STATS with @stats) brings it, from
+ * one state of the table: a dump a change interrupted is begun again, after
+ * @again dropped what @each gathered (dump.c). 0, or on failure prints why
+ * and returns the exit code.
+ */
+int pf_dump_forwards(bool stats, int (*each)(const struct pf_forward *f, void *arg),
+		     void (*again)(void *arg), void *arg);
+/* Text that a dump's forwards are formatted into as they come, and how many. */
+struct pf_dump_text {
+	struct pf_lines lines;
+	size_t n;
+	time_t now;
+};
+/* pf_dump_forwards()'s @again for a struct pf_dump_text: no text, no forwards. */
+void pf_dump_text_again(void *arg);
 /*
  * The forwards (GET_STATS with @stats) as a JSON array and @end, gathered
  * in @text as the dump brings them; on failure prints why, returns the code.

@@ -11,73 +11,41 @@
 #include <time.h>
 
 #include "lines.h"
-#include "msg.h"
 #include "pfctl.h"
 #include "fwd_table.h"
-
-/*
- * One dump, each forward to @cb as it comes (GET_STATS with @stats): 0, or
- * pfctl's exit status with the reason said.
- */
-static int dump_forwards(bool stats, int (*cb)(const struct pf_forward *f, void *arg),
-			 void *arg)
-{
-	struct pf_nl nl;
-	int ret;
-
-	ret = pf_connect(&nl);
-	if (ret)
-		return ret;
-	ret = stats ? pf_msg_dump_stats_each(&nl, cb, arg) : pf_msg_dump_each(&nl, cb, arg);
-	if (ret)
-		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
-	pf_nl_close(&nl);
-	return ret;
-}
-
-int pf_each_forward(int (*cb)(const struct pf_forward *f, void *arg), void *arg)
-{
-	return dump_forwards(false, cb, arg);
-}
-
-struct json_text {
-	struct pf_lines *lines;
-	size_t n;
-	time_t now;
-};
 
 /* "[" or "," and @f, at the end of the text. */
 static int json_one(const struct pf_forward *f, void *arg)
 {
-	struct json_text *j = arg;
-	char *at = pf_lines_room(j->lines, 1 + PF_JSON_LINE);
+	struct pf_dump_text *j = arg;
+	char *at = pf_lines_room(&j->lines, 1 + PF_JSON_LINE);
 
 	if (!at)
 		return -ENOMEM;
 	at[0] = j->n++ ? ',' : '[';
-	pf_lines_put(j->lines, 1 + pf_format_json_at(f, j->now, at + 1, PF_JSON_LINE));
+	pf_lines_put(&j->lines, 1 + pf_format_json_at(f, j->now, at + 1, PF_JSON_LINE));
 	return 0;
 }
 
 int pf_json_forwards(bool stats, const char *end, struct pf_lines *text)
 {
-	struct json_text j = { .lines = text, .now = time(NULL) };
+	struct pf_dump_text j = { .now = time(NULL) };
 	const char *close;
 	char *at;
 	int ret;
 
-	memset(text, 0, sizeof(*text));
-	ret = dump_forwards(stats, json_one, &j);
+	ret = pf_dump_forwards(stats, json_one, pf_dump_text_again, &j);
 	if (!ret) {
 		close = j.n ? "]" : "[]";
-		at = pf_lines_room(text, strlen(close) + strlen(end));
+		at = pf_lines_room(&j.lines, strlen(close) + strlen(end));
 		if (at)
-			pf_lines_put(text, stpcpy(stpcpy(at, close), end) - at);
+			pf_lines_put(&j.lines, stpcpy(stpcpy(at, close), end) - at);
 		else
 			ret = pf_kernel_error(NULL, -ENOMEM, "cannot list forwards");
 	}
 	if (ret)
-		pf_lines_free(text);
+		pf_lines_free(&j.lines);
+	*text = j.lines;
 	return ret;
 }
 
@@ -86,13 +54,18 @@ static int show_one(const struct pf_forward *f, void *arg)
 	return pf_fwd_table_add(arg, f);
 }
 
+static void show_again(void *arg)
+{
+	pf_fwd_table_clear(arg);
+}
+
 static int show_table(bool stats)
 {
 	struct pf_fwd_table t;
 	int ret;
 
 	pf_fwd_table_init(&t, stats);
-	ret = dump_forwards(stats, show_one, &t);
+	ret = pf_dump_forwards(stats, show_one, show_again, &t);
 	if (!ret && pf_fwd_table_write(&t, stdout)) {
 		perror("pfctl: cannot write the forwards");
 		ret = EXIT_OTHER;

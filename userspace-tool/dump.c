@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The forwards, as one dump of the kernel's table reads them (pfctl show,
+ * save, doctor and monitor's resync). A table that changes while a dump is
+ * under way (a forward added, deleted or expired between two of its parts)
+ * marks the rest of the dump NLM_F_DUMP_INTR: what it read is no one state
+ * of the table. Such a dump is begun again on a new socket (the rest of the
+ * old one is still queued there), what the callback gathered dropped
+ * first, up to PF_DUMP_TRIES times in all; a table that changes all the
+ * time gets the last one's error ("try again").
+ */
+#include <errno.h>
+
+#include "msg.h"
+#include "pfctl.h"
+
+#define PF_DUMP_TRIES 5
+
+int pf_dump_forwards(bool stats, int (*each)(const struct pf_forward *f, void *arg),
+		     void (*again)(void *arg), void *arg)
+{
+	struct pf_nl nl;
+	int tries = 0, ret;
+
+	for (;;) {
+		ret = pf_connect(&nl);
+		if (ret)
+			return ret;
+		ret = stats ? pf_msg_dump_stats_each(&nl, each, arg) :
+			      pf_msg_dump_each(&nl, each, arg);
+		if (ret != -EINTR || ++tries == PF_DUMP_TRIES)
+			break;
+		pf_nl_close(&nl);
+		again(arg);
+	}
+	if (ret)
+		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
+	pf_nl_close(&nl);
+	return ret;
+}
+
+void pf_dump_text_again(void *arg)
+{
+	struct pf_dump_text *t = arg;
+
+	t->lines.len = 0;
+	t->n = 0;
+}
