@@ -421,29 +421,12 @@ size_t pf_format_fields_at(const struct pf_forward *f, char *buf, size_t len)
 	return t.off;
 }
 
-void pf_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-/* @s as a JSON string, quoted and escaped. */
-static void put_json_string(struct pf_text *t, const char *s)
+/* @s escaped for a JSON string, without its quotes. */
+static void put_json_chars(struct pf_text *t, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t n;
 
-	put_mem(t, "\"", 1);
 	while (*s) {
 		/* The run that needs no escape, then the one that does. */
 		n = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
@@ -459,7 +442,33 @@ static void put_json_string(struct pf_text *t, const char *s)
 			break;
 		s++;
 	}
+}
+
+/* @s as a JSON string, quoted and escaped. */
+static void put_json_string(struct pf_text *t, const char *s)
+{
 	put_mem(t, "\"", 1);
+	put_json_chars(t, s);
+	put_mem(t, "\"", 1);
+}
+
+void pf_json_string(FILE *out, const char *s)
+{
+	/* A piece at a time, of any length: a byte is 6 at most (\u001f). */
+	char piece[256], buf[6 * sizeof(piece)];
+	struct pf_text t;
+	size_t n;
+
+	fputc('"', out);
+	for (; *s; s += n) {
+		n = strnlen(s, sizeof(piece) - 1);
+		memcpy(piece, s, n);
+		piece[n] = '\0';
+		t = pf_text_init(buf, sizeof(buf));
+		put_json_chars(&t, piece);
+		fwrite(buf, 1, t.off, out);
+	}
+	fputc('"', out);
 }
 
 static void put_json_addr(struct pf_text *t, int family, const union pf_addr *a)

@@ -959,11 +959,28 @@ static void test_table_any(void)
 	   rows, unaligned, bad, blank);
 }
 
+/* A JSON string as pfctl 0.2.0 wrote it, a byte at a time. */
+static void model_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
 static void model_json_addr(FILE *out, int family, const union pf_addr *a)
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	pf_json_string(out, inet_ntop(family, a, buf, sizeof(buf)) ? buf : "?");
+	model_json_string(out, inet_ntop(family, a, buf, sizeof(buf)) ? buf : "?");
 }
 
 /* A forward in JSON as fprintf wrote it (pfctl 0.2.0), its expiry from @now. */
@@ -987,7 +1004,7 @@ static void model_json(FILE *out, const struct pf_forward *f, int64_t now)
 	fprintf(out, ",\"target_port_min\":%u,\"target_port_max\":%u,\"dev\":",
 		f->to_port_min, f->to_port_max);
 	if (f->ifname[0])
-		pf_json_string(out, f->ifname);
+		model_json_string(out, f->ifname);
 	else
 		fputs("null", out);
 	fputs(",\"from\":[", out);
@@ -998,11 +1015,11 @@ static void model_json(FILE *out, const struct pf_forward *f, int64_t now)
 		snprintf(buf, sizeof(buf), "%s/%u", addr, f->from[j].len);
 		if (j)
 			fputc(',', out);
-		pf_json_string(out, buf);
+		model_json_string(out, buf);
 	}
 	fputs("],\"snat\":", out);
 	pf_format_snat(f, snat, sizeof(snat));
-	pf_json_string(out, snat);
+	model_json_string(out, snat);
 	fprintf(out, ",\"connections\":%llu,\"snat_connections\":%llu",
 		(unsigned long long)f->conns, (unsigned long long)f->snat_conns);
 	if (f->has_usage)
@@ -1063,6 +1080,42 @@ static void test_json_random(void)
 	   escaped, longest, bad);
 }
 
+/* doctor's strings: any length, any byte, escaped as the model did. */
+static void test_json_string(void)
+{
+	static char str[3000], got[6 * sizeof(str) + 3], want[sizeof(got)];
+	unsigned int seed = 13, i, bad = 0, escaped = 0, n, j;
+	size_t longest = 0;
+	FILE *out;
+
+	for (i = 0; i < 20000; i++) {
+		n = rand_r(&seed) % (i % 10 ? 300 : sizeof(str));
+		/* One in seven of nothing but bytes to escape: six times as long. */
+		for (j = 0; j < n; j++)
+			str[j] = i % 7 == 0 ? 1 + rand_r(&seed) % 0x1f :
+				 rand_r(&seed) % 4 ? 32 + rand_r(&seed) % 95 :
+				 1 + rand_r(&seed) % 255;
+		str[n] = '\0';
+		longest = n > longest ? n : longest;
+		escaped += strpbrk(str, "\"\\\x01\x1f") != NULL;
+		out = fmemopen(got, sizeof(got), "w");
+		if (!out)
+			break;
+		pf_json_string(out, str);
+		fclose(out);
+		out = fmemopen(want, sizeof(want), "w");
+		if (!out)
+			break;
+		model_json_string(out, str);
+		fclose(out);
+		if (strcmp(got, want) && !bad++)
+			printf("# want '%s'\n#  got '%s'\n", want, got);
+	}
+	ok(i == 20000 && !bad && escaped > 10000 && longest > 2000,
+	   "20000 random strings (%u with escapes, the longest %zu bytes) in JSON as fprintf wrote them (%u not)",
+	   escaped, longest, bad);
+}
+
 int main(void)
 {
 	test_good();
@@ -1080,6 +1133,7 @@ int main(void)
 	test_table_text();
 	test_table_any();
 	test_json_random();
+	test_json_string();
 	printf("1..%d\n", tap_n);
 	return tap_done();
 }
