@@ -201,7 +201,6 @@ usage:
 			      argv[a < argc ? a : argc - 1]);
 }
 
-/* All forwards of the namespace, parsed; on failure prints why, returns the code. */
 static int read_one(const struct pf_forward *f, void *arg)
 {
 	return pf_list_add(arg, f);
@@ -214,6 +213,7 @@ static void read_again(void *arg)
 	list->n = 0;
 }
 
+/* All forwards of the namespace, parsed; on failure prints why, returns the code. */
 static int read_forwards(struct pf_list *list)
 {
 	int ret;

@@ -5,8 +5,8 @@
  * under way (a forward added, deleted or expired between two of its parts)
  * marks the rest of the dump NLM_F_DUMP_INTR: what it read is no one state
  * of the table. Such a dump is begun again on a new socket (the rest of the
- * old one is still queued there), what the callback gathered dropped
- * first, up to PF_DUMP_TRIES times in all; a table that changes all the
+ * old one is still queued there), once what the callback gathered from it
+ * is dropped; PF_DUMP_TRIES dumps in all, then a table that changes all the
  * time gets the last one's error ("try again").
  */
 #include <errno.h>
