@@ -464,6 +464,7 @@ topo_gateway() {
 	topo_client "$client"
 	topo_gw "$gw"
 	topo_server "$server"
+	links_up "$client" "$gw" "$server"
 }
 
 # topo_client NS, topo_gw NS, topo_server NS: the addresses and routes of
@@ -497,6 +498,28 @@ topo_server() {
 		route add default via 192.168.1.1
 		route add default via 2001:db8:1::1
 	EOF
+}
+
+# links_up NS...: waits until the topology's links (eth*, br*) in the
+# namespaces carry traffic: up in the kernel's own view (operstate UP) and,
+# for a bridge's ports, forwarding. A link set up is not: the kernel takes
+# in its carrier later (linkwatch: up to a second, more under emulation),
+# and a bridge brought up before its port's carrier was taken in leaves that
+# port disabled until then. A test's first packets were lost that way (its
+# neighbour solicitations flooded to no port: 1 of 40 runs of ipv6's first
+# request, 2026-12-03).
+links_up() {
+	local ns
+
+	for ns in "$@"; do
+		wait_for 10 links_up_in "$ns" ||
+			{ fail "setup: links of $ns not up: $(ip -n "$ns" -br link; bridge -n "$ns" link)"; exit 1; }
+	done
+}
+
+links_up_in() {
+	ip -n "$1" -br link | awk '$1 ~ /^(eth|br)/ && $2 != "UP" { down = 1 } END { exit down }' &&
+		! bridge -n "$1" link | grep -v "state forwarding" | grep -q .
 }
 
 topo_failed() {
@@ -533,6 +556,7 @@ topo_bridge_lan() {
 		setup sysctls "$gw" net.bridge.bridge-nf-call-iptables=0 \
 			net.bridge.bridge-nf-call-ip6tables=0
 	fi
+	links_up "$gw" "$lan2"
 }
 
 # finish: the test's exit status.
