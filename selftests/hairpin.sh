@@ -28,6 +28,7 @@ setup ip -n "$gw" -b - <<-EOF
 	link set eth0 master blue
 	link set br0 master blue
 	EOF
+links_up "$gw"
 serve "$server" -p 8080 -n web
 check "add 80 (snat auto)" pfctl "$gw" add 80 192.168.1.2:8080
 check_match "a client outside keeps its address" "^web 203\.0\.113\.20 " \
@@ -63,6 +64,7 @@ setup ip -n "$gw" -b - <<-EOF
 	EOF
 topo_server "$lan"
 setup ip -n "$lan" addr add 192.168.1.3/24 dev eth0
+links_up "$client" "$gw" "$lan"
 setup sysctls "$gw" net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1
 serve "$lan" -a 192.168.1.2 -p 8080 -n web
 check "add 80 (snat auto)" pfctl "$gw" add 80 192.168.1.2:8080

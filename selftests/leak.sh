@@ -43,6 +43,7 @@ new_gateway() {
 	topo_client "$client"
 	topo_server "$server"
 	topo_gw "$gw"
+	links_up "$client" "$gw" "$server"
 	stream_servers
 }
 
