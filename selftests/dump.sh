@@ -65,7 +65,8 @@ begun_again() {
 		fail "$1: status $rc: $(head -c 300 "$tmp/$1.err")"
 }
 
-# ids WHAT LIST: the ids, one per line, are 1 to 3000 and the one added, once each.
+# ids WHAT LIST N: the ids, one per line, are 1 to N (the 3,000 and those
+# added since), once each.
 ids() {
 	local want
 
