@@ -201,11 +201,6 @@ usage:
 			      argv[a < argc ? a : argc - 1]);
 }
 
-static int read_one(const struct pf_forward *f, void *arg)
-{
-	return pf_list_add(arg, f);
-}
-
 static void read_again(void *arg)
 {
 	struct pf_list *list = arg;
@@ -219,7 +214,7 @@ static int read_forwards(struct pf_list *list)
 	int ret;
 
 	memset(list, 0, sizeof(*list));
-	ret = pf_dump_forwards(false, read_one, read_again, list);
+	ret = pf_dump_forwards(false, pf_list_add, read_again, list);
 	if (ret)
 		pf_list_free(list);
 	return ret;

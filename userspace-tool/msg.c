@@ -334,55 +334,6 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 	return 0;
 }
 
-/* Room for one more forward at the end of @list: NULL, no memory. */
-static struct pf_forward *pf_list_next(struct pf_list *list)
-{
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 64;
-		struct pf_forward *v = realloc(list->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		list->v = v;
-		list->cap = cap;
-	}
-	return &list->v[list->n];
-}
-
-int pf_list_add(struct pf_list *list, const struct pf_forward *f)
-{
-	struct pf_forward *to = pf_list_next(list);
-
-	if (!to)
-		return -ENOMEM;
-	*to = *f;
-	list->n++;
-	return 0;
-}
-
-static int dump_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct pf_list *list = arg;
-	struct pf_forward *f = pf_list_next(list);
-
-	if (!f) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	if (pf_msg_get_forward(nlh, f)) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	list->n++;
-	return MNL_CB_OK;
-}
-
-int pf_msg_dump(struct pf_nl *nl, struct pf_list *list)
-{
-	memset(list, 0, sizeof(*list));
-	return pf_nl_talk(nl, pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP), dump_cb, list);
-}
-
 struct dump_each {
 	int (*cb)(const struct pf_forward *f, void *arg);
 	void *arg;
@@ -424,6 +375,29 @@ int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *
 			   void *arg)
 {
 	return dump_each(nl, PFMOD_CMD_GET_STATS, cb, arg);
+}
+
+int pf_list_add(const struct pf_forward *f, void *list)
+{
+	struct pf_list *l = list;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct pf_forward *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *f;
+	return 0;
+}
+
+int pf_msg_dump(struct pf_nl *nl, struct pf_list *list)
+{
+	memset(list, 0, sizeof(*list));
+	return pf_msg_dump_each(nl, pf_list_add, list);
 }
 
 void pf_list_free(struct pf_list *list)

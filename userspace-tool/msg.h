@@ -30,8 +30,8 @@ int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, voi
 /* The same with what their open connections add up to (GET_STATS). */
 int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 			   void *arg);
-/* A copy of @f at the end of @list: 0, or -ENOMEM. */
-int pf_list_add(struct pf_list *list, const struct pf_forward *f);
+/* A copy of @f at the end of @list (a struct pf_list): 0, or -ENOMEM; a dump's callback. */
+int pf_list_add(const struct pf_forward *f, void *list);
 void pf_list_free(struct pf_list *list);
 /* A callback for an announcement's PFMOD_A_COUNT, into an int64_t (-1: none). */
 int pf_msg_count_cb(const struct nlmsghdr *nlh, void *arg);
