@@ -3,8 +3,10 @@
 #
 # pfctl doctor: every finding provoked on purpose is reported with its code
 # (and exit 1 for a problem, 0 for a note alone); the clean gateway gets
-# none and exit 0; and doctor changes nothing: the rulesets, the sysctls and
-# the loaded modules are byte-identical before and after each run.
+# none and exit 0; doctor changes nothing: the rulesets, the sysctls and
+# the loaded modules are byte-identical before and after each run; and on
+# 100,000 forwards it asks for each route once and keeps only the forwards
+# it checks.
 
 # timeout=600
 source "$(dirname "$0")/lib.sh"
@@ -206,4 +208,33 @@ check_fails "... not 0" in_ns "$gw" "$PFCTL" doctor id 99
 out=$(in_ns "$gw" "$PFCTL" doctor bogus 2>&1)
 rc=$?
 check_match "a bad argument: exit 2 and why" "^2 .*bad forward 'bogus'" "$rc $out"
+
+log "many forwards"
+# 100,000 forwards: half to a target with no route; one in five of the others
+# from one of 11 client addresses. doctor asks the FIB once per address (2
+# targets, 11 clients) and still reports each forward's problem; and
+# checking two of them keeps two, not the 100,000.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; _cleanup' EXIT
+saved=$(cat /sys/module/pfmod/parameters/max_forwards)
+echo 200000 > /sys/module/pfmod/parameters/max_forwards
+awk 'BEGIN { for (i = 0; i < 100000; i++) {
+	far = i % 2
+	printf "tcp 203.0.113.%d:%d %s:8080%s\n", 1 + int(i / 50000), 10000 + i % 50000,
+		far ? "10.9.9.9" : "192.168.1.2", far || i % 10 ? "" : " from 198.51.100." i % 11 "/32"
+} }' > "$tmp/many"
+check "restore 100,000 forwards" pfctl "$gw" restore "$tmp/many"
+in_ns "$gw" strace -f -o "$tmp/trace" -e trace=sendto \
+	/usr/bin/time -o "$tmp/all.rss" -f %M "$PFCTL" -j doctor > "$tmp/all.json"
+check_match "route questions: one per address (13)" "^13$" "$(grep -c RTM_GETROUTE "$tmp/trace")"
+check_match "... each forward to the target with no route reported (50000)" "^50000 0$" \
+	"$(jq '[.[] | select(.code == "target-unreachable") | .forward.words] |
+		"\(length) \([.[] | select(test("192.168.1.2"))] | length)"' -r "$tmp/all.json")"
+out=$(in_ns "$gw" /usr/bin/time -o "$tmp/two.rss" -f %M "$PFCTL" doctor 10076)
+check_match "doctor PORT: the two forwards of the port" "^no problems found \(2 forwards checked\)$" "$out"
+all=$(tail -n 1 "$tmp/all.rss") two=$(tail -n 1 "$tmp/two.rss")
+[ "$((two * 4))" -lt "$all" ] &&
+	echo "ok: ... in a quarter of the memory of all ($two KB, $all KB)" ||
+	fail "doctor of 2 of 100,000 forwards took $two KB, all of them $all KB"
+echo "$saved" > /sys/module/pfmod/parameters/max_forwards
 finish

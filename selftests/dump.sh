@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A listing that a change of the table interrupts is begun again, and shows
-# the table as it is after the change: pfctl show, show -j, save and doctor
-# (monitor's resync gathers its text as save does). strace stops pfctl in
-# the middle of each dump (SIGSTOP at its reader thread's third receive);
-# at the first stop a forward is added, then pfctl goes on.
+# the table as it is after the change: pfctl show, show -s, show -j, save
+# and doctor (monitor's resync gathers its text as save does). strace stops
+# pfctl in the middle of each dump (SIGSTOP at its reader thread's third
+# receive); at the first stop a forward is added (or one deleted), then
+# pfctl goes on.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -23,7 +24,8 @@ check "restore 3000 forwards" pfctl "$gw" restore "$tmp/table"
 # interrupted NAME PORT EVERY PFCTL-ARGS...: pfctl under strace, stopped at
 # the third receive of each of its threads (its reader thread's: inside a
 # dump); at the first stop (at every stop with EVERY=every) a forward of
-# port PORT (PORT+1, ...) is added, then pfctl goes on. Its output in
+# port PORT (PORT+1, ...) is added, or with PORT "del:N" the forward of
+# port N is deleted, then pfctl goes on. Its output in
 # $tmp/NAME.out and .err; sets rc (its status), stops and dumps (the dump
 # requests it sent).
 interrupted() {
@@ -39,7 +41,10 @@ interrupted() {
 		# Once per stop ("stopped by" comes once per thread).
 		n=$(grep -c -- "--- SIGSTOP {" "$trace" 2> /dev/null)
 		if [ "${n:-0}" -gt "$seen" ]; then
-			if [ "$seen" = 0 ] || [ "$every" = every ]; then
+			if [[ $port == del:* ]]; then
+				[ "$seen" = 0 ] && { pfctl "$gw" del "${port#del:}" ||
+					fail "$name: the delete during the dump failed"; }
+			elif [ "$seen" = 0 ] || [ "$every" = every ]; then
 				pfctl "$gw" add $((port + seen)) 192.168.1.2:8080 ||
 					fail "$name: the add during the dump failed"
 			fi
@@ -94,11 +99,28 @@ plain=$(pfctl "$gw" save)
 	fail "save: differs from a save of the table as it is: $(diff <(echo "$plain") "$tmp/save.out" | head -n 5)"
 check_match "save: 3003 forwards" "^3004$" "$(wc -l < "$tmp/save.out")"
 
-# doctor finds problems here (no route to the target): status 1.
-interrupted doctor 20004 once doctor
+# show -s: GET_STATS, whose dump begins with a walk over the connections.
+interrupted stats 20004 once -s show
+begun_again stats
+ids "-s show" "$(tail -n +2 "$tmp/stats.out" | awk '{ print $1 }')" 3004
+check_lines_up "-s show" "$(cat "$tmp/stats.out")"
+
+# doctor finds problems here (no route to the target): status 1. It counts
+# the table once: 3,005 of 3,400 allowed is under the 90 % it notes.
+saved=$(cat /sys/module/pfmod/parameters/max_forwards)
+echo 3400 > /sys/module/pfmod/parameters/max_forwards
+interrupted doctor 20005 once doctor
+echo "$saved" > /sys/module/pfmod/parameters/max_forwards
 begun_again doctor 1
-check_match "doctor: checked each forward once" "(3004 forwards checked)" \
+check_match "doctor: checked each forward once" "(3005 forwards checked)" \
 	"$(tail -n 1 "$tmp/doctor.out")"
+check_no_match "... and counted the table once (3005 of 3400 allowed)" "max-forwards" \
+	"$(cat "$tmp/doctor.out")"
+# A forward named, seen by the interrupted dump, deleted before the next.
+interrupted doctor_gone del:10005 once doctor id 5
+begun_again doctor_gone 1
+check_match "doctor: the forward named is gone" "no forward with id 5" \
+	"$(cat "$tmp/doctor_gone.err")"
 
 # A table that changes during every dump: after five, the error, and no
 # line of any of them.

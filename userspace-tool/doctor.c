@@ -136,104 +136,117 @@ void pf_doctor_nat_rule(struct pf_doctor *d, int family, uint8_t proto, uint16_t
 	}
 }
 
-/* Which forwards: "id N" and listen ports; none: all. */
-static int select_forwards(int argc, char **argv, struct pf_list *list, struct pf_doctor *d)
+/* A forward named on the command line: "id N", or a listen port. */
+struct pf_doctor_sel {
+	bool id;
+	unsigned long v;
+	bool hit;		/* some forward has it */
+};
+
+/* What doctor reads: the forwards named (all if none), as the dump brings them. */
+struct pf_doctor_read {
+	struct pf_doctor_sel *sel;
+	int n_sel;
+	struct pf_list list;	/* the forwards named */
+	size_t total;		/* and how many the namespace has */
+};
+
+/* The forwards named by @argv into @r->sel; on a bad one prints why, returns 2. */
+static int parse_selection(int argc, char **argv, struct pf_doctor_read *r)
 {
-	struct pf_forward *sel;
-	bool *want;
-	size_t i, n = 0;
 	int a;
 
-	d->fwd = list->v;
-	d->n = list->n;
-	d->total = list->n;
-	if (argc < 2)
-		return 0;
-	want = calloc(list->n + 1, sizeof(*want));
-	sel = calloc(list->n + 1, sizeof(*sel));
-	if (!want || !sel) {
-		free(want);
-		free(sel);
+	r->sel = calloc(argc, sizeof(*r->sel));
+	if (!r->sel) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_RESOURCE;
 	}
 	for (a = 1; a < argc; a++) {
-		bool id = !strcmp(argv[a], "id");
+		struct pf_doctor_sel *s = &r->sel[r->n_sel++];
 		char *end;
-		unsigned long v;
-		bool hit = false;
 
-		if (id && ++a >= argc)
+		s->id = !strcmp(argv[a], "id");
+		if (s->id && ++a >= argc)
 			goto usage;
-		v = strtoul(argv[a], &end, 10);
-		if (*end || !v || v > (id ? UINT32_MAX : 65535) || argv[a][0] == '-')
+		s->v = strtoul(argv[a], &end, 10);
+		if (*end || !s->v || s->v > (s->id ? UINT32_MAX : 65535) || argv[a][0] == '-')
 			goto usage;
-		for (i = 0; i < list->n; i++) {
-			const struct pf_forward *f = &list->v[i];
-
-			if (id ? f->id == v : (f->port_min <= v && v <= f->port_max)) {
-				want[i] = true;
-				hit = true;
-			}
-		}
-		if (!hit) {
-			free(want);
-			free(sel);
-			fprintf(stderr, "%s: cannot check: no forward %s %lu\n", prog,
-				id ? "with id" : "listens on port", v);
-			return EXIT_OTHER;
-		}
 	}
-	for (i = 0; i < list->n; i++)
-		if (want[i])
-			sel[n++] = list->v[i];
-	free(want);
-	free(list->v);
-	list->v = sel;
-	list->n = n;
-	d->fwd = sel;
-	d->n = n;
 	return 0;
 usage:
-	free(want);
-	free(sel);
 	return pf_usage_error("cannot check: bad forward '%s' (an id: id 3, or a listen port: 80)",
 			      argv[a < argc ? a : argc - 1]);
 }
 
-static void read_again(void *arg)
+/* A dump's callback: counts @f, and keeps it if it is named (or none is). */
+static int read_one(const struct pf_forward *f, void *arg)
 {
-	struct pf_list *list = arg;
+	struct pf_doctor_read *r = arg;
+	bool want = !r->n_sel;
+	int i;
 
-	list->n = 0;
+	r->total++;
+	for (i = 0; i < r->n_sel; i++) {
+		struct pf_doctor_sel *s = &r->sel[i];
+
+		if (s->id ? f->id == s->v : (f->port_min <= s->v && s->v <= f->port_max)) {
+			s->hit = true;
+			want = true;
+		}
+	}
+	return want ? pf_list_add(f, &r->list) : 0;
 }
 
-/* All forwards of the namespace, parsed; on failure prints why, returns the code. */
-static int read_forwards(struct pf_list *list)
+static void read_again(void *arg)
 {
-	int ret;
+	struct pf_doctor_read *r = arg;
+	int i;
 
-	memset(list, 0, sizeof(*list));
-	ret = pf_dump_forwards(false, pf_list_add, read_again, list);
+	r->list.n = 0;
+	r->total = 0;
+	for (i = 0; i < r->n_sel; i++)
+		r->sel[i].hit = false;
+}
+
+/*
+ * The forwards named by @argv (all by default), parsed: only those are kept,
+ * so checking one of a million costs the memory of one. On failure prints
+ * why, returns the code.
+ */
+static int read_forwards(int argc, char **argv, struct pf_doctor_read *r)
+{
+	int ret, i;
+
+	ret = parse_selection(argc, argv, r);
 	if (ret)
-		pf_list_free(list);
-	return ret;
+		return ret;
+	ret = pf_dump_forwards(false, read_one, read_again, r);
+	if (ret)
+		return ret;
+	for (i = 0; i < r->n_sel; i++)
+		if (!r->sel[i].hit) {
+			fprintf(stderr, "%s: cannot check: no forward %s %lu\n", prog,
+				r->sel[i].id ? "with id" : "listens on port", r->sel[i].v);
+			return EXIT_OTHER;
+		}
+	return 0;
 }
 
 int cmd_doctor(int argc, char **argv)
 {
 	struct pf_doctor d = { .json = opts.json, .first = true };
-	struct pf_list list;
+	struct pf_doctor_read r = { 0 };
 	int ret;
 
-	ret = read_forwards(&list);
-	if (ret)
-		return ret;
-	ret = select_forwards(argc, argv, &list, &d);
+	ret = read_forwards(argc, argv, &r);
+	free(r.sel);
 	if (ret) {
-		pf_list_free(&list);
+		pf_list_free(&r.list);
 		return ret;
 	}
+	d.fwd = r.list.v;
+	d.n = r.list.n;
+	d.total = r.total;
 	if (d.json)
 		putchar('[');
 	pf_doctor_sysctls(&d);
@@ -251,7 +264,7 @@ int cmd_doctor(int argc, char **argv)
 		printf("%u problem%s, %u note%s (%zu forward%s checked)\n", d.problems,
 		       d.problems == 1 ? "" : "s", d.notes, d.notes == 1 ? "" : "s", d.n,
 		       d.n == 1 ? "" : "s");
-	pf_list_free(&list);
+	pf_list_free(&r.list);
 	if (fflush(stdout) || ferror(stdout))
 		return EXIT_OTHER;
 	return d.problems ? EXIT_OTHER : 0;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
@@ -20,6 +21,25 @@ struct route {
 	int err;		/* 0, or -errno from the kernel */
 	unsigned int oif;
 	unsigned char type;	/* RTN_* */
+	char oifname[IF_NAMESIZE];	/* "?" if none */
+};
+
+/*
+ * The routes asked for, by address: the forwards to one target, or from
+ * one client prefix, ask the kernel once (a million forwards to a few
+ * servers: a few questions). Open addressing, at most half full.
+ */
+struct route_entry {
+	bool used;
+	int family;
+	union pf_addr addr;
+	struct route r;
+};
+
+struct routes {
+	struct mnl_socket *nl;
+	struct route_entry *v;
+	size_t n, cap;		/* cap: 0 or a power of two */
 };
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)
@@ -35,8 +55,15 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static const char *ifname_of(unsigned int ifindex, char *buf)
+{
+	if (!ifindex || !if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "?");
+	return buf;
+}
+
 /* The route from this host to @addr, as `ip route get ADDR` shows it. */
-static void route_get(struct mnl_socket *nl, int family, const union pf_addr *addr,
+static void route_ask(struct mnl_socket *nl, int family, const union pf_addr *addr,
 		      struct route *r)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -60,13 +87,73 @@ static void route_get(struct mnl_socket *nl, int family, const union pf_addr *ad
 	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 	if (n < 0 || mnl_cb_run(buf, n, nlh->nlmsg_seq, 0, route_cb, r) < 0)
 		r->err = -errno;
+	ifname_of(r->oif, r->oifname);
 }
 
-static const char *ifname_of(unsigned int ifindex, char *buf)
+static size_t addr_len(int family)
 {
-	if (!ifindex || !if_indextoname(ifindex, buf))
-		snprintf(buf, IF_NAMESIZE, "?");
-	return buf;
+	return family == AF_INET ? 4 : 16;
+}
+
+static size_t route_slot(const struct routes *rt, int family, const union pf_addr *addr)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)family;	/* FNV-1a */
+	size_t i, mask = rt->cap - 1;
+
+	for (i = 0; i < addr_len(family); i++)
+		h = (h ^ addr->bytes[i]) * 16777619u;
+	for (i = h & mask;; i = (i + 1) & mask) {
+		const struct route_entry *e = &rt->v[i];
+
+		if (!e->used ||
+		    (e->family == family && !memcmp(&e->addr, addr, addr_len(family))))
+			return i;
+	}
+}
+
+/* Room for one more entry; false if there is none to be had. */
+static bool routes_room(struct routes *rt)
+{
+	struct route_entry *old = rt->v;
+	size_t i, cap = rt->cap;
+
+	if (2 * (rt->n + 1) <= rt->cap)
+		return true;
+	rt->cap = cap ? 2 * cap : 64;
+	rt->v = calloc(rt->cap, sizeof(*rt->v));
+	if (!rt->v) {
+		rt->v = old;
+		rt->cap = cap;
+		return false;
+	}
+	for (i = 0; i < cap; i++)
+		if (old[i].used)
+			rt->v[route_slot(rt, old[i].family, &old[i].addr)] = old[i];
+	free(old);
+	return true;
+}
+
+/* The route to @addr: asked for once, then remembered (asked each time if
+ * there is no memory to remember it in).
+ */
+static void route_get(struct routes *rt, int family, const union pf_addr *addr,
+		      struct route *r)
+{
+	struct route_entry *e;
+
+	if (!routes_room(rt)) {
+		route_ask(rt->nl, family, addr, r);
+		return;
+	}
+	e = &rt->v[route_slot(rt, family, addr)];
+	if (!e->used) {
+		e->used = true;
+		e->family = family;
+		memcpy(&e->addr, addr, addr_len(family));
+		route_ask(rt->nl, family, addr, &e->r);
+		rt->n++;
+	}
+	*r = e->r;
 }
 
 /* strict rp_filter on @dev: the larger of all's and the device's. */
@@ -81,15 +168,15 @@ static bool rp_filter_strict(const char *dev)
 	return (all > one ? all : one) == 1;
 }
 
-static void check_forward(struct pf_doctor *d, struct mnl_socket *nl, const struct pf_forward *f)
+static void check_forward(struct pf_doctor *d, struct routes *rt, const struct pf_forward *f)
 {
-	char target[INET6_ADDRSTRLEN], from[INET6_ADDRSTRLEN], oif[IF_NAMESIZE];
-	char back[IF_NAMESIZE], fix[512];
+	char target[INET6_ADDRSTRLEN], from[INET6_ADDRSTRLEN], fix[512];
+	const char *oif, *back;
 	struct route to, rev;
 	unsigned int i;
 
 	inet_ntop(f->family, &f->to_addr, target, sizeof(target));
-	route_get(nl, f->family, &f->to_addr, &to);
+	route_get(rt, f->family, &f->to_addr, &to);
 	if (to.err || to.type == RTN_UNREACHABLE || to.type == RTN_BLACKHOLE ||
 	    to.type == RTN_PROHIBIT) {
 		snprintf(fix, sizeof(fix), "ip %sroute add %s via ROUTER (a router on a network of this host's)",
@@ -99,7 +186,7 @@ static void check_forward(struct pf_doctor *d, struct mnl_socket *nl, const stru
 				 to.err ? strerror(-to.err) : "an unreachable route");
 		return;
 	}
-	ifname_of(to.oif, oif);
+	oif = to.oifname;
 	/* Where clients come in: dev, or the way back to their prefixes. */
 	if (f->ifname[0] && !strcmp(f->ifname, oif)) {
 		snprintf(fix, sizeof(fix), "pfctl del id %u && pfctl add ... snat auto", f->id);
@@ -114,10 +201,10 @@ static void check_forward(struct pf_doctor *d, struct mnl_socket *nl, const stru
 	}
 	for (i = 0; i < f->n_from; i++) {
 		inet_ntop(f->family, &f->from[i].addr, from, sizeof(from));
-		route_get(nl, f->family, &f->from[i].addr, &rev);
+		route_get(rt, f->family, &f->from[i].addr, &rev);
 		if (rev.err)
 			continue;
-		ifname_of(rev.oif, back);
+		back = rev.oifname;
 		if (!f->ifname[0] && !strcmp(back, oif) && f->snat == PFMOD_SNAT_AUTO)
 			pf_doctor_report(d, PF_NOTE, "hairpin", f, NULL,
 					 "clients from %s/%u are reached through %s, as the target %s is: their connections are masqueraded to this host's address (snat auto)",
@@ -136,18 +223,19 @@ static void check_forward(struct pf_doctor *d, struct mnl_socket *nl, const stru
 
 void pf_doctor_routes(struct pf_doctor *d)
 {
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
+	struct routes rt = { .nl = mnl_socket_open(NETLINK_ROUTE) };
 	size_t i;
 
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+	if (!rt.nl || mnl_socket_bind(rt.nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		pf_doctor_report(d, PF_NOTE, "no-check", NULL, NULL,
 				 "cannot ask the kernel for routes: %s", strerror(errno));
-		if (nl)
-			mnl_socket_close(nl);
+		if (rt.nl)
+			mnl_socket_close(rt.nl);
 		return;
 	}
 	for (i = 0; i < d->n; i++)
 		if (!d->fwd[i].to_self)
-			check_forward(d, nl, &d->fwd[i]);
-	mnl_socket_close(nl);
+			check_forward(d, &rt, &d->fwd[i]);
+	free(rt.v);
+	mnl_socket_close(rt.nl);
 }

@@ -15,7 +15,7 @@ group_check=(
 	# the test guest
 	linux-image-amd64 qemu-system-x86 busybox-static cpio gzip xz-utils zstd
 	# the selftests and the demo
-	iproute2 iptables nftables conntrack socat procps psmisc util-linux curl jq strace
+	iproute2 iptables nftables conntrack socat procps psmisc util-linux curl jq strace time
 	# style (checkpatch.pl ships in the kernel source) and the DKMS proof
 	linux-source-6.1 perl dkms
 	# the packages (make deb) and the guests that install and boot them
