@@ -133,27 +133,30 @@ static bool routes_room(struct routes *rt)
 	return true;
 }
 
-/* The route to @addr: asked for once, then remembered (asked each time if
- * there is no memory to remember it in).
+/* The route to @addr: asked for once, then remembered (if there is memory
+ * to remember it in).
  */
 static void route_get(struct routes *rt, int family, const union pf_addr *addr,
 		      struct route *r)
 {
 	struct route_entry *e;
 
-	if (!routes_room(rt)) {
-		route_ask(rt->nl, family, addr, r);
+	if (rt->cap) {
+		e = &rt->v[route_slot(rt, family, addr)];
+		if (e->used) {
+			*r = e->r;
+			return;
+		}
+	}
+	route_ask(rt->nl, family, addr, r);
+	if (!routes_room(rt))
 		return;
-	}
 	e = &rt->v[route_slot(rt, family, addr)];
-	if (!e->used) {
-		e->used = true;
-		e->family = family;
-		memcpy(&e->addr, addr, addr_len(family));
-		route_ask(rt->nl, family, addr, &e->r);
-		rt->n++;
-	}
-	*r = e->r;
+	e->used = true;
+	e->family = family;
+	memcpy(&e->addr, addr, addr_len(family));
+	e->r = *r;
+	rt->n++;
 }
 
 /* strict rp_filter on @dev: the larger of all's and the device's. */
