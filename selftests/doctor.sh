@@ -226,6 +226,7 @@ awk 'BEGIN { for (i = 0; i < 100000; i++) {
 check "restore 100,000 forwards" pfctl "$gw" restore "$tmp/many"
 in_ns "$gw" strace -f -o "$tmp/trace" -e trace=sendto \
 	/usr/bin/time -o "$tmp/all.rss" -f %M "$PFCTL" -j doctor > "$tmp/all.json"
+check_match "doctor of 100,000: status 1 (problems found)" "^1$" "$?"
 check_match "route questions: one per address (13)" "^13$" "$(grep -c RTM_GETROUTE "$tmp/trace")"
 check_match "... each forward to the target with no route reported (50000)" "^50000 0$" \
 	"$(jq '[.[] | select(.code == "target-unreachable") | .forward.words] |

@@ -55,11 +55,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static const char *ifname_of(unsigned int ifindex, char *buf)
+static void ifname_of(unsigned int ifindex, char *buf)
 {
 	if (!ifindex || !if_indextoname(ifindex, buf))
 		snprintf(buf, IF_NAMESIZE, "?");
-	return buf;
 }
 
 /* The route from this host to @addr, as `ip route get ADDR` shows it. */
@@ -68,6 +67,7 @@ static void route_ask(struct mnl_socket *nl, int family, const union pf_addr *ad
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
+	unsigned int seq = time(NULL);
 	struct rtmsg *rtm;
 	int n;
 
@@ -75,17 +75,16 @@ static void route_ask(struct mnl_socket *nl, int family, const union pf_addr *ad
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = time(NULL);
+	nlh->nlmsg_seq = seq;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = family;
 	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
 	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, addr);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		r->err = -errno;
-		return;
-	}
-	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (n < 0 || mnl_cb_run(buf, n, nlh->nlmsg_seq, 0, route_cb, r) < 0)
+	n = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
+	if (n >= 0)
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	/* The answer is read over the question in @buf: match the seq kept aside. */
+	if (n < 0 || mnl_cb_run(buf, n, seq, 0, route_cb, r) < 0)
 		r->err = -errno;
 	ifname_of(r->oif, r->oifname);
 }
