@@ -151,7 +151,7 @@ struct pf_doctor_read {
 	size_t total;		/* and how many the namespace has */
 };
 
-/* The forwards named by @argv into @r->sel; on a bad one prints why, returns 2. */
+/* The forwards named by @argv into @r->sel; on failure prints why, returns the code. */
 static int parse_selection(int argc, char **argv, struct pf_doctor_read *r)
 {
 	int a;
