@@ -43,7 +43,7 @@ static bool addr_any(const union pf_addr *a, int family)
 {
 	static const union pf_addr zero;
 
-	return !memcmp(a, &zero, family == AF_INET ? 4 : 16);
+	return !memcmp(a, &zero, pf_addr_len(family));
 }
 
 /*
@@ -66,7 +66,7 @@ static bool covers(int family, const union pf_addr *a, const struct pf_forward *
 	if (family != f->family)
 		return false;
 	return !f->has_addr || addr_any(a, family) ||
-	       !memcmp(a, &f->addr, family == AF_INET ? 4 : 16);
+	       !memcmp(a, &f->addr, pf_addr_len(family));
 }
 
 static void check_table(struct pf_doctor *d, const struct sock_table *t)

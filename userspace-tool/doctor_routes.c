@@ -79,7 +79,7 @@ static void route_ask(struct mnl_socket *nl, int family, const union pf_addr *ad
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = family;
 	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
-	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, addr);
+	mnl_attr_put(nlh, RTA_DST, pf_addr_len(family), addr);
 	n = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
 	if (n >= 0)
 		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
@@ -89,23 +89,18 @@ static void route_ask(struct mnl_socket *nl, int family, const union pf_addr *ad
 	ifname_of(r->oif, r->oifname);
 }
 
-static size_t addr_len(int family)
-{
-	return family == AF_INET ? 4 : 16;
-}
-
 static size_t route_slot(const struct routes *rt, int family, const union pf_addr *addr)
 {
 	uint32_t h = 2166136261u ^ (uint32_t)family;	/* FNV-1a */
 	size_t i, mask = rt->cap - 1;
 
-	for (i = 0; i < addr_len(family); i++)
+	for (i = 0; i < pf_addr_len(family); i++)
 		h = (h ^ addr->bytes[i]) * 16777619u;
 	for (i = h & mask;; i = (i + 1) & mask) {
 		const struct route_entry *e = &rt->v[i];
 
 		if (!e->used ||
-		    (e->family == family && !memcmp(&e->addr, addr, addr_len(family))))
+		    (e->family == family && !memcmp(&e->addr, addr, pf_addr_len(family))))
 			return i;
 	}
 }
@@ -153,7 +148,7 @@ static void route_get(struct routes *rt, int family, const union pf_addr *addr,
 	e = &rt->v[route_slot(rt, family, addr)];
 	e->used = true;
 	e->family = family;
-	memcpy(&e->addr, addr, addr_len(family));
+	memcpy(&e->addr, addr, pf_addr_len(family));
 	e->r = *r;
 	rt->n++;
 }

@@ -20,6 +20,12 @@ union pf_addr {
 	unsigned char bytes[16];
 };
 
+/* The bytes of an address of @family (AF_INET or AF_INET6) in a union pf_addr. */
+static inline size_t pf_addr_len(int family)
+{
+	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+}
+
 struct pf_prefix {
 	union pf_addr addr;
 	uint8_t len;

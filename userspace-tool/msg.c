@@ -5,11 +5,6 @@
 
 #include "msg.h"
 
-static size_t addr_len(int family)
-{
-	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
-}
-
 void pf_msg_put_from(struct nlmsghdr *nlh, const struct pf_forward *f)
 {
 	struct nlattr *from, *pfx;
@@ -20,7 +15,7 @@ void pf_msg_put_from(struct nlmsghdr *nlh, const struct pf_forward *f)
 	from = mnl_attr_nest_start(nlh, PFMOD_FWD_A_FROM);
 	for (i = 0; i < f->n_from; i++) {
 		pfx = mnl_attr_nest_start(nlh, PFMOD_FROM_A_PREFIX);
-		mnl_attr_put(nlh, PFMOD_PREFIX_A_ADDR, addr_len(f->family), &f->from[i].addr);
+		mnl_attr_put(nlh, PFMOD_PREFIX_A_ADDR, pf_addr_len(f->family), &f->from[i].addr);
 		mnl_attr_put_u8(nlh, PFMOD_PREFIX_A_LEN, f->from[i].len);
 		mnl_attr_nest_end(nlh, pfx);
 	}
@@ -36,7 +31,7 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 	mnl_attr_put_u8(nlh, PFMOD_FWD_A_FAMILY, f->family);
 	mnl_attr_put_u8(nlh, PFMOD_FWD_A_PROTO, f->proto);
 	if (f->has_addr)
-		mnl_attr_put(nlh, PFMOD_FWD_A_ADDR, addr_len(f->family), &f->addr);
+		mnl_attr_put(nlh, PFMOD_FWD_A_ADDR, pf_addr_len(f->family), &f->addr);
 	/* Attributes that say what the kernel assumes anyway are left out:
 	 * a restore sends a hundred thousand of these.
 	 */
@@ -45,7 +40,7 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 		mnl_attr_put_u16(nlh, PFMOD_FWD_A_PORT_MAX, f->port_max);
 	if (mode == PF_PARSE_ADD) {
 		if (f->has_to_addr)
-			mnl_attr_put(nlh, PFMOD_FWD_A_TO_ADDR, addr_len(f->family), &f->to_addr);
+			mnl_attr_put(nlh, PFMOD_FWD_A_TO_ADDR, pf_addr_len(f->family), &f->to_addr);
 		if (f->to_port_min != f->port_min)
 			mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
 		if (f->to_port_max != f->to_port_min + (f->port_max - f->port_min))
@@ -58,7 +53,7 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 		if (f->snat != PFMOD_SNAT_AUTO)
 			mnl_attr_put_u8(nlh, PFMOD_FWD_A_SNAT, f->snat);
 		if (f->snat == PFMOD_SNAT_ADDR)
-			mnl_attr_put(nlh, PFMOD_FWD_A_SNAT_ADDR, addr_len(f->family),
+			mnl_attr_put(nlh, PFMOD_FWD_A_SNAT_ADDR, pf_addr_len(f->family),
 				     &f->snat_addr);
 		if (f->timeout)
 			mnl_attr_put_u32(nlh, PFMOD_FWD_A_TIMEOUT, f->timeout);
@@ -168,7 +163,7 @@ static const uint8_t fwd_attr_size[PFMOD_FWD_A_MAX + 1] = {
 /* Copies of constant sizes: a save reads two addresses per forward. */
 static int get_addr(const struct nlattr *a, int family, union pf_addr *out)
 {
-	if (!family || attr_len(a) != (int)addr_len(family))
+	if (!family || attr_len(a) != (int)pf_addr_len(family))
 		return -1;
 	if (family == AF_INET) {
 		memset(out, 0, sizeof(*out));

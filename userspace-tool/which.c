@@ -132,7 +132,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *arg)
 /* Asks the module; 0 with @f filled, -ENOENT when no forward applies. */
 static int lookup(struct pf_nl *nl, const struct which_req *w, struct pf_forward *f)
 {
-	size_t alen = w->family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+	size_t alen = pf_addr_len(w->family);
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 
