@@ -6,7 +6,8 @@
 # restores, refused ones among them, which announce nothing); a listener
 # without CAP_NET_ADMIN is refused and one in another namespace hears
 # nothing of this one; a listener that falls behind says so and prints the
-# whole table; SIGINT and SIGTERM end it cleanly, and so does the module
+# whole table, and goes on when the table changed during every try of that
+# (saying so); SIGINT and SIGTERM end it cleanly, and so does the module
 # going, which it reports.
 # timeout=900
 
@@ -220,12 +221,67 @@ fi
 lost=$(grep -c '^+ ' "$tmp/slow")
 [ "$lost" -lt 300 ] || fail "the slow monitor lost nothing ($lost adds shown): the test did not make it fall behind"
 check_match "-j: the resync is a JSON event with the table" \
-	'^\{"event":"resync","forwards":\[\{"id":' "$(cat "$tmp/slowjson")"
+	'^\{"event":"resync","changing":false,"forwards":\[\{"id":' "$(cat "$tmp/slowjson")"
 check "-j: every line JSON, the resync's too" jq . "$tmp/slowjson"
 resynced=$(jq -c 'select(.event == "resync") | .forwards' "$tmp/slowjson" 2>&1 | tail -n 1)
 [ "$resynced" = "$(pfctl "$gw" -j show | jq -c .)" ] && echo "ok: -j: the resync's forwards are pfctl -j show's" ||
 	fail "-j: the resync's forwards differ from pfctl -j show's: $(head -c 600 <<< "$resynced")"
 kill "$mon_slow" "$mon_slowjson"
+
+# --- falling behind while the table keeps changing: the resync's last try
+# is read whole, the marker says so, and the monitor goes on -------------
+# 100,000 forwards: a dump long enough that changes from three loops land
+# in every one of its tries.
+setup ip netns exec "$gw" "$PFCTL" flush
+max=$(cat /sys/module/pfmod/parameters/max_forwards)
+setup sh -c 'echo 110000 > /sys/module/pfmod/parameters/max_forwards'
+setup ip netns exec "$gw" bash -c "{ seq 10000 59999 | sed 's/.*/tcp 10.0.0.1:& 192.168.1.2:8080/';
+	seq 10000 59999 | sed 's/.*/tcp 10.0.0.2:& 192.168.1.2:8080/'; } | '$PFCTL' restore"
+monitor busy "$gw" monitor buffer 65536
+monitor busyjson "$gw" -j monitor buffer 65536
+ready "$gw" "$tmp/busy" "$tmp/busyjson" || { fail "the busy monitors never heard a change"; exit 1; }
+kill -STOP "$mon_busy" "$mon_busyjson"
+check "300 adds while the monitors sleep" ip netns exec "$gw" bash -c \
+	"for p in \$(seq 3000 3299); do '$PFCTL' add \$p 192.168.1.2:8080 || exit 1; done"
+# Forwards added and deleted over and over while they catch up.
+churn=()
+for p in 9 10 11; do
+	ip netns exec "$gw" bash -c \
+		"while :; do '$PFCTL' add $p 192.168.1.3:9 && '$PFCTL' del $p || exit 1; done" > /dev/null &
+	churn+=($!)
+	_pids+=($!)
+done
+kill -CONT "$mon_busy" "$mon_busyjson"
+wait_for 120 grep -q "^resync: .*, read while the table changed$" "$tmp/busy"
+wait_for 120 grep -q '"event":"resync","changing":true' "$tmp/busyjson"
+kill -0 "${churn[@]}" 2>/dev/null || fail "the changes stopped before the resyncs were read (pfctl add or del failed)"
+kill "${churn[@]}"
+wait "${churn[@]}"
+check_match "a monitor whose resync the table changed during says so" \
+	"^resync: 10030[0-3] forwards, read while the table changed$" "$(cat "$tmp/busy")"
+check_match "-j: its resync event says \"changing\":true" \
+	'^\{"event":"resync","changing":true,"forwards":\[\{"id":' "$(cat "$tmp/busyjson")"
+sleep 2
+check "the monitor goes on after it" kill -0 "$mon_busy"
+check "-j: the monitor goes on after it" kill -0 "$mon_busyjson"
+check "one more add, the changes over" ip netns exec "$gw" "$PFCTL" add 4000 192.168.1.2:8080
+wait_for 60 grep -q "^+ tcp 4000 192.168.1.2:8080$" "$tmp/busy" &&
+	echo "ok: ... and prints the changes after it" ||
+	fail "the monitor did not print the add after its resync: $(tail -n 3 "$tmp/busy") $(cat "$tmp/busy.err")"
+wait_for 60 grep -q '"event":"add".*"port_min":4000,' "$tmp/busyjson" &&
+	echo "ok: -j: ... and prints the changes after it" ||
+	fail "-j: the monitor did not print the add after its resync: $(tail -c 300 "$tmp/busyjson") $(cat "$tmp/busyjson.err")"
+# The last resync's lines and the changes after them: the table as it is.
+state=$(awk '/^resync: / { delete s; on = 1; next } !on { next }
+	/^[=+] / { s[substr($0, 3)] = 1; next } /^- / { delete s[substr($0, 3)] }
+	END { for (k in s) print k }' "$tmp/busy" | sort)
+table=$(ip netns exec "$gw" "$PFCTL" save | grep -v "^#" | sort)
+[ "$state" = "$table" ] && echo "ok: the last resync and the changes after it come to the table as it is" ||
+	fail "the last resync and the changes after it differ from pfctl save: $(diff <(echo "$table") <(echo "$state") | head)"
+check "-j: every line JSON" jq . "$tmp/busyjson"
+kill "$mon_busy" "$mon_busyjson"
+setup ip netns exec "$gw" "$PFCTL" flush
+setup sh -c "echo $max > /sys/module/pfmod/parameters/max_forwards"
 
 # --- the module going: the monitor says so and ends ----------------------
 setup ip netns exec "$gw" "$PFCTL" flush

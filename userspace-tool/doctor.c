@@ -220,7 +220,7 @@ static int read_forwards(int argc, char **argv, struct pf_doctor_read *r)
 	ret = parse_selection(argc, argv, r);
 	if (ret)
 		return ret;
-	ret = pf_dump_forwards(false, read_one, read_again, r);
+	ret = pf_dump_forwards(0, NULL, read_one, read_again, r);
 	if (ret)
 		return ret;
 	for (i = 0; i < r->n_sel; i++)

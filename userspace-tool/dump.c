@@ -7,7 +7,9 @@
  * of the table. Such a dump is begun again on a new socket (the rest of the
  * old one is still queued there), once what the callback gathered from it
  * is dropped; PF_DUMP_TRIES dumps in all, then a table that changes all the
- * time gets the last one's error ("try again").
+ * time gets the last one's error ("try again"), or with PF_DUMP_CHANGING
+ * (monitor's resync, whose listener hears the changes anyway) the last
+ * dump read to its end.
  */
 #include <errno.h>
 
@@ -16,8 +18,9 @@
 
 #define PF_DUMP_TRIES 5
 
-int pf_dump_forwards(bool stats, int (*each)(const struct pf_forward *f, void *arg),
-		     void (*again)(void *arg), void *arg)
+int pf_dump_forwards(unsigned int how, bool *changed,
+		     int (*each)(const struct pf_forward *f, void *arg), void (*again)(void *arg),
+		     void *arg)
 {
 	struct pf_nl nl;
 	int tries = 0, ret;
@@ -26,8 +29,9 @@ int pf_dump_forwards(bool stats, int (*each)(const struct pf_forward *f, void *a
 		ret = pf_connect(&nl);
 		if (ret)
 			return ret;
-		ret = stats ? pf_msg_dump_stats_each(&nl, each, arg) :
-			      pf_msg_dump_each(&nl, each, arg);
+		nl.dump_changing_ok = (how & PF_DUMP_CHANGING) && tries == PF_DUMP_TRIES - 1;
+		ret = how & PF_DUMP_STATS ? pf_msg_dump_stats_each(&nl, each, arg) :
+					    pf_msg_dump_each(&nl, each, arg);
 		if (ret != -EINTR || ++tries == PF_DUMP_TRIES)
 			break;
 		pf_nl_close(&nl);
@@ -35,6 +39,8 @@ int pf_dump_forwards(bool stats, int (*each)(const struct pf_forward *f, void *a
 	}
 	if (ret)
 		ret = pf_kernel_error(&nl, ret, "cannot list forwards");
+	else if (changed)
+		*changed = nl.dump_changed;
 	pf_nl_close(&nl);
 	return ret;
 }

@@ -106,11 +106,29 @@ int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 }
 
 /*
+ * A dump read on though the table changed during it (nl->dump_changing_ok):
+ * libmnl stops at a message marked NLM_F_DUMP_INTR, so the mark is taken
+ * off each, and nl->dump_changed says there was one.
+ */
+static void pf_nl_take_changed(struct pf_nl *nl, void *buf, size_t n)
+{
+	struct nlmsghdr *nlh = buf;
+	int len = n;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+			nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+			nl->dump_changed = true;
+		}
+	}
+}
+
+/*
  * One buffer of an answer through @t's callback, and the end of the answer
  * (ACK, error, end of a dump): MNL_CB_OK while more is to come; t->err is
  * set when it failed.
  */
-static int pf_nl_run(struct pf_talk *t, const void *buf, size_t n, uint32_t seq)
+static int pf_nl_run(struct pf_talk *t, void *buf, size_t n, uint32_t seq)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = pf_nl_error,
@@ -118,6 +136,8 @@ static int pf_nl_run(struct pf_talk *t, const void *buf, size_t n, uint32_t seq)
 	};
 	int ret;
 
+	if (t->nl->dump_changing_ok)
+		pf_nl_take_changed(t->nl, buf, n);
 	errno = 0;
 	ret = mnl_cb_run2(buf, n, seq, t->nl->portid, pf_nl_data, t, ctl, NLMSG_MIN_TYPE);
 	if (ret == MNL_CB_ERROR && !t->err)

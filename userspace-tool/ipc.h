@@ -7,6 +7,7 @@
 #ifndef PFCTL_IPC_H
 #define PFCTL_IPC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -22,6 +23,8 @@ struct pf_nl {
 	uint32_t erroff;	/* extack: offset of the bad attribute, or 0 */
 	char *buf;
 	size_t bufsize;
+	bool dump_changing_ok;	/* a dump the table changed during is read on */
+	bool dump_changed;	/* a dump read since open was one of those */
 };
 
 /* Returns 0, or -errno: -ENOENT when the pfmod family does not exist. */

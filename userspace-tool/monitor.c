@@ -134,20 +134,30 @@ static int resync_one(const struct pf_forward *f, void *arg)
 /*
  * Announcements were lost: the whole table, as it is now, gathered as the
  * dump brings it (as pfctl save and show do) and printed after the marker.
+ * A table that changed during every try is read whole at the last one, and
+ * the marker says so: no one state of the table, but with the changes made
+ * while it was read, which this listener hears and prints after it, the
+ * state now (not across a restore, announced by its count alone).
+ * Announcements already queued when the dump began are printed after it
+ * too: the lines after a resync may repeat what it shows.
  */
 static int resync(void)
 {
 	struct pf_dump_text r = { .now = time(NULL) };
+	bool changed = false;
 	int ret;
 
 	if (opts.json) {
-		ret = pf_json_forwards(false, "}\n", &r.lines);
+		ret = pf_json_forwards(PF_DUMP_CHANGING, &changed, "}\n", &r.lines);
 		if (!ret)
-			printf("{\"event\":\"resync\",\"forwards\":");
+			printf("{\"event\":\"resync\",\"changing\":%s,\"forwards\":",
+			       changed ? "true" : "false");
 	} else {
-		ret = pf_dump_forwards(false, resync_one, pf_dump_text_again, &r);
+		ret = pf_dump_forwards(PF_DUMP_CHANGING, &changed, resync_one, pf_dump_text_again,
+				       &r);
 		if (!ret)
-			printf("resync: %zu forward%s\n", r.n, r.n == 1 ? "" : "s");
+			printf("resync: %zu forward%s%s\n", r.n, r.n == 1 ? "" : "s",
+			       changed ? ", read while the table changed" : "");
 	}
 	if (!ret && pf_lines_write(&r.lines, stdout)) {
 		perror("pfctl: monitor");

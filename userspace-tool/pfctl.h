@@ -40,14 +40,22 @@ int pf_kernel_error(const struct pf_nl *nl, int err, const char *what);
 /* Opens the family; on failure prints why and returns the exit code. */
 int pf_connect(struct pf_nl *nl);
 struct pf_forward;
+/* What pf_dump_forwards() reads, and how. */
+enum {
+	PF_DUMP_STATS = 1 << 0,		/* GET_STATS: with the counters */
+	PF_DUMP_CHANGING = 1 << 1,	/* the last try read whole, changes or not */
+};
 /*
- * Each forward to @each as the dump (GET_STATS with @stats) brings it, from
- * one state of the table: a dump a change interrupted is begun again, after
- * @again dropped what @each gathered (dump.c). 0, or on failure prints why
- * and returns the exit code.
+ * Each forward to @each as the dump (@how: PF_DUMP_*) brings it, from one
+ * state of the table: a dump a change interrupted is begun again, after
+ * @again dropped what @each gathered (dump.c). With PF_DUMP_CHANGING, the
+ * last try is read to its end even if the table changes meanwhile, and
+ * *@changed says whether it did. 0, or on failure prints why and returns
+ * the exit code.
  */
-int pf_dump_forwards(bool stats, int (*each)(const struct pf_forward *f, void *arg),
-		     void (*again)(void *arg), void *arg);
+int pf_dump_forwards(unsigned int how, bool *changed,
+		     int (*each)(const struct pf_forward *f, void *arg), void (*again)(void *arg),
+		     void *arg);
 /* Text that a dump's forwards are formatted into as they come, and how many. */
 struct pf_dump_text {
 	struct pf_lines lines;
@@ -57,10 +65,11 @@ struct pf_dump_text {
 /* pf_dump_forwards()'s @again for a struct pf_dump_text: no text, no forwards. */
 void pf_dump_text_again(void *arg);
 /*
- * The forwards (GET_STATS with @stats) as a JSON array and @end, gathered
- * in @text as the dump brings them; on failure prints why, returns the code.
+ * The forwards (read as pf_dump_forwards() reads them, @how and @changed)
+ * as a JSON array and @end, gathered in @text as the dump brings them; on
+ * failure prints why, returns the code.
  */
-int pf_json_forwards(bool stats, const char *end, struct pf_lines *text);
+int pf_json_forwards(unsigned int how, bool *changed, const char *end, struct pf_lines *text);
 
 int cmd_add(int argc, char **argv);
 int cmd_del(int argc, char **argv);

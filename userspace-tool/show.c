@@ -27,14 +27,14 @@ static int json_one(const struct pf_forward *f, void *arg)
 	return 0;
 }
 
-int pf_json_forwards(bool stats, const char *end, struct pf_lines *text)
+int pf_json_forwards(unsigned int how, bool *changed, const char *end, struct pf_lines *text)
 {
 	struct pf_dump_text j = { .now = time(NULL) };
 	const char *close;
 	char *at;
 	int ret;
 
-	ret = pf_dump_forwards(stats, json_one, pf_dump_text_again, &j);
+	ret = pf_dump_forwards(how, changed, json_one, pf_dump_text_again, &j);
 	if (!ret) {
 		close = j.n ? "]" : "[]";
 		at = pf_lines_room(&j.lines, strlen(close) + strlen(end));
@@ -65,7 +65,7 @@ static int show_table(bool stats)
 	int ret;
 
 	pf_fwd_table_init(&t, stats);
-	ret = pf_dump_forwards(stats, show_one, show_again, &t);
+	ret = pf_dump_forwards(stats ? PF_DUMP_STATS : 0, NULL, show_one, show_again, &t);
 	if (!ret && pf_fwd_table_write(&t, stdout)) {
 		perror("pfctl: cannot write the forwards");
 		ret = EXIT_OTHER;
@@ -79,7 +79,7 @@ static int show_json(bool stats)
 	struct pf_lines text;
 	int ret;
 
-	ret = pf_json_forwards(stats, "\n", &text);
+	ret = pf_json_forwards(stats ? PF_DUMP_STATS : 0, NULL, "\n", &text);
 	if (!ret && pf_lines_write(&text, stdout)) {
 		perror("pfctl: cannot write the forwards");
 		ret = EXIT_OTHER;
