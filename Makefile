@@ -15,6 +15,8 @@
 #   make bench-scale   restore, save, delete and memory of 100k and 1M forwards
 #   make bench-count   a restore's and a save's guest instructions per forward,
 #                     by function (counted by QEMU: the same every run)
+#   make bench-lookup-count  pfmod's lookup in guest instructions, every table
+#                     shape, 1 to 1M forwards (counted by QEMU)
 #   make deps         install what building and testing need (Debian 12, and
 #                     bookworm-backports' QEMU for the guests)
 #   make style        checkpatch.pl --strict over module/ and uapi/
@@ -136,4 +138,7 @@ bench-scale:
 bench-count:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/count.sh
 
-.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup bench-scale bench-count
+bench-lookup-count:
+	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/lookup-count.sh
+
+.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup bench-scale bench-count bench-lookup-count

@@ -27,10 +27,7 @@ top=${COUNT_TOP:-25}
 dir=$PWD/build/count
 rm -rf "$dir" && mkdir -p "$dir" || exit 1
 make -s -C selftests bench/tbcount.so || { echo "count: the plugin does not build"; exit 1; }
-VM_QUIET=1 selftests/qemu/vm.sh -t 600 -n count-syms -- \
-	sh -c 'cat /proc/kallsyms > /run/pfmod-out/kallsyms' > /dev/null || exit 1
-mark=$(awk '$3 == "__x64_sys_sync" { print $1; exit }' build/vm/count-syms/kallsyms)
-[ -n "$mark" ] || { echo "count: no __x64_sys_sync in the guest's kallsyms"; exit 1; }
+mark=$(pf_count_mark) || exit 1
 VM_QUIET=1 VM_MEM=${VM_MEM:-6G} VM_PLUGIN="$PWD/selftests/bench/tbcount.so,mark=$mark,out=$dir/window" \
 	selftests/qemu/vm.sh -t "${COUNT_LIMIT:-3600}" -n count -- \
 	env COUNT_N="$n" selftests/bench/count-guest.sh > "$dir/log" 2>&1 ||

@@ -189,6 +189,21 @@ not_run() {
 		selftests/bench/lookup-table.sh "$tsv"
 		echo
 	fi
+	if grep -q '^lookupcount' "$tsv"; then
+		echo "## The lookup's work (guest instructions per lookup)"
+		echo
+		echo "The same lookups counted instead of timed: QEMU adds up the instructions the"
+		echo "guest runs (selftests/bench/lookup-count.sh, a boot of its own, the hash's"
+		echo "resizing over): one lookup in pfmod's own functions, and in the whole kernel"
+		echo "(with what they call, and timer interrupts meanwhile). Where the ns above"
+		echo "grow with K and these do not, the growth is the emulator's cost of reaching"
+		echo "more memory, not more work."
+		echo
+		echo "| shape | K | pfmod's functions | whole kernel |"
+		echo "|---|---:|---:|---:|"
+		awk -F'\t' '$1 == "lookupcount" { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }' "$tsv"
+		echo
+	fi
 	echo "## One established flow (MB/s, 5 s each)"
 	echo
 	echo "| | median | runs |"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench`: build, run selftests/bench/bench.sh in the QEMU guest, and
-# write the report (selftests/bench/report.sh).
+# `make bench`: build, run selftests/bench/bench.sh in the QEMU guest, count
+# the lookup's instructions (selftests/bench/lookup-count.sh, a second
+# boot), and write the report (selftests/bench/report.sh).
 # BENCH_* and LOOKUP_* variables pass through to bench.sh.
 
 set -u
@@ -16,4 +17,8 @@ env=(PFMOD_OUT=/run/pfmod-out)
 pf_env_pass env '^(BENCH|LOOKUP)_'
 VM_MEM=${VM_MEM:-8G} selftests/qemu/vm.sh -t 14400 -n bench -- env "${env[@]}" selftests/bench/bench.sh ||
 	exit 1
+# The lookup in instructions: a boot of its own, under QEMU's counting
+# plugin (it would slow every measurement above).
+selftests/bench/lookup-count.sh > /dev/null || exit 1
+cat build/lookup-count/lookup-count.tsv >> build/vm/bench/bench.tsv
 selftests/bench/report.sh build/vm/bench/bench.tsv

@@ -46,6 +46,19 @@ pf_build_lookup() {
 	make -s -C "$KDIR" M="$PWD/selftests/bench/lookup" ${KMAKEFLAGS:-} modules 2>&1
 }
 
+# The address of sync(2)'s entry in the guest's kernel, where the counting
+# plugin (selftests/bench/tbcount.c) begins and ends its windows: read in a
+# boot of its own (nokaslr: the same at the next boot).
+pf_count_mark() {
+	local mark
+
+	VM_QUIET=1 selftests/qemu/vm.sh -t 600 -n count-syms -- \
+		sh -c 'cat /proc/kallsyms > /run/pfmod-out/kallsyms' > /dev/null || return 1
+	mark=$(awk '$3 == "__x64_sys_sync" { print $1; exit }' build/vm/count-syms/kallsyms)
+	[ -n "$mark" ] || { echo "no __x64_sys_sync in the guest's kallsyms" >&2; return 1; }
+	echo "$mark"
+}
+
 # The module, pfctl and the test tools; build output on stdout.
 pf_build() {
 	make -s KDIR="$KDIR" module tool 2>&1 && make -s -C selftests 2>&1

@@ -10,8 +10,13 @@
  * builds a table of K forwards of SHAPE, then times N lookups with the
  * packet path's own function (pf_table_lookup(); with scan=1, the scan it
  * is tested against), in chunks of 1,000 under rcu_read_lock(), each for a
- * packet that one forward, chosen at random, must answer; a different
- * answer counts as a miss. The result is in
+ * packet that one forward, chosen at random, must answer (4,096 packets in
+ * turn; a table of fewer forwards has several of each, to ports of its
+ * range at random); a different answer counts as a miss. With keep=1 the
+ * hash's resizing is waited for first, and the table stays until the
+ * module goes: each write of M to /sys/module/pflookup/parameters/run does
+ * M more lookups, untimed (EIO if one missed), for make bench-lookup-count
+ * to count the instructions of. The result is in
  * /sys/module/pflookup/parameters/result:
  *
  *	MEAN_NS BEST_CHUNK_NS MISSES INSERT_NS_PER_FORWARD
@@ -47,6 +52,9 @@ MODULE_PARM_DESC(iters, "lookups to time");
 static bool scan;
 module_param(scan, bool, 0444);
 MODULE_PARM_DESC(scan, "time pf_table_scan() instead of pf_table_lookup()");
+static bool keep;
+module_param(keep, bool, 0444);
+MODULE_PARM_DESC(keep, "keep the table, its resizing over, for lookups on demand (run)");
 static char result[64] = "none";
 module_param_string(result, result, sizeof(result), 0444);
 MODULE_PARM_DESC(result, "mean ns, best chunk's mean ns, misses, insert ns per forward");
@@ -222,6 +230,9 @@ static int pfl_fill(struct pf_table *t, enum pfl_kind kind, struct pfl_pkt *pkts
 		cond_resched();
 	}
 	*insert_ns = ktime_get_ns() - t0;
+	/* Fewer forwards than packets: more packets of each, other ports. */
+	for (i = k; !ret && i < PFL_PKTS; i++)
+		pfl_make(kind, i % k, c, &pkts[i]);
 	kfree(c);
 	if (ret)
 		pr_err("forward %u of shape %s: error %d\n", i, shape, ret);
@@ -229,7 +240,7 @@ static int pfl_fill(struct pf_table *t, enum pfl_kind kind, struct pfl_pkt *pkts
 }
 
 static void pfl_time(const struct pf_table *t, const struct pfl_pkt *pkts, unsigned int npkts,
-		     u64 *total, u64 *best, unsigned int *misses)
+		     unsigned int count, u64 *total, u64 *best, unsigned int *misses)
 {
 	unsigned int done, n, j;
 	const struct pfl_pkt *pkt;
@@ -239,8 +250,8 @@ static void pfl_time(const struct pf_table *t, const struct pfl_pkt *pkts, unsig
 	*total = 0;
 	*best = U64_MAX;
 	*misses = 0;
-	for (done = 0; done < iters; done += n) {
-		n = min_t(unsigned int, PFL_CHUNK, iters - done);
+	for (done = 0; done < count; done += n) {
+		n = min_t(unsigned int, PFL_CHUNK, count - done);
 		rcu_read_lock();
 		t0 = ktime_get_ns();
 		for (j = 0; j < n; j++) {
@@ -256,6 +267,54 @@ static void pfl_time(const struct pf_table *t, const struct pfl_pkt *pkts, unsig
 		cond_resched();
 	}
 }
+
+/* With keep: the table and its packets, until the module goes. */
+static struct pf_table *pfl_table;
+static struct pfl_pkt *pfl_pkts;
+
+/*
+ * The hash's deferred resizing over: lookups then walk one bucket table,
+ * not the old one and the one it goes to (a lookup meanwhile hashes its
+ * key for each), whenever the worker happens to run.
+ */
+static void pfl_settle(struct pf_table *t)
+{
+	const struct bucket_table *tbl;
+
+	for (;;) {
+		flush_work(&t->ht.run_work);
+		rcu_read_lock();
+		tbl = rcu_dereference(t->ht.tbl);
+		if (!rcu_access_pointer(tbl->future_tbl) && !work_pending(&t->ht.run_work)) {
+			rcu_read_unlock();
+			return;
+		}
+		rcu_read_unlock();
+	}
+}
+
+/* Writing N to run: N more lookups in the kept table, not timed. */
+static int pfl_run_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int count, misses;
+	u64 total, best;
+	int ret;
+
+	ret = kstrtouint(val, 0, &count);
+	if (ret)
+		return ret;
+	if (!pfl_table)
+		return -ENOENT;
+	pfl_time(pfl_table, pfl_pkts, PFL_PKTS, count, &total, &best, &misses);
+	return misses ? -EIO : 0;
+}
+
+static const struct kernel_param_ops pfl_run_ops = {
+	.set = pfl_run_set,
+};
+
+module_param_cb(run, &pfl_run_ops, NULL, 0200);
+MODULE_PARM_DESC(run, "with keep: lookups to do now (for counting their instructions)");
 
 static int __init pfl_init(void)
 {
@@ -279,10 +338,17 @@ static int __init pfl_init(void)
 	ret = pfl_fill(t, kind, pkts, &insert_ns);
 	if (ret)
 		goto out;
-	pfl_time(t, pkts, min(k, PFL_PKTS), &total, &best, &misses);
+	if (keep)
+		pfl_settle(t);
+	pfl_time(t, pkts, PFL_PKTS, iters, &total, &best, &misses);
 	snprintf(result, sizeof(result), "%llu %llu %u %llu", div_u64(total, iters), best, misses,
 		 div_u64(insert_ns, k));
 	pr_info("shape %s k %u%s: %s\n", shape, k, scan ? " (scan)" : "", result);
+	if (keep) {
+		pfl_table = t;
+		pfl_pkts = pkts;
+		return 0;
+	}
 out:
 	pf_table_free(t);
 	vfree(pkts);
@@ -293,6 +359,8 @@ out:
 
 static void __exit pfl_exit(void)
 {
+	pf_table_free(pfl_table);
+	vfree(pfl_pkts);
 	pf_fwd_uninit();
 }
 
