@@ -56,6 +56,21 @@ ready() {
 	return 1
 }
 
+# behind NAME BYTES FIRST: a text monitor NAME and a -j one NAMEjson, with
+# receive buffers of BYTES, heard ready, then stopped while 300 adds (ports
+# FIRST on) overflow their buffers; the caller lets them go on (-CONT).
+behind() {
+	local name=$1 text=mon_$1 json=mon_$1json
+
+	monitor "$name" "$gw" monitor buffer "$2"
+	monitor "${name}json" "$gw" -j monitor buffer "$2"
+	ready "$gw" "$tmp/$name" "$tmp/${name}json" ||
+		{ fail "the $name monitors never heard a change"; exit 1; }
+	kill -STOP "${!text}" "${!json}"
+	check "300 adds while the monitors sleep" ip netns exec "$gw" bash -c \
+		"for p in \$(seq $3 $(($3 + 299))); do '$PFCTL' add \$p 192.168.1.2:8080 || exit 1; done"
+}
+
 # The first pfctl call loads the module if it is not.
 setup ip netns exec "$gw" "$PFCTL" flush
 monitor text "$gw" monitor
@@ -200,12 +215,7 @@ kill "$mon_elsewhere"
 
 # --- a listener that falls behind: the resync marker and the whole table ---
 setup ip netns exec "$gw" "$PFCTL" flush
-monitor slow "$gw" monitor buffer 4096
-monitor slowjson "$gw" -j monitor buffer 4096
-ready "$gw" "$tmp/slow" "$tmp/slowjson" || { fail "the slow monitors never heard a change"; exit 1; }
-kill -STOP "$mon_slow" "$mon_slowjson"
-check "300 adds while the monitors sleep" ip netns exec "$gw" bash -c \
-	"for p in \$(seq 2000 2299); do '$PFCTL' add \$p 192.168.1.2:8080 || exit 1; done"
+behind slow 4096 2000
 kill -CONT "$mon_slow" "$mon_slowjson"
 wait_for 30 grep -q "^resync: " "$tmp/slow"
 wait_for 30 grep -q '"event":"resync"' "$tmp/slowjson"
@@ -237,12 +247,7 @@ max=$(cat /sys/module/pfmod/parameters/max_forwards)
 setup sh -c 'echo 110000 > /sys/module/pfmod/parameters/max_forwards'
 setup ip netns exec "$gw" bash -c "{ seq 10000 59999 | sed 's/.*/tcp 10.0.0.1:& 192.168.1.2:8080/';
 	seq 10000 59999 | sed 's/.*/tcp 10.0.0.2:& 192.168.1.2:8080/'; } | '$PFCTL' restore"
-monitor busy "$gw" monitor buffer 65536
-monitor busyjson "$gw" -j monitor buffer 65536
-ready "$gw" "$tmp/busy" "$tmp/busyjson" || { fail "the busy monitors never heard a change"; exit 1; }
-kill -STOP "$mon_busy" "$mon_busyjson"
-check "300 adds while the monitors sleep" ip netns exec "$gw" bash -c \
-	"for p in \$(seq 3000 3299); do '$PFCTL' add \$p 192.168.1.2:8080 || exit 1; done"
+behind busy 65536 3000
 # Forwards added and deleted over and over while they catch up.
 churn=()
 for p in 9 10 11; do
