@@ -266,9 +266,6 @@ check_match "a monitor whose resync the table changed during says so" \
 	"^resync: 10030[0-3] forwards, read while the table changed$" "$(cat "$tmp/busy")"
 check_match "-j: its resync event says \"changing\":true" \
 	'^\{"event":"resync","changing":true,"forwards":\[\{"id":' "$(cat "$tmp/busyjson")"
-sleep 2
-check "the monitor goes on after it" kill -0 "$mon_busy"
-check "-j: the monitor goes on after it" kill -0 "$mon_busyjson"
 check "one more add, the changes over" ip netns exec "$gw" "$PFCTL" add 4000 192.168.1.2:8080
 wait_for 60 grep -q "^+ tcp 4000 192.168.1.2:8080$" "$tmp/busy" &&
 	echo "ok: ... and prints the changes after it" ||
@@ -276,6 +273,8 @@ wait_for 60 grep -q "^+ tcp 4000 192.168.1.2:8080$" "$tmp/busy" &&
 wait_for 60 grep -q '"event":"add".*"port_min":4000,' "$tmp/busyjson" &&
 	echo "ok: -j: ... and prints the changes after it" ||
 	fail "-j: the monitor did not print the add after its resync: $(tail -c 300 "$tmp/busyjson") $(cat "$tmp/busyjson.err")"
+check "the monitor goes on after it" kill -0 "$mon_busy"
+check "-j: the monitor goes on after it" kill -0 "$mon_busyjson"
 # The last resync's lines and the changes after them: the table as it is.
 state=$(awk '/^resync: / { delete s; on = 1; next } !on { next }
 	/^[=+] / { s[substr($0, 3)] = 1; next } /^- / { delete s[substr($0, 3)] }

@@ -73,10 +73,6 @@ static int pf_nl_data(const struct nlmsghdr *nlh, void *arg)
 {
 	struct pf_talk *t = arg;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
-		t->err = -EINTR;
-		return MNL_CB_ERROR;
-	}
 	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
 }
 
@@ -126,7 +122,9 @@ static void pf_nl_take_changed(struct pf_nl *nl, void *buf, size_t n)
 /*
  * One buffer of an answer through @t's callback, and the end of the answer
  * (ACK, error, end of a dump): MNL_CB_OK while more is to come; t->err is
- * set when it failed.
+ * set when it failed. libmnl itself stops at a message marked
+ * NLM_F_DUMP_INTR (errno EINTR, before any callback): t->err -EINTR, a dump
+ * to begin again (dump.c).
  */
 static int pf_nl_run(struct pf_talk *t, void *buf, size_t n, uint32_t seq)
 {

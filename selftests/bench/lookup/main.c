@@ -230,12 +230,12 @@ static int pfl_fill(struct pf_table *t, enum pfl_kind kind, struct pfl_pkt *pkts
 		cond_resched();
 	}
 	*insert_ns = ktime_get_ns() - t0;
+	if (ret)
+		pr_err("forward %u of shape %s: error %d\n", i, shape, ret);
 	/* Fewer forwards than packets: more packets of each, other ports. */
 	for (i = k; !ret && i < PFL_PKTS; i++)
 		pfl_make(kind, i % k, c, &pkts[i]);
 	kfree(c);
-	if (ret)
-		pr_err("forward %u of shape %s: error %d\n", i, shape, ret);
 	return ret;
 }
 
