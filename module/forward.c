@@ -313,6 +313,9 @@ err:
 
 unsigned int pf_fwd_n_nodes(const struct pf_fwd *f)
 {
+	/* A forward of one node has no others (most: a single port). */
+	if (!f->more)
+		return 1;
 	return pf_port_prefixes(f->port_min, f->port_max, NULL, NULL) * pf_fwd_n_classes(f);
 }
 

@@ -389,12 +389,18 @@ static void pf_table_ifname_put(struct pf_table *t, const char *name)
 	WARN_ON_ONCE(1);
 }
 
+/*
+ * Counts @delta more users of @bit; the bit (which lookups read) changes
+ * only when its first user comes or its last goes, not with every forward.
+ */
 static void pf_table_ref_bit(unsigned long *bits, unsigned int *refs, unsigned int bit, int delta)
 {
+	bool was = refs[bit];
+
 	refs[bit] += delta;
-	if (refs[bit])
+	if (!was && refs[bit])
 		set_bit(bit, bits);
-	else
+	else if (was && !refs[bit])
 		clear_bit(bit, bits);
 }
 
