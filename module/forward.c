@@ -313,7 +313,7 @@ err:
 
 unsigned int pf_fwd_n_nodes(const struct pf_fwd *f)
 {
-	/* A forward of one node has no others (most: a single port). */
+	/* One port prefix and at most one source prefix (most forwards). */
 	if (!f->more)
 		return 1;
 	return pf_port_prefixes(f->port_min, f->port_max, NULL, NULL) * pf_fwd_n_classes(f);

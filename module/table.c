@@ -390,8 +390,8 @@ static void pf_table_ifname_put(struct pf_table *t, const char *name)
 }
 
 /*
- * Counts @delta more users of @bit; the bit (which lookups read) changes
- * only when its first user comes or its last goes, not with every forward.
+ * Adds @delta (1 or -1) to the forwards that use @bit; the bit, which
+ * lookups read, changes only when its first user comes or its last goes.
  */
 static void pf_table_ref_bit(unsigned long *bits, unsigned int *refs, unsigned int bit, int delta)
 {
