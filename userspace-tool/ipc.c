@@ -167,11 +167,16 @@ int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, 
  * A dump read by two threads: the reader receives (the kernel fills the
  * next buffer inside recvmsg(), as the last is taken) while the caller's
  * thread runs @cb over the buffers before. Received and not yet worked
- * through: slots [tail, head).
+ * through: slots [tail, head) of @n. A thread that waits is woken only when
+ * the other has moved the count across @n / 2: a reader that found all @n
+ * slots full goes on once half are free again, a worker that found none
+ * goes on once half are filled (or the reader is done). So each wakes the
+ * other once in @n / 2 buffers, not for every buffer.
  */
 struct pf_ahead {
 	struct pf_nl *nl;
-	char *bufs;			/* PF_AHEAD buffers of nl->bufsize */
+	char *bufs;			/* @n buffers of nl->bufsize */
+	unsigned int n;
 	ssize_t len[PF_AHEAD];		/* what recvmsg() returned */
 	int err[PF_AHEAD];		/* its errno, when it failed */
 	unsigned int head, tail;
@@ -202,13 +207,14 @@ static void *pf_nl_reader(void *arg)
 
 	while (!end) {
 		pthread_mutex_lock(&a->lock);
-		while (a->head - a->tail == PF_AHEAD && !a->stop)
-			pthread_cond_wait(&a->cond, &a->lock);
+		if (a->head - a->tail == a->n)
+			while (a->head - a->tail > a->n / 2 && !a->stop)
+				pthread_cond_wait(&a->cond, &a->lock);
 		if (a->stop) {
 			pthread_mutex_unlock(&a->lock);
 			break;
 		}
-		slot = a->head % PF_AHEAD;
+		slot = a->head % a->n;
 		pthread_mutex_unlock(&a->lock);
 
 		n = mnl_socket_recvfrom(a->nl->sock, a->bufs + slot * a->nl->bufsize,
@@ -219,7 +225,8 @@ static void *pf_nl_reader(void *arg)
 
 		pthread_mutex_lock(&a->lock);
 		a->head++;
-		pthread_cond_broadcast(&a->cond);
+		if (a->head - a->tail == a->n / 2)
+			pthread_cond_broadcast(&a->cond);
 		pthread_mutex_unlock(&a->lock);
 	}
 	pthread_mutex_lock(&a->lock);
@@ -241,7 +248,8 @@ int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *
 
 	nl->errmsg[0] = '\0';
 	nl->erroff = 0;
-	a.bufs = malloc(PF_AHEAD * nl->bufsize);
+	a.n = nl->ahead >= 2 && nl->ahead < PF_AHEAD ? nl->ahead : PF_AHEAD;
+	a.bufs = malloc(a.n * nl->bufsize);
 	if (!a.bufs)
 		return -ENOMEM;
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0) {
@@ -260,10 +268,11 @@ int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *
 	}
 	do {
 		pthread_mutex_lock(&a.lock);
-		while (a.tail == a.head && !a.done)
-			pthread_cond_wait(&a.cond, &a.lock);
+		if (a.tail == a.head)
+			while (a.head - a.tail < a.n / 2 && !a.done)
+				pthread_cond_wait(&a.cond, &a.lock);
 		empty = a.tail == a.head;
-		slot = a.tail % PF_AHEAD;
+		slot = a.tail % a.n;
 		pthread_mutex_unlock(&a.lock);
 
 		if (empty) {
@@ -281,7 +290,8 @@ int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *
 
 		pthread_mutex_lock(&a.lock);
 		a.tail++;
-		pthread_cond_broadcast(&a.cond);
+		if (a.head - a.tail == a.n / 2)
+			pthread_cond_broadcast(&a.cond);
 		pthread_mutex_unlock(&a.lock);
 	} while (ret == MNL_CB_OK);
 

@@ -25,6 +25,9 @@ struct pf_nl {
 	size_t bufsize;
 	bool dump_changing_ok;	/* a dump the table changed during is read on */
 	bool dump_changed;	/* a dump read since open was one of those */
+	unsigned int ahead;	/* pf_nl_talk_ahead's buffers, 2 to PF_AHEAD;
+				 * else PF_AHEAD (tests of short dumps set fewer)
+				 */
 };
 
 /* Returns 0, or -errno: -ENOENT when the pfmod family does not exist. */
@@ -48,7 +51,7 @@ int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
  * @cb's run at once on two CPUs. Messages reach @cb in order, in the
  * caller's thread.
  */
-#define PF_AHEAD 3	/* buffers a read-ahead dump receives ahead of @cb */
+#define PF_AHEAD 64	/* buffers of bufsize a read-ahead dump receives ahead of @cb */
 int pf_nl_talk_ahead(struct pf_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
 /* The same for @len raw bytes whose answers carry @seq (for testing). */
 int pf_nl_talk_raw(struct pf_nl *nl, const void *buf, size_t len, uint32_t seq, mnl_cb_t cb,

@@ -3,7 +3,8 @@
  * The read-ahead dump (pf_nl_talk_ahead) against the plain one, on dumps
  * the host's kernel answers without pfmod and without privileges (5.7 and
  * later): generic netlink's families, and the attribute policies of the one
- * with the longest.
+ * with the longest, read ahead into a few buffers (that dump is some 16 KB)
+ * and into the default PF_AHEAD.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include "tap.h"
 
 #define BUFSIZE 4096
+#define RING 3		/* buffers read ahead: the longest dump here fills them */
 
 /* What a dump brought: its messages' payloads hashed in order. */
 struct seen {
@@ -67,8 +69,11 @@ static int ctrl_open(struct pf_nl *nl)
 	return 0;
 }
 
-/* The families (@name NULL), or the policies of @name's operations. */
-static int dump(const char *name, bool ahead, struct seen *s)
+/*
+ * The families (@name NULL), or the policies of @name's operations; read
+ * ahead into @ahead buffers (0: PF_AHEAD), or with @ahead -1 plainly.
+ */
+static int dump(const char *name, int ahead, struct seen *s)
 {
 	struct nlmsghdr *nlh;
 	struct pf_nl nl;
@@ -79,8 +84,9 @@ static int dump(const char *name, bool ahead, struct seen *s)
 		((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 1;
 		if (name)
 			mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-		ret = ahead ? pf_nl_talk_ahead(&nl, nlh, seen_cb, s) :
-			      pf_nl_talk(&nl, nlh, seen_cb, s);
+		nl.ahead = ahead > 0 ? ahead : 0;
+		ret = ahead >= 0 ? pf_nl_talk_ahead(&nl, nlh, seen_cb, s) :
+				   pf_nl_talk(&nl, nlh, seen_cb, s);
 	}
 	pf_nl_close(&nl);
 	return ret;
@@ -88,18 +94,19 @@ static int dump(const char *name, bool ahead, struct seen *s)
 
 int main(void)
 {
-	static struct seen fams, fams_ahead, pol, pol_ahead, cut, refused;
+	static struct seen fams, fams_ahead, pol, cut, refused;
+	static const int rings[] = { RING, 4, 0 };
 	const char *big = NULL;
 	size_t most = 0;
-	unsigned int i;
+	unsigned int i, slow;
 	int ret;
 
 	/* A test that hangs fails by the alarm, not by the stage's limit. */
 	alarm(30);
 
-	ok(dump(NULL, false, &fams) == 0 && fams.n_names >= 2,
+	ok(dump(NULL, -1, &fams) == 0 && fams.n_names >= 2,
 	   "the plain dump of generic netlink's families: %u", fams.n_names);
-	ok(dump(NULL, true, &fams_ahead) == 0, "the read-ahead dump of them");
+	ok(dump(NULL, 0, &fams_ahead) == 0, "the read-ahead dump of them");
 	ok(fams_ahead.n == fams.n && fams_ahead.hash == fams.hash,
 	   "... the same %u messages in the same order", fams_ahead.n);
 
@@ -107,35 +114,44 @@ int main(void)
 	for (i = 0; i < fams.n_names; i++) {
 		struct seen s = { 0 };
 
-		if (dump(fams.names[i], false, &s) == 0 && s.bytes > most) {
+		if (dump(fams.names[i], -1, &s) == 0 && s.bytes > most) {
 			most = s.bytes;
 			big = fams.names[i];
 		}
 	}
-	ok(big && most > PF_AHEAD * BUFSIZE,
-	   "the policies of %s: %zu bytes, more buffers than the reader keeps (%d)",
-	   big ? big : "(none)", most, PF_AHEAD);
-	ret = dump(big, false, &pol);
+	ok(big && most > RING * BUFSIZE,
+	   "the policies of %s: %zu bytes, more buffers than a reader of %d keeps",
+	   big ? big : "(none)", most, RING);
+	ret = dump(big, -1, &pol);
 	ok(ret == 0, "the plain dump of them (%d)", ret);
-	/* A slow worker: the reader fills every buffer and waits for the
-	 * worker to give one back before it reads into it again.
+	/*
+	 * Read ahead into a few buffers and into PF_AHEAD. A slow worker: the
+	 * reader fills every buffer and waits until the worker has given half
+	 * back. A fast one: the worker finds none and waits until the reader
+	 * has filled half, or is done.
 	 */
-	pol_ahead.delay_us = 200;
-	ret = dump(big, true, &pol_ahead);
-	ok(ret == 0, "the read-ahead dump of them, the worker slow (%d)", ret);
-	ok(pol_ahead.n == pol.n && pol_ahead.bytes == pol.bytes && pol_ahead.hash == pol.hash,
-	   "... the same %u messages, %zu bytes, in the same order", pol_ahead.n,
-	   pol_ahead.bytes);
+	for (i = 0; i < sizeof(rings) / sizeof(rings[0]); i++) {
+		for (slow = 0; slow <= 1; slow++) {
+			struct seen s = { .delay_us = slow ? 200 : 0 };
+
+			ret = dump(big, rings[i], &s);
+			ok(ret == 0 && s.n == pol.n && s.bytes == pol.bytes && s.hash == pol.hash,
+			   "the read-ahead dump of them into %d buffers, the worker %s (%d): "
+			   "the same %u messages, %zu bytes, in the same order",
+			   rings[i] ? rings[i] : PF_AHEAD, slow ? "slow" : "fast", ret, s.n,
+			   s.bytes);
+		}
+	}
 
 	/* The worker gives up half-way: the error is the callback's, and the
 	 * reader stops instead of reading on, or waiting, for ever.
 	 */
 	cut.stop_at = pol.n / 2;
-	ret = dump(big, true, &cut);
+	ret = dump(big, RING, &cut);
 	ok(ret == -ECANCELED, "a callback's error half-way ends the dump with it (%d)", ret);
 	ok(cut.n == pol.n / 2, "... at the message that failed (%u of %u)", cut.n, pol.n);
 
-	ret = dump("no such family", true, &refused);
+	ret = dump("no such family", 0, &refused);
 	ok(ret == -ENOENT && refused.n == 0,
 	   "a refused request ends it with the kernel's error (%d), no message", ret);
 
