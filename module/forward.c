@@ -223,6 +223,7 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 {
 	u16 port[PF_MAX_PREFIXES];
 	u8 plen[PF_MAX_PREFIXES];
+	struct pf_fwd_opts *opts = NULL;
 	struct pf_fwd_ext *ext = NULL;
 	unsigned int n, m, i, j;
 	struct pf_fwd *f;
@@ -246,26 +247,40 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	f->snat = c->snat;
 	if (c->ifname[0] || c->n_from || c->has_snat_addr || c->timeout || c->maxconn ||
 	    c->maxconn_src || c->rate) {
-		ext = kzalloc(struct_size(ext, from, c->n_from), GFP_KERNEL_ACCOUNT);
+		/* Not struct_size(): its sizeof() counts the struct's 4 bytes
+		 * of tail padding, which from[0] overlaps; one prefix would
+		 * take 36 bytes, a 64-byte object, not 32.
+		 */
+		ext = kzalloc(offsetof(struct pf_fwd_ext, from) + c->n_from * sizeof(ext->from[0]),
+			      GFP_KERNEL_ACCOUNT);
 		if (!ext)
 			goto err;
 		f->ext = ext;
-		strscpy(ext->ifname, c->ifname, sizeof(ext->ifname));
-		ext->snat_addr = c->snat_addr;
-		INIT_LIST_HEAD(&ext->expiring);
-		ext->fwd = f;
+	}
+	if (c->ifname[0] || c->n_from > 1 || c->has_snat_addr || c->timeout || c->maxconn ||
+	    c->maxconn_src || c->rate) {
+		opts = kzalloc(sizeof(*opts), GFP_KERNEL_ACCOUNT);
+		if (!opts)
+			goto err;
+		ext->opts = opts;
+		strscpy(opts->ifname, c->ifname, sizeof(opts->ifname));
+		opts->snat_addr = c->snat_addr;
+		INIT_LIST_HEAD(&opts->expiring);
+		opts->fwd = f;
 		if (c->timeout)
-			ext->expires = ktime_get_boottime_ns() + (u64)c->timeout * NSEC_PER_SEC;
-		ext->limits = pf_limits_new(net, c);
-		if (IS_ERR(ext->limits)) {
-			ret = PTR_ERR(ext->limits);
-			ext->limits = NULL;
+			opts->expires = ktime_get_boottime_ns() + (u64)c->timeout * NSEC_PER_SEC;
+		opts->limits = pf_limits_new(net, c);
+		if (IS_ERR(opts->limits)) {
+			ret = PTR_ERR(opts->limits);
+			opts->limits = NULL;
 			NL_SET_ERR_MSG(extack, "cannot set up the connection limits");
 			pf_fwd_free(f);
 			return ERR_PTR(ret);
 		}
-		if (ext->limits)
+		if (opts->limits)
 			f->flags |= PF_F_LIMITED;
+	}
+	if (ext) {
 		ext->n_from = c->n_from;
 		memcpy(ext->from, c->from, c->n_from * sizeof(ext->from[0]));
 		sort(ext->from, ext->n_from, sizeof(ext->from[0]), pf_prefix_cmp, NULL);
@@ -281,14 +296,14 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 		f->addr = c->addr;
 	m = pf_fwd_n_classes(f);
 	if (m > 1) {
-		ext->members = kzalloc(struct_size(ext->members, members, m - 1),
-				       GFP_KERNEL_ACCOUNT);
-		if (!ext->members)
+		opts->members = kzalloc(struct_size(opts->members, members, m - 1),
+					GFP_KERNEL_ACCOUNT);
+		if (!opts->members)
 			goto err;
-		ext->members->fwd = f;
+		opts->members->fwd = f;
 	}
 	for (j = 1; j < m; j++)
-		ext->members->members[j - 1].from = j;
+		opts->members->members[j - 1].from = j;
 	n = pf_port_prefixes(c->port_min, c->port_max, port, plen);
 	if (n * m > 1) {
 		f->more = kzalloc(struct_size(f->more, nodes, n * m - 1), GFP_KERNEL_ACCOUNT);
@@ -321,10 +336,13 @@ unsigned int pf_fwd_n_nodes(const struct pf_fwd *f)
 
 void pf_fwd_free(struct pf_fwd *f)
 {
+	struct pf_fwd_opts *opts = pf_fwd_opts(f);
+
 	kfree(f->more);
-	if (f->ext) {
-		pf_limits_free(f->ext->limits);
-		kfree(f->ext->members);
+	if (opts) {
+		pf_limits_free(opts->limits);
+		kfree(opts->members);
+		kfree(opts);
 	}
 	kfree(f->ext);
 	kmem_cache_free(pf_fwd_cache, f);
@@ -357,9 +375,9 @@ void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from)
 	 * tokens left and the drops go on with @to.
 	 */
 	if (to->flags & PF_F_LIMITED) {
-		l = to->ext->limits;
-		WRITE_ONCE(to->ext->limits, from->ext->limits);
-		WRITE_ONCE(from->ext->limits, l);
+		l = to->ext->opts->limits;
+		WRITE_ONCE(to->ext->opts->limits, from->ext->opts->limits);
+		WRITE_ONCE(from->ext->opts->limits, l);
 	}
 }
 
@@ -368,7 +386,8 @@ void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_ke
 	memset(key, 0, sizeof(*key));
 	key->addr = f->addr;
 	if (f->ext) {
-		memcpy(key->ifname, f->ext->ifname, sizeof(key->ifname));
+		if (f->ext->opts)
+			memcpy(key->ifname, f->ext->opts->ifname, sizeof(key->ifname));
 		if (f->ext->n_from) {
 			key->src = f->ext->from[j].addr;
 			key->src_slot = f->ext->from[j].len + 1;
@@ -423,8 +442,10 @@ int pf_fwd_class_cmp(const struct pf_class_key *key, const struct pf_fwd *f, uns
 	ret = pf_u8_cmp(key->src_slot, from ? from->len + 1 : 0);
 	if (!ret && from)
 		ret = pf_addr_cmp(&key->src, &from->addr);
-	/* Names are NUL-padded, as the key's. */
-	return ret ?: memcmp(key->ifname, ext->ifname, IFNAMSIZ);
+	if (ret)
+		return ret;
+	/* Names are NUL-padded, as the key's; none is all zero. */
+	return ext->opts ? memcmp(key->ifname, ext->opts->ifname, IFNAMSIZ) : !!key->ifname[0];
 }
 
 int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
@@ -439,8 +460,8 @@ int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
 		return -1;
 	if (!ext)
 		return 0;
-	if (ext->ifname[0] && !p->any_in &&
-	    (!p->in || strncmp(p->in, ext->ifname, IFNAMSIZ)))
+	if (ext->opts && ext->opts->ifname[0] && !p->any_in &&
+	    (!p->in || strncmp(p->in, ext->opts->ifname, IFNAMSIZ)))
 		return -1;
 	if (!ext->n_from)
 		return 0;
@@ -493,11 +514,11 @@ bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b)
 bool pf_fwd_same(const struct pf_fwd *a, const struct pf_fwd *b)
 {
 	return pf_fwd_same_key(a, b) && a->flags == b->flags && a->snat == b->snat &&
-	       pf_limits_same(a->ext ? a->ext->limits : NULL, b->ext ? b->ext->limits : NULL) &&
+	       pf_limits_same(pf_fwd_limits(a), pf_fwd_limits(b)) &&
 	       a->to_port_min == b->to_port_min && a->to_port_max == b->to_port_max &&
 	       nf_inet_addr_cmp(&a->to_addr, &b->to_addr) &&
 	       (a->snat != PFMOD_SNAT_ADDR ||
-		nf_inet_addr_cmp(&a->ext->snat_addr, &b->ext->snat_addr));
+		nf_inet_addr_cmp(&a->ext->opts->snat_addr, &b->ext->opts->snat_addr));
 }
 
 bool pf_fwd_same_translation(const struct pf_fwd *f, const struct pf_fwd *g,

@@ -70,7 +70,7 @@ struct pf_more {
  * A forward in its table's order of classes and first ports, once per
  * source prefix (table.c). For no source prefix or from[0] that is the
  * forward's own rb_node, in the table's first tree; for from[1] on, a
- * member of ext->members, in the second, which says which prefix and so
+ * member of opts->members, in the second, which says which prefix and so
  * finds its forward the way a node does.
  */
 struct pf_member {
@@ -88,10 +88,11 @@ struct pf_prefix {
 	u8 len;
 };
 
-/* What few forwards have: an ingress interface, source prefixes, a fixed
- * source address, a time to expire, limits.
+/*
+ * What fewer forwards still have: an ingress interface, a fixed source
+ * address, a time to expire, limits, a second source prefix.
  */
-struct pf_fwd_ext {
+struct pf_fwd_opts {
 	char ifname[IFNAMSIZ];		/* empty: any interface */
 	union nf_inet_addr snat_addr;	/* with PFMOD_SNAT_ADDR */
 	u64 expires;			/* CLOCK_BOOTTIME ns; 0: never */
@@ -99,12 +100,21 @@ struct pf_fwd_ext {
 	struct pf_fwd *fwd;		/* whose it is */
 	struct pf_limits *limits;	/* with PF_F_LIMITED */
 	struct pf_more_members *members; /* for from[1] on */
+};
+
+/*
+ * What few forwards have: source prefixes, and the options. A forward with
+ * one source prefix and nothing else, the commonest of them, takes 32
+ * bytes here (the options would be 80 more).
+ */
+struct pf_fwd_ext {
+	struct pf_fwd_opts *opts;	/* NULL if none */
 	u8 n_from;
 	struct pf_prefix from[];	/* sorted, unique */
 };
 
 /* pf_fwd.flags: the uapi's PFMOD_F_* plus the module's own. */
-#define PF_F_LIMITED		BIT(6)	/* ext->limits: check new connections */
+#define PF_F_LIMITED		BIT(6)	/* opts->limits: check new connections */
 #define PF_F_HAS_ADDR		BIT(7)	/* listens on addr only */
 #define PF_F_PRIVATE		(PF_F_HAS_ADDR | PF_F_LIMITED)
 
@@ -201,9 +211,24 @@ void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from);
  */
 void pf_fwd_take_counts(struct pf_fwd *to, struct pf_fwd *from);
 
+/* @f's options, or NULL if it has none. */
+static inline struct pf_fwd_opts *pf_fwd_opts(const struct pf_fwd *f)
+{
+	return f->ext ? f->ext->opts : NULL;
+}
+
+static inline struct pf_limits *pf_fwd_limits(const struct pf_fwd *f)
+{
+	const struct pf_fwd_opts *opts = pf_fwd_opts(f);
+
+	return opts ? opts->limits : NULL;
+}
+
 static inline u64 pf_fwd_expires(const struct pf_fwd *f)
 {
-	return f->ext ? f->ext->expires : 0;
+	const struct pf_fwd_opts *opts = pf_fwd_opts(f);
+
+	return opts ? opts->expires : 0;
 }
 
 /*
@@ -234,7 +259,7 @@ static inline unsigned int pf_fwd_n_classes(const struct pf_fwd *f)
 /* The place in the order of class @j, 0 <= j < pf_fwd_n_classes(f). */
 static inline struct rb_node *pf_fwd_order(struct pf_fwd *f, unsigned int j)
 {
-	return j ? &f->ext->members->members[j - 1].rb : &f->order;
+	return j ? &f->ext->opts->members->members[j - 1].rb : &f->order;
 }
 
 static inline struct pf_fwd *pf_member_fwd(const struct pf_member *m)
@@ -263,7 +288,9 @@ static inline const union nf_inet_addr *pf_fwd_addr(const struct pf_fwd *f)
 
 static inline const char *pf_fwd_ifname(const struct pf_fwd *f)
 {
-	return f->ext ? f->ext->ifname : "";
+	const struct pf_fwd_opts *opts = pf_fwd_opts(f);
+
+	return opts ? opts->ifname : "";
 }
 
 static inline u16 pf_fwd_to_port(const struct pf_fwd *f, u16 dport)

@@ -127,10 +127,11 @@ int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_
 	     nla_put_string(skb, PFMOD_FWD_A_IFNAME, pf_fwd_ifname(f))) ||
 	    (f->ext && f->ext->n_from && pf_msg_put_from(skb, f)) ||
 	    (f->snat == PFMOD_SNAT_ADDR &&
-	     pf_msg_put_addr(skb, PFMOD_FWD_A_SNAT_ADDR, f->family, &f->ext->snat_addr)) ||
+	     pf_msg_put_addr(skb, PFMOD_FWD_A_SNAT_ADDR, f->family, &f->ext->opts->snat_addr)) ||
 	    (pf_fwd_expires(f) &&
 	     nla_put_u64_64bit(skb, PFMOD_FWD_A_EXPIRES, pf_msg_expires_in(f), PFMOD_FWD_A_PAD)) ||
-	    ((f->flags & PF_F_LIMITED) && pf_msg_put_limits(skb, READ_ONCE(f->ext->limits))) ||
+	    ((f->flags & PF_F_LIMITED) &&
+	     pf_msg_put_limits(skb, READ_ONCE(f->ext->opts->limits))) ||
 	    nla_put_u64_64bit(skb, PFMOD_FWD_A_CONNS, sum.conns, PFMOD_FWD_A_PAD) ||
 	    nla_put_u64_64bit(skb, PFMOD_FWD_A_SNAT_CONNS, sum.snat_conns, PFMOD_FWD_A_PAD) ||
 	    (u && nla_put_u64_64bit(skb, PFMOD_FWD_A_ACTIVE, u->active, PFMOD_FWD_A_PAD)) ||

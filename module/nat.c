@@ -121,7 +121,7 @@ static unsigned int pf_nat_dnat(void *priv, struct sk_buff *skb,
 	 * packet of a connection comes here).
 	 */
 	if (unlikely(f->flags & PF_F_LIMITED) &&
-	    !pf_limits_admit(READ_ONCE(f->ext->limits), skb, ct))
+	    !pf_limits_admit(READ_ONCE(f->ext->opts->limits), skb, ct))
 		return NF_DROP;
 	/* What pfmod cannot own, it does not translate. */
 	if (!pf_owner_set(ct, f->id, f->snat))
@@ -261,8 +261,8 @@ static unsigned int pf_nat_snat(void *priv, struct sk_buff *skb,
 		break;
 	case PFMOD_SNAT_ADDR:
 		range.flags = NF_NAT_RANGE_MAP_IPS;
-		range.min_addr = f->ext->snat_addr;
-		range.max_addr = f->ext->snat_addr;
+		range.min_addr = f->ext->opts->snat_addr;
+		range.max_addr = f->ext->opts->snat_addr;
 		verdict = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
 		break;
 	default:

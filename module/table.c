@@ -103,7 +103,8 @@ static u32 pf_node_hash(const void *data, u32 len, u32 seed)
 	const struct pf_fwd_ext *ext = f->ext;
 	const struct pf_prefix *from = ext && ext->n_from ? &ext->from[node->from] : NULL;
 
-	return pf_fields_hash(&f->addr, from ? &from->addr : NULL, ext ? ext->ifname : NULL,
+	return pf_fields_hash(&f->addr, from ? &from->addr : NULL,
+			      ext && ext->opts ? ext->opts->ifname : NULL,
 			      pf_kind(f->family, f->proto, from ? from->len + 1 : 0, node->plen),
 			      node->port, seed);
 }
@@ -417,9 +418,9 @@ static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
 		t->n_offload += delta;
 	if (pf_fwd_expires(f)) {
 		if (delta > 0)
-			list_add(&f->ext->expiring, &t->expiring);
+			list_add(&f->ext->opts->expiring, &t->expiring);
 		else
-			list_del_init(&f->ext->expiring);
+			list_del_init(&f->ext->opts->expiring);
 	}
 	t->n_proto[fam][pf_proto_index(f->proto)] += delta;
 	if (pf_fwd_ifname(f)[0])
@@ -684,22 +685,22 @@ struct pf_fwd *pf_table_scan(const struct pf_table *t, const struct pf_pkt *p)
 
 u64 pf_table_next_expiry(const struct pf_table *t)
 {
-	const struct pf_fwd_ext *ext;
+	const struct pf_fwd_opts *opts;
 	u64 next = 0;
 
-	list_for_each_entry(ext, &t->expiring, expiring)
-		if (!next || ext->expires < next)
-			next = ext->expires;
+	list_for_each_entry(opts, &t->expiring, expiring)
+		if (!next || opts->expires < next)
+			next = opts->expires;
 	return next;
 }
 
 struct pf_fwd *pf_table_expired(const struct pf_table *t, u64 now)
 {
-	const struct pf_fwd_ext *ext;
+	const struct pf_fwd_opts *opts;
 
-	list_for_each_entry(ext, &t->expiring, expiring)
-		if (ext->expires <= now)
-			return ext->fwd;
+	list_for_each_entry(opts, &t->expiring, expiring)
+		if (opts->expires <= now)
+			return opts->fwd;
 	return NULL;
 }
 

@@ -17,7 +17,7 @@ rm -rf "$dir" && mkdir -p "$dir/src"
 cp pfmod.ko "$dir/with.ko"
 git ls-files --cached --others --exclude-standard | grep -v '^build/' |
 	tar -cf - -T - | tar -xf - -C "$dir/src"
-perl -0777 -i -pe 's/\tif \(unlikely\(f->flags & PF_F_LIMITED\) &&\n\t    !pf_limits_admit\(READ_ONCE\(f->ext->limits\), skb, ct\)\)\n\t\treturn NF_DROP;\n//s or die "the limit test is not where it was\n"' \
+perl -0777 -i -pe 's/\tif \(unlikely\(f->flags & PF_F_LIMITED\) &&\n\t    !pf_limits_admit\(READ_ONCE\(f->ext->opts->limits\), skb, ct\)\)\n\t\treturn NF_DROP;\n//s or die "the limit test is not where it was\n"' \
 	"$dir/src/module/nat.c" || exit 1
 (cd "$dir/src" && make -s KDIR="$KDIR" module > /dev/null 2>&1) || { echo "limits-cost: the variant does not build"; exit 1; }
 cp "$dir/src/pfmod.ko" "$dir/without.ko"
