@@ -104,8 +104,8 @@ struct pf_fwd_opts {
 
 /*
  * What few forwards have: source prefixes, and the options. A forward with
- * one source prefix and nothing else, the commonest of them, takes 32
- * bytes here (the options would be 80 more).
+ * one source prefix and nothing else takes 32 bytes here (the options
+ * would be a 96-byte object more).
  */
 struct pf_fwd_ext {
 	struct pf_fwd_opts *opts;	/* NULL if none */
