@@ -226,6 +226,7 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	struct pf_fwd_opts *opts = NULL;
 	struct pf_fwd_ext *ext = NULL;
 	unsigned int n, m, i, j;
+	bool has_opts;
 	struct pf_fwd *f;
 	int ret;
 
@@ -245,8 +246,9 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	f->to_port_max = c->to_port_max;
 	f->to_addr = c->to_addr;
 	f->snat = c->snat;
-	if (c->ifname[0] || c->n_from || c->has_snat_addr || c->timeout || c->maxconn ||
-	    c->maxconn_src || c->rate) {
+	has_opts = c->ifname[0] || c->n_from > 1 || c->has_snat_addr || c->timeout ||
+		   c->maxconn || c->maxconn_src || c->rate;
+	if (has_opts || c->n_from) {
 		/* Not struct_size(): its sizeof() counts the struct's 4 bytes
 		 * of tail padding, which from[0] overlaps; one prefix would
 		 * take 36 bytes, a 64-byte object, not 32.
@@ -257,8 +259,7 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 			goto err;
 		f->ext = ext;
 	}
-	if (c->ifname[0] || c->n_from > 1 || c->has_snat_addr || c->timeout || c->maxconn ||
-	    c->maxconn_src || c->rate) {
+	if (has_opts) {
 		opts = kzalloc(sizeof(*opts), GFP_KERNEL_ACCOUNT);
 		if (!opts)
 			goto err;

@@ -103,8 +103,7 @@ static u32 pf_node_hash(const void *data, u32 len, u32 seed)
 	const struct pf_fwd_ext *ext = f->ext;
 	const struct pf_prefix *from = ext && ext->n_from ? &ext->from[node->from] : NULL;
 
-	return pf_fields_hash(&f->addr, from ? &from->addr : NULL,
-			      ext && ext->opts ? ext->opts->ifname : NULL,
+	return pf_fields_hash(&f->addr, from ? &from->addr : NULL, pf_fwd_ifname(f),
 			      pf_kind(f->family, f->proto, from ? from->len + 1 : 0, node->plen),
 			      node->port, seed);
 }
