@@ -25,8 +25,11 @@ static bool pf_ct_stale_for(struct net *net, const struct pf_fwd *f, const struc
 {
 	if (!f || p->family != f->family || p->proto != f->proto)
 		return false;
-	if (f->flags & PF_F_HAS_ADDR)
-		return nf_inet_addr_cmp(p->daddr, pf_fwd_addr(f)) && pf_fwd_match(f, p) >= 0;
+	if (f->flags & PF_F_HAS_ADDR) {
+		const union nf_inet_addr addr = pf_fwd_addr(f);
+
+		return nf_inet_addr_cmp(p->daddr, &addr) && pf_fwd_match(f, p) >= 0;
+	}
 	return pf_fwd_match(f, p) >= 0 && pf_nat_is_local(net, NULL, p->family, p->daddr);
 }
 

@@ -16,7 +16,9 @@
 #include "limit.h"
 #include "netns.h"
 
+/* Forwards by family: an IPv4 one's object ends after its addresses. */
 static struct kmem_cache *pf_fwd_cache __read_mostly;
+static struct kmem_cache *pf_fwd6_cache __read_mostly;
 static atomic_t pf_fwd_all = ATOMIC_INIT(0);
 
 unsigned int pf_fwd_count_all(void)
@@ -28,13 +30,30 @@ int __init pf_fwd_init(void)
 {
 	BUILD_BUG_ON(__PFMOD_F_ALL & PF_F_PRIVATE);
 	BUILD_BUG_ON(PF_MAX_PREFIXES * PFMOD_FROM_MAX > U16_MAX || PFMOD_FROM_MAX > U8_MAX);
-	pf_fwd_cache = KMEM_CACHE(pf_fwd, SLAB_ACCOUNT);
-	return pf_fwd_cache ? 0 : -ENOMEM;
+	/* An IPv4 forward's object is the struct cut after a.ip. */
+	BUILD_BUG_ON(offsetofend(struct pf_fwd, a) != sizeof(struct pf_fwd));
+	pf_fwd_cache = kmem_cache_create("pf_fwd", offsetofend(struct pf_fwd, a.ip),
+					 __alignof__(struct pf_fwd), SLAB_ACCOUNT, NULL);
+	if (!pf_fwd_cache)
+		return -ENOMEM;
+	pf_fwd6_cache = kmem_cache_create("pf_fwd6", sizeof(struct pf_fwd),
+					  __alignof__(struct pf_fwd), SLAB_ACCOUNT, NULL);
+	if (!pf_fwd6_cache) {
+		kmem_cache_destroy(pf_fwd_cache);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void pf_fwd_uninit(void)
 {
+	kmem_cache_destroy(pf_fwd6_cache);
 	kmem_cache_destroy(pf_fwd_cache);
+}
+
+static struct kmem_cache *pf_fwd_cache_of(u8 family)
+{
+	return family == NFPROTO_IPV4 ? pf_fwd_cache : pf_fwd6_cache;
 }
 
 static unsigned int pf_addr_bits(u8 family)
@@ -233,7 +252,7 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	ret = pf_fwd_check(c, extack);
 	if (ret)
 		return ERR_PTR(ret);
-	f = kmem_cache_zalloc(pf_fwd_cache, GFP_KERNEL_ACCOUNT);
+	f = kmem_cache_zalloc(pf_fwd_cache_of(c->family), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	atomic_inc(&pf_fwd_all);
@@ -244,7 +263,15 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	f->port_max = c->port_max;
 	f->to_port_min = c->to_port_min;
 	f->to_port_max = c->to_port_max;
-	f->to_addr = c->to_addr;
+	if (c->family == NFPROTO_IPV4) {
+		if (c->has_addr)
+			f->a.ip.addr = c->addr.ip;
+		f->a.ip.to_addr = c->to_addr.ip;
+	} else {
+		if (c->has_addr)
+			f->a.in6.addr = c->addr.in6;
+		f->a.in6.to_addr = c->to_addr.in6;
+	}
 	f->snat = c->snat;
 	has_opts = c->ifname[0] || c->n_from > 1 || c->has_snat_addr || c->timeout ||
 		   c->maxconn || c->maxconn_src || c->rate;
@@ -293,8 +320,6 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 			}
 		}
 	}
-	if (c->has_addr)
-		f->addr = c->addr;
 	m = pf_fwd_n_classes(f);
 	if (m > 1) {
 		opts->members = kzalloc(struct_size(opts->members, members, m - 1),
@@ -346,7 +371,7 @@ void pf_fwd_free(struct pf_fwd *f)
 		kfree(opts);
 	}
 	kfree(f->ext);
-	kmem_cache_free(pf_fwd_cache, f);
+	kmem_cache_free(pf_fwd_cache_of(f->family), f);
 	atomic_dec(&pf_fwd_all);
 }
 
@@ -385,7 +410,10 @@ void pf_fwd_take_stats(struct pf_fwd *to, struct pf_fwd *from)
 void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_key *key)
 {
 	memset(key, 0, sizeof(*key));
-	key->addr = f->addr;
+	if (f->family == NFPROTO_IPV4)
+		key->addr.ip = f->a.ip.addr;
+	else
+		key->addr.in6 = f->a.in6.addr;
 	if (f->ext) {
 		if (f->ext->opts)
 			memcpy(key->ifname, f->ext->opts->ifname, sizeof(key->ifname));
@@ -399,17 +427,35 @@ void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_ke
 }
 
 /* Any fixed order of addresses does: theirs as two 64-bit words. */
-static inline int pf_addr_cmp(const union nf_inet_addr *a, const union nf_inet_addr *b)
+static inline int pf_addr_cmp(const void *a, const void *b)
 {
 	u64 x, y;
 
-	memcpy(&x, &a->all[0], sizeof(x));
-	memcpy(&y, &b->all[0], sizeof(y));
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
 	if (x == y) {
-		memcpy(&x, &a->all[2], sizeof(x));
-		memcpy(&y, &b->all[2], sizeof(y));
+		memcpy(&x, a + sizeof(x), sizeof(x));
+		memcpy(&y, b + sizeof(y), sizeof(y));
 	}
 	return x == y ? 0 : x < y ? -1 : 1;
+}
+
+/*
+ * pf_addr_cmp(@a, pf_fwd_addr(@f)), reading an IPv4 forward's address as
+ * the 16 bytes it stands for (its 4, then zeros) without building them.
+ */
+static inline int pf_fwd_addr_cmp(const union nf_inet_addr *a, const struct pf_fwd *f)
+{
+	u64 x, y = 0;
+
+	if (f->family != NFPROTO_IPV4)
+		return pf_addr_cmp(a, &f->a.in6.addr);
+	memcpy(&x, &a->all[0], sizeof(x));
+	memcpy(&y, &f->a.ip.addr, sizeof(f->a.ip.addr));
+	if (x != y)
+		return x < y ? -1 : 1;
+	memcpy(&x, &a->all[2], sizeof(x));
+	return x ? 1 : 0;
 }
 
 static int pf_u8_cmp(u8 a, u8 b)
@@ -430,7 +476,7 @@ int pf_fwd_class_cmp(const struct pf_class_key *key, const struct pf_fwd *f, uns
 	const struct pf_prefix *from;
 	int ret;
 
-	ret = pf_addr_cmp(&key->addr, &f->addr);
+	ret = pf_fwd_addr_cmp(&key->addr, f);
 	if (!ret)
 		ret = pf_u8_cmp(key->proto, f->proto);
 	if (!ret)
@@ -488,11 +534,26 @@ bool pf_fwd_better(const struct pf_fwd *a, int a_score, const struct pf_fwd *b, 
 	return a->id < b->id;
 }
 
+/* Whether @a and @b, of one family, have the same listen address. */
+static bool pf_fwd_same_addr(const struct pf_fwd *a, const struct pf_fwd *b)
+{
+	if (a->family == NFPROTO_IPV4)
+		return a->a.ip.addr == b->a.ip.addr;
+	return ipv6_addr_equal(&a->a.in6.addr, &b->a.in6.addr);
+}
+
+/* Whether @a and @b, of one family, have the same target address. */
+static bool pf_fwd_same_to_addr(const struct pf_fwd *a, const struct pf_fwd *b)
+{
+	if (a->family == NFPROTO_IPV4)
+		return a->a.ip.to_addr == b->a.ip.to_addr;
+	return ipv6_addr_equal(&a->a.in6.to_addr, &b->a.in6.to_addr);
+}
+
 static bool pf_fwd_same_side(const struct pf_fwd *a, const struct pf_fwd *b)
 {
 	return a->family == b->family && a->proto == b->proto &&
-	       !((a->flags ^ b->flags) & PF_F_HAS_ADDR) &&
-	       nf_inet_addr_cmp(pf_fwd_addr(a), pf_fwd_addr(b)) &&
+	       !((a->flags ^ b->flags) & PF_F_HAS_ADDR) && pf_fwd_same_addr(a, b) &&
 	       !strncmp(pf_fwd_ifname(a), pf_fwd_ifname(b), IFNAMSIZ);
 }
 
@@ -517,7 +578,7 @@ bool pf_fwd_same(const struct pf_fwd *a, const struct pf_fwd *b)
 	return pf_fwd_same_key(a, b) && a->flags == b->flags && a->snat == b->snat &&
 	       pf_limits_same(pf_fwd_limits(a), pf_fwd_limits(b)) &&
 	       a->to_port_min == b->to_port_min && a->to_port_max == b->to_port_max &&
-	       nf_inet_addr_cmp(&a->to_addr, &b->to_addr) &&
+	       pf_fwd_same_to_addr(a, b) &&
 	       (a->snat != PFMOD_SNAT_ADDR ||
 		nf_inet_addr_cmp(&a->ext->opts->snat_addr, &b->ext->opts->snat_addr));
 }
@@ -532,5 +593,5 @@ bool pf_fwd_same_translation(const struct pf_fwd *f, const struct pf_fwd *g,
 		return false;
 	return ((f->flags ^ g->flags) & PFMOD_F_TO_SELF) == 0 &&
 	       pf_fwd_to_port(f, dport) == pf_fwd_to_port(g, dport) &&
-	       nf_inet_addr_cmp(&f->to_addr, &g->to_addr);
+	       f->family == g->family && pf_fwd_same_to_addr(f, g);
 }

@@ -131,8 +131,6 @@ struct pf_fwd {
 	struct pf_node node;		/* the first node */
 	struct pf_more *more;		/* the others, if it has more */
 	struct rb_node order;		/* for no source prefix or from[0] */
-	union nf_inet_addr addr;	/* with PF_F_HAS_ADDR; else zero */
-	union nf_inet_addr to_addr;	/* unused with PFMOD_F_TO_SELF */
 	struct pf_fwd_ext *ext;		/* NULL if none */
 	/*
 	 * Connections translated, and of those source-NATed. One counter per
@@ -149,6 +147,21 @@ struct pf_fwd {
 	u8 snat;			/* enum pfmod_snat */
 	u16 port_min, port_max;		/* listen ports, host order */
 	u16 to_port_min, to_port_max;	/* target ports, host order */
+	/*
+	 * The listen address (with PF_F_HAS_ADDR; else zero) and the target
+	 * (unused with PFMOD_F_TO_SELF), as wide as the family's: last, so
+	 * that an IPv4 forward's object ends after a.ip (pf_fwd_init), 24
+	 * bytes short of an IPv6 one's. Read by family: pf_fwd_addr() and
+	 * the helpers beside it.
+	 */
+	union {
+		struct {
+			__be32 addr, to_addr;
+		} ip;
+		struct {
+			struct in6_addr addr, to_addr;
+		} in6;
+	} a;
 };
 
 /* What a request says a forward is, before it is checked and built. */
@@ -281,9 +294,40 @@ static inline bool pf_addr_is_zero(const union nf_inet_addr *a)
 	return !(a->all[0] | a->all[1] | a->all[2] | a->all[3]);
 }
 
-static inline const union nf_inet_addr *pf_fwd_addr(const struct pf_fwd *f)
+/* @f's listen address as the family's 4 or 16 bytes, in place. */
+static inline const void *pf_fwd_addr_data(const struct pf_fwd *f)
 {
-	return &f->addr;
+	return f->family == NFPROTO_IPV4 ? (const void *)&f->a.ip.addr : &f->a.in6.addr;
+}
+
+/* @f's target address as the family's 4 or 16 bytes, in place. */
+static inline const void *pf_fwd_to_addr_data(const struct pf_fwd *f)
+{
+	return f->family == NFPROTO_IPV4 ? (const void *)&f->a.ip.to_addr : &f->a.in6.to_addr;
+}
+
+/* @f's listen address (zero without PF_F_HAS_ADDR). */
+static inline union nf_inet_addr pf_fwd_addr(const struct pf_fwd *f)
+{
+	union nf_inet_addr a = {};
+
+	if (f->family == NFPROTO_IPV4)
+		a.ip = f->a.ip.addr;
+	else
+		a.in6 = f->a.in6.addr;
+	return a;
+}
+
+/* @f's target address (zero with PFMOD_F_TO_SELF). */
+static inline union nf_inet_addr pf_fwd_to_addr(const struct pf_fwd *f)
+{
+	union nf_inet_addr a = {};
+
+	if (f->family == NFPROTO_IPV4)
+		a.ip = f->a.ip.to_addr;
+	else
+		a.in6 = f->a.in6.to_addr;
+	return a;
 }
 
 static inline const char *pf_fwd_ifname(const struct pf_fwd *f)

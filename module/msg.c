@@ -70,8 +70,9 @@ static __always_inline void pf_msg_fill(struct nlattr **pos, int type, const voi
 	*pos = (struct nlattr *)((u8 *)a + nla_total_size(len));
 }
 
+/* An address of @family's width (4 or 16 bytes at @a): a constant length. */
 static __always_inline void pf_msg_fill_addr(struct nlattr **pos, int type, u8 family,
-					     const union nf_inet_addr *a)
+					     const void *a)
 {
 	if (family == NFPROTO_IPV4)
 		pf_msg_fill(pos, type, a, sizeof(struct in_addr));
@@ -102,11 +103,11 @@ static int pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *f)
 	pf_msg_fill(&pos, PFMOD_FWD_A_FAMILY, &f->family, sizeof(u8));
 	pf_msg_fill(&pos, PFMOD_FWD_A_PROTO, &f->proto, sizeof(u8));
 	if (addr)
-		pf_msg_fill_addr(&pos, PFMOD_FWD_A_ADDR, f->family, pf_fwd_addr(f));
+		pf_msg_fill_addr(&pos, PFMOD_FWD_A_ADDR, f->family, pf_fwd_addr_data(f));
 	pf_msg_fill(&pos, PFMOD_FWD_A_PORT_MIN, &f->port_min, sizeof(u16));
 	pf_msg_fill(&pos, PFMOD_FWD_A_PORT_MAX, &f->port_max, sizeof(u16));
 	if (to_addr)
-		pf_msg_fill_addr(&pos, PFMOD_FWD_A_TO_ADDR, f->family, &f->to_addr);
+		pf_msg_fill_addr(&pos, PFMOD_FWD_A_TO_ADDR, f->family, pf_fwd_to_addr_data(f));
 	pf_msg_fill(&pos, PFMOD_FWD_A_TO_PORT_MIN, &f->to_port_min, sizeof(u16));
 	pf_msg_fill(&pos, PFMOD_FWD_A_TO_PORT_MAX, &f->to_port_max, sizeof(u16));
 	pf_msg_fill(&pos, PFMOD_FWD_A_SNAT, &f->snat, sizeof(u8));

@@ -133,8 +133,8 @@ static unsigned int pf_nat_dnat(void *priv, struct sk_buff *skb,
 	range.max_proto.all = range.min_proto.all;
 	if (!(f->flags & PFMOD_F_TO_SELF)) {
 		range.flags |= NF_NAT_RANGE_MAP_IPS;
-		range.min_addr = f->to_addr;
-		range.max_addr = f->to_addr;
+		range.min_addr = pf_fwd_to_addr(f);
+		range.max_addr = range.min_addr;
 	}
 	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 }

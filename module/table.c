@@ -55,22 +55,28 @@ struct pf_ifname {
 };
 
 /*
- * A key's hash, from its fields: the source prefix and the interface only
- * where the key has them (where it has not, they are zero), so a key of
- * neither is hashed in 6 words, not all 14. The same function of the same
- * fields for a key (pf_key_hash) and for a node, read from its forward
- * without building its key (pf_node_hash).
+ * A key's hash, from its fields: the listen address as wide as the family's
+ * (@addr_words), the source prefix and the interface only where the key has
+ * them (where it has not, they are zero), so an IPv4 key of neither is
+ * hashed in 3 words, not all 14. The same function of the same fields for a
+ * key (pf_key_hash) and for a node, read from its forward without building
+ * its key (pf_node_hash).
  */
-static u32 pf_fields_hash(const union nf_inet_addr *addr, const union nf_inet_addr *src,
+static u32 pf_fields_hash(const u32 *addr, u32 addr_words, const union nf_inet_addr *src,
 			  const char *ifname, u32 kind, u16 port, u32 seed)
 {
-	u32 h = jhash2(addr->all, ARRAY_SIZE(addr->all), jhash_2words(kind, port, seed));
+	u32 h = jhash2(addr, addr_words, jhash_2words(kind, port, seed));
 
 	if (src)
 		h = jhash2(src->all, ARRAY_SIZE(src->all), h);
 	if (ifname && ifname[0])
 		h = jhash(ifname, IFNAMSIZ, h);
 	return h;
+}
+
+static u32 pf_addr_words(u8 family)
+{
+	return family == NFPROTO_IPV4 ? 1 : 4;
 }
 
 static u32 pf_kind(u8 family, u8 proto, u8 src_slot, u8 plen)
@@ -83,7 +89,8 @@ static u32 pf_key_hash(const void *data, u32 len, u32 seed)
 	const struct pf_key *key = data;
 	const struct pf_class_key *c = &key->class;
 
-	return pf_fields_hash(&c->addr, c->src_slot ? &c->src : NULL, c->ifname,
+	return pf_fields_hash(c->addr.all, pf_addr_words(c->family),
+			      c->src_slot ? &c->src : NULL, c->ifname,
 			      pf_kind(c->family, c->proto, c->src_slot, key->plen), key->port,
 			      seed);
 }
@@ -103,7 +110,8 @@ static u32 pf_node_hash(const void *data, u32 len, u32 seed)
 	const struct pf_fwd_ext *ext = f->ext;
 	const struct pf_prefix *from = ext && ext->n_from ? &ext->from[node->from] : NULL;
 
-	return pf_fields_hash(&f->addr, from ? &from->addr : NULL, pf_fwd_ifname(f),
+	return pf_fields_hash(pf_fwd_addr_data(f), pf_addr_words(f->family),
+			      from ? &from->addr : NULL, pf_fwd_ifname(f),
 			      pf_kind(f->family, f->proto, from ? from->len + 1 : 0, node->plen),
 			      node->port, seed);
 }
@@ -651,11 +659,14 @@ struct pf_fwd *pf_table_lookup(const struct pf_table *t, const struct pf_pkt *p)
  */
 static int pf_scan_addr(const struct pf_fwd *f, const struct pf_pkt *p)
 {
+	union nf_inet_addr addr;
+
 	if (f->family != p->family || f->proto != p->proto)
 		return -1;
 	if (!(f->flags & PF_F_HAS_ADDR))
 		return 0;
-	return nf_inet_addr_cmp(pf_fwd_addr(f), p->daddr) ? 1 : -1;
+	addr = pf_fwd_addr(f);
+	return nf_inet_addr_cmp(&addr, p->daddr) ? 1 : -1;
 }
 
 struct pf_fwd *pf_table_scan(const struct pf_table *t, const struct pf_pkt *p)
