@@ -306,28 +306,28 @@ static inline const void *pf_fwd_to_addr_data(const struct pf_fwd *f)
 	return f->family == NFPROTO_IPV4 ? (const void *)&f->a.ip.to_addr : &f->a.in6.to_addr;
 }
 
-/* @f's listen address (zero without PF_F_HAS_ADDR). */
-static inline union nf_inet_addr pf_fwd_addr(const struct pf_fwd *f)
+/* The address of @family at @data (4 or 16 bytes) as a whole union. */
+static inline union nf_inet_addr pf_addr_of(u8 family, const void *data)
 {
 	union nf_inet_addr a = {};
 
-	if (f->family == NFPROTO_IPV4)
-		a.ip = f->a.ip.addr;
+	if (family == NFPROTO_IPV4)
+		memcpy(&a.ip, data, sizeof(a.ip));
 	else
-		a.in6 = f->a.in6.addr;
+		memcpy(&a.in6, data, sizeof(a.in6));
 	return a;
+}
+
+/* @f's listen address (zero without PF_F_HAS_ADDR). */
+static inline union nf_inet_addr pf_fwd_addr(const struct pf_fwd *f)
+{
+	return pf_addr_of(f->family, pf_fwd_addr_data(f));
 }
 
 /* @f's target address (zero with PFMOD_F_TO_SELF). */
 static inline union nf_inet_addr pf_fwd_to_addr(const struct pf_fwd *f)
 {
-	union nf_inet_addr a = {};
-
-	if (f->family == NFPROTO_IPV4)
-		a.ip = f->a.ip.to_addr;
-	else
-		a.in6 = f->a.in6.to_addr;
-	return a;
+	return pf_addr_of(f->family, pf_fwd_to_addr_data(f));
 }
 
 static inline const char *pf_fwd_ifname(const struct pf_fwd *f)
