@@ -79,7 +79,7 @@ fi
 # for 5.10's per-CPU charges, above).
 awk -v n=$n 'BEGIN { for (p = 10000; p < 10000 + n; p++) printf "tcp %d [2001:db8:1::2]:8080\n", p }' > /tmp/pft-$$
 restore_in_cg "IPv6 forwards"
-check "an IPv6 forward takes 12 bytes of slab or more than an IPv4 one ($per_fwd, $grown)" \
+check "an IPv6 forward takes 12 or more bytes of slab more than an IPv4 one ($per_fwd, $grown)" \
 	test "$per_fwd" -ge $(( grown + 12 ))
 check "flush" pfctl "$ns" flush
 
