@@ -169,8 +169,9 @@ addr=$(id_of 203.0.113.10:80 192.168.1.3)
 wide=$(id_of 80 192.168.1.4 from 10.0.0.0/8)
 narrow=$(id_of 80 192.168.1.5 from 10.1.0.0/16)
 dev=$(id_of 70-90 192.168.1.6 dev eth0)
-[ -n "$any" ] && [ -n "$addr" ] && [ -n "$wide" ] && [ -n "$narrow" ] && [ -n "$dev" ] ||
-	{ fail "setup: the hand-made table: $any $addr $wide $narrow $dev"; finish; }
+two=$(id_of 60 192.168.1.7 from 10.3.0.0/16 from 10.4.0.0/16)
+[ -n "$any" ] && [ -n "$addr" ] && [ -n "$wide" ] && [ -n "$narrow" ] && [ -n "$dev" ] && [ -n "$two" ] ||
+	{ fail "setup: the hand-made table: $any $addr $wide $narrow $dev $two"; finish; }
 expect "a listen address wins over any, whatever the source" "$addr" 203.0.113.10:80 from 10.1.2.3 dev eth0
 expect "without one: the longest from prefix" "$narrow" 203.0.113.11:80 from 10.1.2.3 dev eth0
 expect "a shorter from prefix over none and over dev" "$wide" 203.0.113.11:80 from 10.2.2.3 dev eth0
@@ -178,6 +179,9 @@ expect "dev over nothing" "$dev" 203.0.113.11:80 from 198.51.100.7 dev eth0
 expect "no dev, no from: the plain forward" "$any" 203.0.113.11:80 from 198.51.100.7 dev eth1
 expect "the host's own connections: no dev" "$any" 203.0.113.11:80 from 198.51.100.7
 expect "the range with dev, at its edge" "$dev" 203.0.113.11:90 from 198.51.100.7 dev eth0
+# One port, two source prefixes: a node for each, found from either.
+expect "one port, from its first prefix" "$two" 203.0.113.11:60 from 10.3.1.1
+expect "one port, from its second prefix" "$two" 203.0.113.11:60 from 10.4.1.1
 out=$(pfctl "$gw" which 203.0.113.11:91 from 198.51.100.7 dev eth0)
 [ $? = 1 ] && grep -q '^no forward applies to tcp 203.0.113.11:91 from 198.51.100.7 on eth0$' <<< "$out" &&
 	echo "ok: no forward: said, exit status 1" || fail "no forward: '$out'"
