@@ -58,7 +58,7 @@ static struct kmem_cache *pf_fwd_cache_of(u8 family)
 
 static unsigned int pf_addr_bits(u8 family)
 {
-	return family == NFPROTO_IPV4 ? 32 : 128;
+	return BITS_PER_BYTE * pf_addr_len(family);
 }
 
 static bool pf_addr_is_loopback(u8 family, const union nf_inet_addr *a)
@@ -76,11 +76,15 @@ static bool pf_addr_is_unicast(u8 family, const union nf_inet_addr *a)
 	       !ipv6_addr_v4mapped(&a->in6);
 }
 
-static bool pf_prefix_match(u8 family, const struct pf_prefix *pfx, const union nf_inet_addr *a)
+/* Whether @a is in the prefix of @len bits at @data (the family's bytes). */
+static bool pf_prefix_match(u8 family, const void *data, u8 len, const union nf_inet_addr *a)
 {
-	if (family == NFPROTO_IPV4)
-		return !((a->ip ^ pfx->addr.ip) & inet_make_mask(pfx->len));
-	return ipv6_prefix_equal(&a->in6, &pfx->addr.in6, pfx->len);
+	__be32 ip;
+
+	if (family != NFPROTO_IPV4)
+		return ipv6_prefix_equal(&a->in6, data, len);
+	memcpy(&ip, data, sizeof(ip));
+	return !((a->ip ^ ip) & inet_make_mask(len));
 }
 
 static int pf_prefix_cmp(const void *x, const void *y)
@@ -240,11 +244,13 @@ static int pf_fwd_check(const struct pf_fwd_cfg *c, struct netlink_ext_ack *exta
 struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 			     struct netlink_ext_ack *extack)
 {
+	struct pf_prefix from[PFMOD_FROM_MAX];
 	u16 port[PF_MAX_PREFIXES];
 	u8 plen[PF_MAX_PREFIXES];
 	struct pf_fwd_opts *opts = NULL;
 	struct pf_fwd_ext *ext = NULL;
 	unsigned int n, m, i, j;
+	u8 *addrs;
 	bool has_opts;
 	struct pf_fwd *f;
 	int ret;
@@ -276,12 +282,7 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	has_opts = c->ifname[0] || c->n_from > 1 || c->has_snat_addr || c->timeout ||
 		   c->maxconn || c->maxconn_src || c->rate;
 	if (has_opts || c->n_from) {
-		/* Not struct_size(): its sizeof() counts the struct's 4 bytes
-		 * of tail padding, which from[0] overlaps; one prefix would
-		 * take 36 bytes, a 64-byte object, not 32.
-		 */
-		ext = kzalloc(offsetof(struct pf_fwd_ext, from) + c->n_from * sizeof(ext->from[0]),
-			      GFP_KERNEL_ACCOUNT);
+		ext = kzalloc(pf_fwd_ext_size(c->family, c->n_from), GFP_KERNEL_ACCOUNT);
 		if (!ext)
 			goto err;
 		f->ext = ext;
@@ -309,15 +310,21 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 			f->flags |= PF_F_LIMITED;
 	}
 	if (ext) {
-		ext->n_from = c->n_from;
-		memcpy(ext->from, c->from, c->n_from * sizeof(ext->from[0]));
-		sort(ext->from, ext->n_from, sizeof(ext->from[0]), pf_prefix_cmp, NULL);
-		for (i = 1; i < ext->n_from; i++) {
-			if (!pf_prefix_cmp(&ext->from[i - 1], &ext->from[i])) {
+		memcpy(from, c->from, c->n_from * sizeof(from[0]));
+		sort(from, c->n_from, sizeof(from[0]), pf_prefix_cmp, NULL);
+		for (i = 1; i < c->n_from; i++) {
+			if (!pf_prefix_cmp(&from[i - 1], &from[i])) {
 				NL_SET_ERR_MSG(extack, "source prefix given twice");
 				pf_fwd_free(f);
 				return ERR_PTR(-EINVAL);
 			}
+		}
+		ext->n_from = c->n_from;
+		addrs = (u8 *)ext + pf_fwd_ext_addrs(c->n_from);
+		for (i = 0; i < c->n_from; i++) {
+			ext->from_len[i] = from[i].len;
+			memcpy(addrs + i * pf_addr_len(c->family), &from[i].addr,
+			       pf_addr_len(c->family));
 		}
 	}
 	m = pf_fwd_n_classes(f);
@@ -418,8 +425,8 @@ void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_ke
 		if (f->ext->opts)
 			memcpy(key->ifname, f->ext->opts->ifname, sizeof(key->ifname));
 		if (f->ext->n_from) {
-			key->src = f->ext->from[j].addr;
-			key->src_slot = f->ext->from[j].len + 1;
+			key->src = pf_addr_of(f->family, pf_fwd_from_data(f, j));
+			key->src_slot = pf_fwd_from_len(f, j) + 1;
 		}
 	}
 	key->family = f->family;
@@ -441,21 +448,37 @@ static inline int pf_addr_cmp(const void *a, const void *b)
 }
 
 /*
- * pf_addr_cmp(@a, pf_fwd_addr(@f)), reading an IPv4 forward's address as
- * the 16 bytes it stands for (its 4, then zeros) without building them.
+ * pf_addr_cmp(@a, pf_addr_of(NFPROTO_IPV4, @ip)), reading the IPv4 address
+ * at @ip in place as the 16 bytes it stands for (its 4, then zeros) without
+ * building them.
  */
-static inline int pf_fwd_addr_cmp(const union nf_inet_addr *a, const struct pf_fwd *f)
+static inline int pf_addr_ip_cmp(const union nf_inet_addr *a, const void *ip)
 {
 	u64 x, y = 0;
 
-	if (f->family != NFPROTO_IPV4)
-		return pf_addr_cmp(a, &f->a.in6.addr);
 	memcpy(&x, &a->all[0], sizeof(x));
-	memcpy(&y, &f->a.ip.addr, sizeof(f->a.ip.addr));
+	memcpy(&y, ip, sizeof(__be32));
 	if (x != y)
 		return x < y ? -1 : 1;
 	memcpy(&x, &a->all[2], sizeof(x));
 	return x ? 1 : 0;
+}
+
+/* pf_addr_cmp(@a, pf_fwd_addr(@f)), @f's address read in place. */
+static inline int pf_fwd_addr_cmp(const union nf_inet_addr *a, const struct pf_fwd *f)
+{
+	if (f->family == NFPROTO_IPV4)
+		return pf_addr_ip_cmp(a, &f->a.ip.addr);
+	return pf_addr_cmp(a, &f->a.in6.addr);
+}
+
+/* The same for the address of @f's source prefix @j. */
+static inline int pf_fwd_from_cmp(const union nf_inet_addr *a, const struct pf_fwd *f,
+				  unsigned int j)
+{
+	if (f->family == NFPROTO_IPV4)
+		return pf_addr_ip_cmp(a, pf_fwd_from_data(f, j));
+	return pf_addr_cmp(a, pf_fwd_from_data(f, j));
 }
 
 static int pf_u8_cmp(u8 a, u8 b)
@@ -473,7 +496,6 @@ static int pf_u8_cmp(u8 a, u8 b)
 int pf_fwd_class_cmp(const struct pf_class_key *key, const struct pf_fwd *f, unsigned int j)
 {
 	const struct pf_fwd_ext *ext = f->ext;
-	const struct pf_prefix *from;
 	int ret;
 
 	ret = pf_fwd_addr_cmp(&key->addr, f);
@@ -485,10 +507,9 @@ int pf_fwd_class_cmp(const struct pf_class_key *key, const struct pf_fwd *f, uns
 		return ret;
 	if (!ext)
 		return key->src_slot || key->ifname[0];
-	from = ext->n_from ? &ext->from[j] : NULL;
-	ret = pf_u8_cmp(key->src_slot, from ? from->len + 1 : 0);
-	if (!ret && from)
-		ret = pf_addr_cmp(&key->src, &from->addr);
+	ret = pf_u8_cmp(key->src_slot, ext->n_from ? pf_fwd_from_len(f, j) + 1 : 0);
+	if (!ret && ext->n_from)
+		ret = pf_fwd_from_cmp(&key->src, f, j);
 	if (ret)
 		return ret;
 	/* Names are NUL-padded, as the key's; none is all zero. */
@@ -513,8 +534,8 @@ int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
 	if (!ext->n_from)
 		return 0;
 	for (i = 0; i < ext->n_from; i++) {
-		if (pf_prefix_match(f->family, &ext->from[i], p->saddr))
-			best = max_t(int, best, ext->from[i].len + 1);
+		if (pf_prefix_match(f->family, pf_fwd_from_data(f, i), ext->from_len[i], p->saddr))
+			best = max_t(int, best, ext->from_len[i] + 1);
 	}
 	return best;
 }
@@ -534,26 +555,19 @@ bool pf_fwd_better(const struct pf_fwd *a, int a_score, const struct pf_fwd *b, 
 	return a->id < b->id;
 }
 
-/* Whether @a and @b, of one family, have the same listen address. */
-static bool pf_fwd_same_addr(const struct pf_fwd *a, const struct pf_fwd *b)
+/* Whether the addresses of @family at @a and @b (in place) are the same. */
+static bool pf_addr_data_same(u8 family, const void *a, const void *b)
 {
-	if (a->family == NFPROTO_IPV4)
-		return a->a.ip.addr == b->a.ip.addr;
-	return ipv6_addr_equal(&a->a.in6.addr, &b->a.in6.addr);
-}
-
-/* Whether @a and @b, of one family, have the same target address. */
-static bool pf_fwd_same_to_addr(const struct pf_fwd *a, const struct pf_fwd *b)
-{
-	if (a->family == NFPROTO_IPV4)
-		return a->a.ip.to_addr == b->a.ip.to_addr;
-	return ipv6_addr_equal(&a->a.in6.to_addr, &b->a.in6.to_addr);
+	if (family == NFPROTO_IPV4)
+		return !memcmp(a, b, sizeof(__be32));
+	return ipv6_addr_equal(a, b);
 }
 
 static bool pf_fwd_same_side(const struct pf_fwd *a, const struct pf_fwd *b)
 {
 	return a->family == b->family && a->proto == b->proto &&
-	       !((a->flags ^ b->flags) & PF_F_HAS_ADDR) && pf_fwd_same_addr(a, b) &&
+	       !((a->flags ^ b->flags) & PF_F_HAS_ADDR) &&
+	       pf_addr_data_same(a->family, pf_fwd_addr_data(a), pf_fwd_addr_data(b)) &&
 	       !strncmp(pf_fwd_ifname(a), pf_fwd_ifname(b), IFNAMSIZ);
 }
 
@@ -561,16 +575,14 @@ bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b)
 {
 	unsigned int na = a->ext ? a->ext->n_from : 0;
 	unsigned int nb = b->ext ? b->ext->n_from : 0;
-	unsigned int i;
 
 	if (!pf_fwd_same_side(a, b) || a->port_min != b->port_min ||
 	    a->port_max != b->port_max || na != nb)
 		return false;
-	/* Both sorted: the same set is the same sequence. */
-	for (i = 0; i < na; i++)
-		if (pf_prefix_cmp(&a->ext->from[i], &b->ext->from[i]))
-			return false;
-	return true;
+	/* Both sorted, the padding zero: the same set is the same bytes. */
+	return !na || !memcmp(a->ext->from_len, b->ext->from_len,
+			      pf_fwd_ext_size(a->family, na) -
+			      offsetof(struct pf_fwd_ext, from_len));
 }
 
 bool pf_fwd_same(const struct pf_fwd *a, const struct pf_fwd *b)
@@ -578,7 +590,7 @@ bool pf_fwd_same(const struct pf_fwd *a, const struct pf_fwd *b)
 	return pf_fwd_same_key(a, b) && a->flags == b->flags && a->snat == b->snat &&
 	       pf_limits_same(pf_fwd_limits(a), pf_fwd_limits(b)) &&
 	       a->to_port_min == b->to_port_min && a->to_port_max == b->to_port_max &&
-	       pf_fwd_same_to_addr(a, b) &&
+	       pf_addr_data_same(a->family, pf_fwd_to_addr_data(a), pf_fwd_to_addr_data(b)) &&
 	       (a->snat != PFMOD_SNAT_ADDR ||
 		nf_inet_addr_cmp(&a->ext->opts->snat_addr, &b->ext->opts->snat_addr));
 }
@@ -593,5 +605,6 @@ bool pf_fwd_same_translation(const struct pf_fwd *f, const struct pf_fwd *g,
 		return false;
 	return ((f->flags ^ g->flags) & PFMOD_F_TO_SELF) == 0 &&
 	       pf_fwd_to_port(f, dport) == pf_fwd_to_port(g, dport) &&
-	       f->family == g->family && pf_fwd_same_to_addr(f, g);
+	       f->family == g->family &&
+	       pf_addr_data_same(f->family, pf_fwd_to_addr_data(f), pf_fwd_to_addr_data(g));
 }

@@ -3,6 +3,7 @@
 #define PFMOD_FORWARD_H
 
 #include <linux/if.h>
+#include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/netfilter.h>
 #include <linux/rbtree.h>
@@ -57,7 +58,7 @@ struct pf_node {
 	struct rhash_head hash;
 	u16 port;
 	u8 plen;
-	u8 from;			/* index in ext->from; 0 without */
+	u8 from;			/* its source prefix's index; 0 without */
 	u16 index;
 };
 
@@ -68,14 +69,14 @@ struct pf_more {
 
 /*
  * A forward in its table's order of classes and first ports, once per
- * source prefix (table.c). For no source prefix or from[0] that is the
- * forward's own rb_node, in the table's first tree; for from[1] on, a
+ * source prefix (table.c). For no source prefix or the first that is the
+ * forward's own rb_node, in the table's first tree; for the others, a
  * member of opts->members, in the second, which says which prefix and so
  * finds its forward the way a node does.
  */
 struct pf_member {
 	struct rb_node rb;
-	u8 from;			/* index in ext->from, 1 on */
+	u8 from;			/* its source prefix's index, 1 on */
 };
 
 struct pf_more_members {
@@ -99,18 +100,21 @@ struct pf_fwd_opts {
 	struct list_head expiring;	/* in its table's, with expires */
 	struct pf_fwd *fwd;		/* whose it is */
 	struct pf_limits *limits;	/* with PF_F_LIMITED */
-	struct pf_more_members *members; /* for from[1] on */
+	struct pf_more_members *members; /* for prefixes 1 on */
 };
 
 /*
- * What few forwards have: source prefixes, and the options. A forward with
- * one source prefix and nothing else takes 32 bytes here (the options
- * would be a 96-byte object more).
+ * What few forwards have: source prefixes, and the options. The prefixes
+ * are sorted and unique (by length, then address), kept as their n_from
+ * lengths, then, from the next 4-byte boundary, their n_from addresses at
+ * the family's width (pf_fwd_from_data). A forward with one IPv4 prefix and
+ * nothing else takes 16 bytes here, one with an IPv6 prefix 32 (the
+ * options would be a 96-byte object more).
  */
 struct pf_fwd_ext {
 	struct pf_fwd_opts *opts;	/* NULL if none */
 	u8 n_from;
-	struct pf_prefix from[];	/* sorted, unique */
+	u8 from_len[];			/* then the addresses */
 };
 
 /* pf_fwd.flags: the uapi's PFMOD_F_* plus the module's own. */
@@ -130,7 +134,7 @@ struct pf_stats_sum {
 struct pf_fwd {
 	struct pf_node node;		/* the first node */
 	struct pf_more *more;		/* the others, if it has more */
-	struct rb_node order;		/* for no source prefix or from[0] */
+	struct rb_node order;		/* for no source prefix or prefix 0 */
 	struct pf_fwd_ext *ext;		/* NULL if none */
 	/*
 	 * Connections translated, and of those source-NATed. One counter per
@@ -261,6 +265,35 @@ static inline struct pf_fwd *pf_node_fwd(const struct pf_node *node)
 	if (!node->index)
 		return container_of(node, struct pf_fwd, node);
 	return container_of(node - (node->index - 1), struct pf_more, nodes[0])->fwd;
+}
+
+/* An address's bytes in @family: 4 or 16. */
+static inline unsigned int pf_addr_len(u8 family)
+{
+	return family == NFPROTO_IPV4 ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+}
+
+/* Where in a struct pf_fwd_ext with @n_from prefixes their addresses start. */
+static inline size_t pf_fwd_ext_addrs(unsigned int n_from)
+{
+	return ALIGN(offsetof(struct pf_fwd_ext, from_len) + n_from, sizeof(u32));
+}
+
+static inline size_t pf_fwd_ext_size(u8 family, unsigned int n_from)
+{
+	return pf_fwd_ext_addrs(n_from) + n_from * pf_addr_len(family);
+}
+
+/* The length of @f's source prefix @j, 0 <= j < f->ext->n_from. */
+static inline u8 pf_fwd_from_len(const struct pf_fwd *f, unsigned int j)
+{
+	return f->ext->from_len[j];
+}
+
+/* The address of @f's source prefix @j as the family's 4 or 16 bytes, in place. */
+static inline const void *pf_fwd_from_data(const struct pf_fwd *f, unsigned int j)
+{
+	return (const u8 *)f->ext + pf_fwd_ext_addrs(f->ext->n_from) + j * pf_addr_len(f->family);
 }
 
 /* How many classes @f is in: one per source prefix, or one. */

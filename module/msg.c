@@ -10,10 +10,10 @@
 #include "limit.h"
 #include "msg.h"
 
-static int pf_msg_put_addr(struct sk_buff *skb, int type, u8 family, const union nf_inet_addr *a)
+/* An address of @family's width (4 or 16 bytes at @a). */
+static int pf_msg_put_addr(struct sk_buff *skb, int type, u8 family, const void *a)
 {
-	return nla_put(skb, type, family == NFPROTO_IPV4 ? sizeof(struct in_addr) :
-			sizeof(struct in6_addr), a);
+	return nla_put(skb, type, pf_addr_len(family), a);
 }
 
 static int pf_msg_put_from(struct sk_buff *skb, const struct pf_fwd *f)
@@ -27,8 +27,8 @@ static int pf_msg_put_from(struct sk_buff *skb, const struct pf_fwd *f)
 	for (i = 0; i < f->ext->n_from; i++) {
 		pfx = nla_nest_start(skb, PFMOD_FROM_A_PREFIX);
 		if (!pfx || pf_msg_put_addr(skb, PFMOD_PREFIX_A_ADDR, f->family,
-					    &f->ext->from[i].addr) ||
-		    nla_put_u8(skb, PFMOD_PREFIX_A_LEN, f->ext->from[i].len))
+					    pf_fwd_from_data(f, i)) ||
+		    nla_put_u8(skb, PFMOD_PREFIX_A_LEN, pf_fwd_from_len(f, i)))
 			return -EMSGSIZE;
 		nla_nest_end(skb, pfx);
 	}
@@ -88,7 +88,7 @@ static __always_inline void pf_msg_fill_addr(struct nlattr **pos, int type, u8 f
 static int pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *f)
 {
 	bool addr = f->flags & PF_F_HAS_ADDR, to_addr = !(f->flags & PFMOD_F_TO_SELF);
-	int alen = f->family == NFPROTO_IPV4 ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+	int alen = pf_addr_len(f->family);
 	u32 flags = f->flags & __PFMOD_F_ALL;
 	struct nlattr *pos, *end;
 	int len;

@@ -55,20 +55,20 @@ struct pf_ifname {
 };
 
 /*
- * A key's hash, from its fields: the listen address as wide as the family's
- * (@addr_words), the source prefix and the interface only where the key has
- * them (where it has not, they are zero), so an IPv4 key of neither is
- * hashed in 3 words, not all 14. The same function of the same fields for a
+ * A key's hash, from its fields: the listen address, the source prefix and
+ * the interface, the addresses as wide as the family's, the last two only
+ * where the key has them (where it has not, they are zero), so an IPv4 key
+ * of neither is hashed in 3 words, not all 14. The same function of the same fields for a
  * key (pf_key_hash) and for a node, read from its forward without building
  * its key (pf_node_hash).
  */
-static u32 pf_fields_hash(const u32 *addr, u32 addr_words, const union nf_inet_addr *src,
+static u32 pf_fields_hash(const u32 *addr, u32 addr_words, const u32 *src,
 			  const char *ifname, u32 kind, u16 port, u32 seed)
 {
 	u32 h = jhash2(addr, addr_words, jhash_2words(kind, port, seed));
 
 	if (src)
-		h = jhash2(src->all, ARRAY_SIZE(src->all), h);
+		h = jhash2(src, addr_words, h);
 	if (ifname && ifname[0])
 		h = jhash(ifname, IFNAMSIZ, h);
 	return h;
@@ -76,7 +76,7 @@ static u32 pf_fields_hash(const u32 *addr, u32 addr_words, const union nf_inet_a
 
 static u32 pf_addr_words(u8 family)
 {
-	return family == NFPROTO_IPV4 ? 1 : 4;
+	return pf_addr_len(family) / sizeof(u32);
 }
 
 static u32 pf_kind(u8 family, u8 proto, u8 src_slot, u8 plen)
@@ -90,7 +90,7 @@ static u32 pf_key_hash(const void *data, u32 len, u32 seed)
 	const struct pf_class_key *c = &key->class;
 
 	return pf_fields_hash(c->addr.all, pf_addr_words(c->family),
-			      c->src_slot ? &c->src : NULL, c->ifname,
+			      c->src_slot ? c->src.all : NULL, c->ifname,
 			      pf_kind(c->family, c->proto, c->src_slot, key->plen), key->port,
 			      seed);
 }
@@ -107,12 +107,12 @@ static u32 pf_node_hash(const void *data, u32 len, u32 seed)
 {
 	const struct pf_node *node = data;
 	const struct pf_fwd *f = pf_node_fwd(node);
-	const struct pf_fwd_ext *ext = f->ext;
-	const struct pf_prefix *from = ext && ext->n_from ? &ext->from[node->from] : NULL;
+	bool from = f->ext && f->ext->n_from;
 
 	return pf_fields_hash(pf_fwd_addr_data(f), pf_addr_words(f->family),
-			      from ? &from->addr : NULL, pf_fwd_ifname(f),
-			      pf_kind(f->family, f->proto, from ? from->len + 1 : 0, node->plen),
+			      from ? pf_fwd_from_data(f, node->from) : NULL, pf_fwd_ifname(f),
+			      pf_kind(f->family, f->proto,
+				      from ? pf_fwd_from_len(f, node->from) + 1 : 0, node->plen),
 			      node->port, seed);
 }
 
@@ -440,7 +440,7 @@ static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
 	}
 	for (i = 0; i < n_classes; i++)
 		pf_table_ref_bit(t->srcs[fam][addr], t->src_refs[fam][addr],
-				 f->ext && f->ext->n_from ? f->ext->from[i].len + 1 : 0, delta);
+				 f->ext && f->ext->n_from ? pf_fwd_from_len(f, i) + 1 : 0, delta);
 }
 
 /*

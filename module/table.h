@@ -20,7 +20,7 @@
 struct pf_table {
 	struct rhashtable ht;		/* struct pf_node by struct pf_key */
 	/* By class, then first port: [0] forwards' own rb_nodes (no source
-	 * prefix or from[0]), [1] struct pf_member (from[1] on).
+	 * prefix or prefix 0), [1] struct pf_member (prefixes 1 on).
 	 */
 	struct rb_root order[2];
 	/* The forward whose own place went into order[0] last: a file in
