@@ -534,8 +534,9 @@ int pf_fwd_match(const struct pf_fwd *f, const struct pf_pkt *p)
 	if (!ext->n_from)
 		return 0;
 	for (i = 0; i < ext->n_from; i++) {
-		if (pf_prefix_match(f->family, pf_fwd_from_data(f, i), ext->from_len[i], p->saddr))
-			best = max_t(int, best, ext->from_len[i] + 1);
+		if (pf_prefix_match(f->family, pf_fwd_from_data(f, i), pf_fwd_from_len(f, i),
+				    p->saddr))
+			best = max_t(int, best, pf_fwd_from_len(f, i) + 1);
 	}
 	return best;
 }
