@@ -67,8 +67,9 @@ static u32 pf_fields_hash(const u32 *addr, u32 addr_words, const u32 *src,
 {
 	u32 h = jhash2(addr, addr_words, jhash_2words(kind, port, seed));
 
+	/* IPv4's one word or IPv6's four, each at a constant length. */
 	if (src)
-		h = jhash2(src, addr_words, h);
+		h = addr_words == 1 ? jhash_1word(*src, h) : jhash2(src, 4, h);
 	if (ifname && ifname[0])
 		h = jhash(ifname, IFNAMSIZ, h);
 	return h;
