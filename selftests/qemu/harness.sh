@@ -8,8 +8,9 @@
 #   failed check and then asks to be skipped, or makes lockdep report; a module
 #   that does not load; a complaint outside every test's window; a run in
 #   which every test skipped; a taint without a word in the log; a failed
-#   test in one of two guests run at once (suite.sh); a guest that crashes,
-#   that does not finish, that locks up, that stalls RCU.
+#   test in one of two guests run at once (suite.sh), a test named twice
+#   that runs other than once; a guest that crashes, that does not finish,
+#   that locks up, that stalls RCU.
 #
 # usage: harness.sh
 # Environment: KDIR (headers to build the fault module against, with
@@ -23,7 +24,7 @@ source selftests/scripts/tap.sh
 kdir=${KDIR:?KDIR: the kernel headers to build the fault module against}
 krel=$(cat "$kdir/include/config/kernel.release" 2>/dev/null || basename "$(dirname "$kdir")")
 work=$PWD/build/harness/$krel
-cases=16
+cases=17
 n=0
 echo "1..$cases"
 
@@ -148,6 +149,14 @@ has "$out" '^ok [0-9]+ \[[12]\] pass #' '^not ok [0-9]+ \[[12]\] failskip # aske
 	[ $rc -ne 0 ] && [ -z "$whole" ]
 tap_case $? "a test that fails in one of two guests fails the joined run, whose stream is whole" \
 	"$out"$'\n'"suite.sh exit status $rc; stream: ${whole:-whole}"
+
+# A test named twice runs once: not a second guest with no share of its
+# own, which would run the whole suite (here, the harness's failing tests).
+out=$(T="pass pass" PFMOD_GUESTS=2 selftests/qemu/suite.sh -t "$(secs 300)" -n harness-twice -- \
+	env PFMOD_TESTDIR=selftests/qemu/harness ${PFMOD_KO:+PFMOD_KO=$PFMOD_KO} selftests/run_tests.sh 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$(grep -cE '^ok [0-9]+ pass' <<< "$out")" = 1 ] && ! grep -q '^not ok' <<< "$out"
+tap_case $? "a test named twice in T runs once, in one guest" "$out"$'\n'"suite.sh exit status $rc"
 
 # --- guests that go wrong ----------------------------------------------------
 out=$(vm -t "$(secs 180)" -n harness-crash -- bash selftests/qemu/harness/crash.sh)

@@ -49,7 +49,10 @@ shift $((OPTIND - 1))
 	{ echo "suite.sh: GUESTS must be a whole number (1, 2, ...), not '$guests'" >&2; exit 2; }
 
 if [ -n "${T:-}" ]; then
-	read -ra tests <<< "$T"
+	# Each test once: the deal gives a name one guest, so a name given
+	# twice would leave a guest no share, and a guest given no test runs
+	# the whole suite.
+	mapfile -t tests < <(tr -s ' \t' '\n\n' <<< "$T" | awk 'NF && !seen[$0]++')
 else
 	mapfile -t tests < <(ls selftests/*.sh | sed 's|.*/||; s|\.sh$||' | grep -vxE 'run_tests|lib')
 fi
@@ -93,6 +96,9 @@ deal() {
 		}'
 }
 mapfile -t shares < <(deal)
+for g in $(seq "$guests"); do
+	[ -n "${shares[g - 1]:-}" ] || { echo "suite.sh: guest $g of $guests was dealt no test" >&2; exit 2; }
+done
 
 # Several guests at once run single-threaded TCG unless VM_TCG says
 # otherwise: two guests of two multi-threaded vCPUs are four busy host
