@@ -86,9 +86,9 @@ check "flush" pfctl "$ns" flush
 # A forward with one IPv4 source prefix and nothing else takes a 16-byte
 # struct pf_fwd_ext beside its object (its address at IPv4's width), not
 # the options too (a 96-byte object more: interface, snat address, expiry,
-# limits), as it did until 2026-12-04, nor a 32-byte ext (the address at
-# IPv6's width, as until later that day; measured on 6.1: 40 bytes more
-# than a forward without, where the 16-byte ext takes 24).
+# limits), as it did until 2026-12-04, nor a 32-byte ext (its address at
+# IPv6's width, as kept until later that day; on 6.1 that took 40 bytes
+# more than a forward without, the 16-byte ext 24).
 awk -v n=$n 'BEGIN { for (i = 1; i <= n; i++)
 	printf "tcp 80 192.168.1.2:8080 from 10.%d.%d.%d/32\n", int(i / 65536), int(i / 256) % 256, i % 256 }' \
 	> /tmp/pft-$$
