@@ -64,7 +64,8 @@ start=$(date +%s)
 while IFS=$'\t' read -r name file from to tests why kernel; do
 	[ -z "$selected" ] || [[ " $selected " == *" $name "* ]] || continue
 	n=$((n + 1))
-	dir=$top/build/mutants/$name
+	# A dry run copies elsewhere: it must not wipe a running mutant's tree.
+	dir=$top/build/mutants${DRY:+-dry}/$name
 	rm -rf "$dir" && mkdir -p "$dir"
 	git ls-files --cached --others --exclude-standard | grep -v '^build/' |
 		tar -cf - -T - | tar -xf - -C "$dir"
