@@ -574,8 +574,8 @@ static bool pf_fwd_same_side(const struct pf_fwd *a, const struct pf_fwd *b)
 
 bool pf_fwd_same_key(const struct pf_fwd *a, const struct pf_fwd *b)
 {
-	unsigned int na = a->ext ? a->ext->n_from : 0;
-	unsigned int nb = b->ext ? b->ext->n_from : 0;
+	unsigned int na = pf_fwd_n_from(a);
+	unsigned int nb = pf_fwd_n_from(b);
 
 	if (!pf_fwd_same_side(a, b) || a->port_min != b->port_min ||
 	    a->port_max != b->port_max || na != nb)

@@ -284,7 +284,13 @@ static inline size_t pf_fwd_ext_size(u8 family, unsigned int n_from)
 	return pf_fwd_ext_addrs(n_from) + n_from * pf_addr_len(family);
 }
 
-/* The length of @f's source prefix @j, 0 <= j < f->ext->n_from. */
+/* How many source prefixes @f has; 0: from anywhere. */
+static inline unsigned int pf_fwd_n_from(const struct pf_fwd *f)
+{
+	return f->ext ? f->ext->n_from : 0;
+}
+
+/* The length of @f's source prefix @j, 0 <= j < pf_fwd_n_from(f). */
 static inline u8 pf_fwd_from_len(const struct pf_fwd *f, unsigned int j)
 {
 	return f->ext->from_len[j];
@@ -299,7 +305,7 @@ static inline const void *pf_fwd_from_data(const struct pf_fwd *f, unsigned int 
 /* How many classes @f is in: one per source prefix, or one. */
 static inline unsigned int pf_fwd_n_classes(const struct pf_fwd *f)
 {
-	return f->ext && f->ext->n_from ? f->ext->n_from : 1;
+	return pf_fwd_n_from(f) ?: 1;
 }
 
 /* The place in the order of class @j, 0 <= j < pf_fwd_n_classes(f). */

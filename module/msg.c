@@ -126,7 +126,7 @@ int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_
 	if (!nest || pf_msg_put_base(skb, f) ||
 	    (pf_fwd_ifname(f)[0] &&
 	     nla_put_string(skb, PFMOD_FWD_A_IFNAME, pf_fwd_ifname(f))) ||
-	    (f->ext && f->ext->n_from && pf_msg_put_from(skb, f)) ||
+	    (pf_fwd_n_from(f) && pf_msg_put_from(skb, f)) ||
 	    (f->snat == PFMOD_SNAT_ADDR &&
 	     pf_msg_put_addr(skb, PFMOD_FWD_A_SNAT_ADDR, f->family, &f->ext->opts->snat_addr)) ||
 	    (pf_fwd_expires(f) &&

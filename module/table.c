@@ -58,9 +58,9 @@ struct pf_ifname {
  * A key's hash, from its fields: the listen address, the source prefix and
  * the interface, the addresses as wide as the family's, the last two only
  * where the key has them (where it has not, they are zero), so an IPv4 key
- * of neither is hashed in 3 words, not all 14. The same function of the same fields for a
- * key (pf_key_hash) and for a node, read from its forward without building
- * its key (pf_node_hash).
+ * of neither is hashed in 3 words, not all 14. The same function of the
+ * same fields for a key (pf_key_hash) and for a node, read from its forward
+ * without building its key (pf_node_hash).
  */
 static u32 pf_fields_hash(const u32 *addr, u32 addr_words, const u32 *src,
 			  const char *ifname, u32 kind, u16 port, u32 seed)
@@ -108,7 +108,7 @@ static u32 pf_node_hash(const void *data, u32 len, u32 seed)
 {
 	const struct pf_node *node = data;
 	const struct pf_fwd *f = pf_node_fwd(node);
-	bool from = f->ext && f->ext->n_from;
+	bool from = pf_fwd_n_from(f);
 
 	return pf_fields_hash(pf_fwd_addr_data(f), pf_addr_words(f->family),
 			      from ? pf_fwd_from_data(f, node->from) : NULL, pf_fwd_ifname(f),
@@ -441,7 +441,7 @@ static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
 	}
 	for (i = 0; i < n_classes; i++)
 		pf_table_ref_bit(t->srcs[fam][addr], t->src_refs[fam][addr],
-				 f->ext && f->ext->n_from ? pf_fwd_from_len(f, i) + 1 : 0, delta);
+				 pf_fwd_n_from(f) ? pf_fwd_from_len(f, i) + 1 : 0, delta);
 }
 
 /*
