@@ -245,11 +245,9 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 			     struct netlink_ext_ack *extack)
 {
 	struct pf_prefix from[PFMOD_FROM_MAX];
-	u16 port[PF_MAX_PREFIXES];
-	u8 plen[PF_MAX_PREFIXES];
 	struct pf_fwd_opts *opts = NULL;
 	struct pf_fwd_ext *ext = NULL;
-	unsigned int n, m, i, j;
+	unsigned int m, i, j;
 	u8 *addrs;
 	bool has_opts;
 	struct pf_fwd *f;
@@ -337,13 +335,32 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	}
 	for (j = 1; j < m; j++)
 		opts->members->members[j - 1].from = j;
-	n = pf_port_prefixes(c->port_min, c->port_max, port, plen);
+	if (pf_fwd_lay_nodes(f, pf_port_prefixes(c->port_min, c->port_max, NULL, NULL) > 1))
+		goto err;
+	return f;
+
+err:
+	pf_fwd_free(f);
+	return ERR_PTR(-ENOMEM);
+}
+
+int pf_fwd_lay_nodes(struct pf_fwd *f, bool whole)
+{
+	unsigned int n = 1, m = pf_fwd_n_classes(f), i;
+	u16 port[PF_MAX_PREFIXES] = {};
+	u8 plen[PF_MAX_PREFIXES] = {};
+	struct pf_more *more = NULL;
+
+	if (!whole)
+		n = pf_port_prefixes(f->port_min, f->port_max, port, plen);
 	if (n * m > 1) {
-		f->more = kzalloc(struct_size(f->more, nodes, n * m - 1), GFP_KERNEL_ACCOUNT);
-		if (!f->more)
-			goto err;
-		f->more->fwd = f;
+		more = kzalloc(struct_size(more, nodes, n * m - 1), GFP_KERNEL_ACCOUNT);
+		if (!more)
+			return -ENOMEM;
+		more->fwd = f;
 	}
+	kfree(f->more);
+	f->more = more;
 	for (i = 0; i < n * m; i++) {
 		struct pf_node *node = pf_fwd_node(f, i);
 
@@ -352,11 +369,7 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 		node->from = i % m;
 		node->index = i;
 	}
-	return f;
-
-err:
-	pf_fwd_free(f);
-	return ERR_PTR(-ENOMEM);
+	return 0;
 }
 
 unsigned int pf_fwd_n_nodes(const struct pf_fwd *f)
@@ -364,6 +377,8 @@ unsigned int pf_fwd_n_nodes(const struct pf_fwd *f)
 	/* One port prefix and at most one source prefix (most forwards). */
 	if (!f->more)
 		return 1;
+	if (pf_fwd_whole(f))
+		return pf_fwd_n_classes(f);
 	return pf_port_prefixes(f->port_min, f->port_max, NULL, NULL) * pf_fwd_n_classes(f);
 }
 

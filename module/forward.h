@@ -16,8 +16,10 @@ struct pf_limits;
 
 /*
  * A listen port range is stored as the aligned power-of-two blocks ("port
- * prefixes") that cover it exactly, at most 2 * 16 - 2 of them. The table
- * (table.c) keeps one node per port prefix and source prefix of a forward.
+ * prefixes") that cover it exactly, at most 2 * 16 - 2 of them, each of
+ * length 1 to 16 (a port is never 0). The table (table.c) keeps one node
+ * per port prefix and source prefix of a forward, or, for a wide range
+ * alone of its kind, one per source prefix (pf_fwd_lay_nodes).
  */
 #define PF_PORT_BITS		16
 #define PF_MAX_PREFIXES		(2 * PF_PORT_BITS - 2)
@@ -249,8 +251,17 @@ static inline u64 pf_fwd_expires(const struct pf_fwd *f)
 }
 
 /*
- * How many nodes @f has: port prefixes x source prefixes (counted, not
- * kept: a million forwards are 8 MB smaller without it).
+ * Lays out @f's nodes, @f in no table's hash: @whole, one for each source
+ * prefix, for its class's every port (port prefix length 0), which only
+ * one forward of a class can hold and a lookup checks against the
+ * forward's range (table.c); else one for each port prefix of @f's range,
+ * for each source prefix. 0 or -ENOMEM (then @f is as it was).
+ */
+int pf_fwd_lay_nodes(struct pf_fwd *f, bool whole);
+
+/*
+ * How many nodes @f has: port prefixes (1 whole) x source prefixes
+ * (counted, not kept: a million forwards are 8 MB smaller without it).
  */
 unsigned int pf_fwd_n_nodes(const struct pf_fwd *f);
 
@@ -258,6 +269,12 @@ unsigned int pf_fwd_n_nodes(const struct pf_fwd *f);
 static inline struct pf_node *pf_fwd_node(struct pf_fwd *f, unsigned int i)
 {
 	return i ? &f->more->nodes[i - 1] : &f->node;
+}
+
+/* Whether @f's nodes are whole (pf_fwd_lay_nodes): none other has length 0. */
+static inline bool pf_fwd_whole(const struct pf_fwd *f)
+{
+	return !f->node.plen;
 }
 
 static inline struct pf_fwd *pf_node_fwd(const struct pf_node *node)

@@ -8,7 +8,15 @@
  * cannot share a port, so a class and a port name at most one forward.
  *
  * The index is a hash of nodes, one per port prefix and source prefix of
- * a forward, under their class and port prefix: keys are unique. A lookup
+ * a forward, under their class and port prefix: keys are unique. A forward
+ * of more than one port prefix that finds its class without one (the
+ * first wide range of a class) takes one node per source prefix instead,
+ * under port prefix length 0, all of its class's ports: a lookup that
+ * finds it there checks the port against the forward's range and, if it
+ * is not in it, goes on to the other lengths, where the class's other
+ * forwards are. So a wide range alone in its class, as a range from its
+ * own source is, costs one node, not one for each port prefix (six for
+ * 1024-65535), and one length to probe, not six. A lookup
  * walks the classes a packet could belong to from the most specific to the
  * least, in the README's order (listen address before any; longer source
  * prefix before shorter, before none; an interface before any), and in
@@ -445,16 +453,40 @@ static void pf_table_account(struct pf_table *t, struct pf_fwd *f, int delta)
 }
 
 /*
+ * Whether a class of @f's has its whole node (pf_fwd_lay_nodes) in @t
+ * already, another forward's. Lock.
+ */
+static bool pf_table_whole_taken(struct pf_table *t, struct pf_fwd *f)
+{
+	unsigned int j;
+	struct pf_key key;
+
+	for (j = 0; j < pf_fwd_n_classes(f); j++) {
+		pf_node_key(pf_fwd_node(f, j), &key);
+		if (rhashtable_lookup_fast(&t->ht, &key, pf_ht_params))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Makes @f findable by the packet path's keys and in the order; @place is
- * where pf_table_overlap() found its own place goes.
+ * where pf_table_overlap() found its own place goes. A forward with whole
+ * nodes whose class has one already gets one node per port prefix.
  */
 static int pf_table_index(struct pf_table *t, struct pf_fwd *f, const struct pf_place *place)
 {
-	unsigned int i, n_nodes = pf_fwd_n_nodes(f);
+	unsigned int i, n_nodes;
 	struct pf_key key;
 	struct pf_node *node;
 	int ret;
 
+	if (pf_fwd_whole(f) && pf_table_whole_taken(t, f)) {
+		ret = pf_fwd_lay_nodes(f, false);
+		if (ret)
+			return ret;
+	}
+	n_nodes = pf_fwd_n_nodes(f);
 	if (pf_fwd_ifname(f)[0]) {
 		ret = pf_table_ifname_get(t, pf_fwd_ifname(f));
 		if (ret)
@@ -547,7 +579,9 @@ struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key)
 
 /*
  * The forward of the class in @key that has @p's port and applies to @p,
- * or NULL: one probe per port prefix length in @plens. RCU.
+ * or NULL: one probe per port prefix length in @plens. A node of length 0
+ * (a whole one) may be of a forward without the port: the class's others
+ * are then under the other lengths. RCU.
  */
 static struct pf_fwd *pf_table_probe(const struct pf_table *t, const struct pf_pkt *p,
 				     struct pf_key *key, unsigned long plens)

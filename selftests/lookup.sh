@@ -179,9 +179,46 @@ expect "dev over nothing" "$dev" 203.0.113.11:80 from 198.51.100.7 dev eth0
 expect "no dev, no from: the plain forward" "$any" 203.0.113.11:80 from 198.51.100.7 dev eth1
 expect "the host's own connections: no dev" "$any" 203.0.113.11:80 from 198.51.100.7
 expect "the range with dev, at its edge" "$dev" 203.0.113.11:90 from 198.51.100.7 dev eth0
+# Wide ranges of one class: the first holds the class's whole node, the
+# second is indexed by its port prefixes; a lookup that finds the first
+# without the port goes on to the second, and the other way round.
+second=$(id_of 100-120 192.168.1.8 dev eth0)
+[ -n "$second" ] || { fail "setup: a second range of the class of $dev"; finish; }
+expect "a second range of a class: found" "$second" 203.0.113.11:110 from 198.51.100.7 dev eth0
+expect "and the first still" "$dev" 203.0.113.11:75 from 198.51.100.7 dev eth0
+out=$(pfctl "$gw" which 203.0.113.11:95 from 198.51.100.7 dev eth0)
+[ $? = 1 ] && echo "ok: between the two ranges: no forward" || fail "between the two ranges: '$out'"
+setup pfctl "$gw" del id "$dev"
+third=$(id_of 30-50 192.168.1.9 dev eth0)
+[ -n "$third" ] || { fail "setup: a range of that class after the first went"; finish; }
+expect "after the first went, a new range of the class" "$third" 203.0.113.11:40 from 198.51.100.7 dev eth0
+expect "and the second still" "$second" 203.0.113.11:120 from 198.51.100.7 dev eth0
+expect "and the first's ports now the plain forward's or none" "$any" 203.0.113.11:80 from 198.51.100.7 dev eth0
+setup pfctl "$gw" del id "$second"
+setup pfctl "$gw" del id "$third"
+dev=$(id_of 70-90 192.168.1.6 dev eth0)
+[ -n "$dev" ] || { fail "setup: the range with dev again"; finish; }
 # One port, two source prefixes: a node for each, found from either.
 expect "one port, from its first prefix" "$two" 203.0.113.11:60 from 10.3.1.1
 expect "one port, from its second prefix" "$two" 203.0.113.11:60 from 10.4.1.1
+# A wide range with two source prefixes: a whole node for each; a range
+# of its second prefix's class after it: that class's whole node is taken.
+wide2=$(id_of 200-220 192.168.1.10 from 10.5.0.0/16 from 10.6.0.0/16)
+after2=$(id_of 230-240 192.168.1.11 from 10.6.0.0/16)
+[ -n "$wide2" ] && [ -n "$after2" ] || { fail "setup: two ranges with source prefixes: $wide2 $after2"; finish; }
+expect "a wide range, from its first prefix" "$wide2" 203.0.113.11:210 from 10.5.1.1
+expect "a wide range, from its second prefix" "$wide2" 203.0.113.11:200 from 10.6.1.1
+expect "a range of that second prefix's class after it" "$after2" 203.0.113.11:235 from 10.6.1.1
+out=$(pfctl "$gw" which 203.0.113.11:235 from 10.5.1.1)
+[ $? = 1 ] && echo "ok: not from the first prefix" || fail "235 from 10.5.1.1: '$out'"
+# The other way round: a range with two prefixes after one of its second
+# prefix's class: that class's whole node is taken, so it has none.
+alone=$(id_of 300-310 192.168.1.12 from 10.8.0.0/16)
+two3=$(id_of 320-330 192.168.1.13 from 10.7.0.0/16 from 10.8.0.0/16)
+[ -n "$alone" ] && [ -n "$two3" ] || { fail "setup: a range with two prefixes after one of the second's: $alone $two3"; finish; }
+expect "a range with two prefixes, its second's class taken: from the first" "$two3" 203.0.113.11:325 from 10.7.1.1
+expect "and from the second" "$two3" 203.0.113.11:320 from 10.8.1.1
+expect "and the one before it" "$alone" 203.0.113.11:305 from 10.8.1.1
 out=$(pfctl "$gw" which 203.0.113.11:91 from 198.51.100.7 dev eth0)
 [ $? = 1 ] && grep -q '^no forward applies to tcp 203.0.113.11:91 from 198.51.100.7 on eth0$' <<< "$out" &&
 	echo "ok: no forward: said, exit status 1" || fail "no forward: '$out'"

@@ -5,8 +5,9 @@
 # (GFP_KERNEL_ACCOUNT): 40,000 forwards restored from inside a cgroup show
 # up in its slab counter, at least the size of a forward object (the pf_fwd
 # cache's object size) each, and leave it again with a flush; as many IPv6
-# forwards take 12 bytes more each or more, and as many IPv4 forwards each
-# from its own source less than 32 bytes more each.
+# forwards take 12 bytes more each or more, as many IPv4 forwards each
+# from its own source less than 32 bytes more each, and as many of ports
+# 1024-65535 each from its own source less than 16 bytes more than those.
 #
 # So many because memory.stat is exact only on kernels that flush the
 # cgroup's statistics when they are read (5.13 on): before, each CPU holds
@@ -95,6 +96,16 @@ awk -v n=$n 'BEGIN { for (i = 1; i <= n; i++)
 restore_in_cg "forwards each from its own source"
 check "a forward with a source prefix takes less than 32 bytes of slab more than one without ($per_fwd, $grown)" \
 	test "$per_fwd" -lt $(( grown + 32 ))
+check "flush" pfctl "$ns" flush
+from=$per_fwd
+
+# A wide range alone in its class (here each from its own source) takes
+# one node, the forward's own, as a single port does, not a 96-byte array
+# more for its other five port prefixes (1024-65535: six).
+sed 's/^tcp 80 /tcp 1024-65535 /' -i /tmp/pft-$$
+restore_in_cg "forwards of ports 1024-65535 each from its own source"
+check "a wide range alone in its class takes less than 16 bytes of slab more than one port ($per_fwd, $from)" \
+	test "$per_fwd" -lt $(( from + 16 ))
 check "flush" pfctl "$ns" flush
 rm -f /tmp/pft-$$
 finish
