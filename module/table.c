@@ -49,6 +49,7 @@
 
 #include <linux/inetdevice.h>
 #include <linux/jhash.h>
+#include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
@@ -524,8 +525,13 @@ int pf_table_insert(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack
 	if (ret)
 		return ret;
 	ret = pf_table_index(t, f, &place);
-	if (ret)
+	if (ret) {
 		xa_erase(&t->fwds, f->id);
+		/* Lookups and dumps (RCU) may have found it meanwhile, under
+		 * its id or under a node that went in before one failed.
+		 */
+		synchronize_net();
+	}
 	return ret;
 }
 

@@ -62,7 +62,8 @@ struct pf_table *pf_table_new(void);
 void pf_table_free(struct pf_table *t);
 /*
  * Adds @f under its id (f->id, which must be free in @t); -EEXIST if it
- * overlaps a forward of the same kind.
+ * overlaps a forward of the same kind. On any error no RCU reader still
+ * holds @f: the caller may free it at once.
  */
 int pf_table_insert(struct pf_table *t, struct pf_fwd *f, struct netlink_ext_ack *extack);
 void pf_table_remove(struct pf_table *t, struct pf_fwd *f);
