@@ -75,6 +75,8 @@ static int pf_config_settle(struct net *net, struct pf_net *pn, const struct pf_
 	int ret = 0;
 
 	lockdep_assert_held(&pn->lock);
+	if (counted)
+		WRITE_ONCE(pn->conn_counts, pn->conn_counts + 1);
 	for (fam = 0; fam < PF_NFAMILIES; fam++) {
 		conns = c && (c->live[fam] || c->ended[fam]);
 		ended = c && c->ended[fam];

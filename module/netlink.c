@@ -99,6 +99,7 @@ static const struct nla_policy pf_nl_policy[PFMOD_A_MAX + 1] = {
 	[PFMOD_A_ALL_FORWARDS] = { .type = NLA_REJECT },
 	[PFMOD_A_NAT_HOOKS] = { .type = NLA_REJECT },
 	[PFMOD_A_END_HOOKS] = { .type = NLA_REJECT },
+	[PFMOD_A_CONN_COUNTS] = { .type = NLA_REJECT },
 	[PFMOD_A_LOOKUP] = NLA_POLICY_NESTED(pf_lookup_policy),
 };
 
@@ -366,6 +367,7 @@ static int pf_nl_ret(struct netlink_ext_ack *extack, int ret)
 
 static int pf_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
+	struct pf_net *pn = pf_net(genl_info_net(info));
 	struct pf_table *t;
 	struct sk_buff *msg;
 	void *hdr;
@@ -381,12 +383,13 @@ static int pf_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	}
 	hdr = genlmsg_put_reply(msg, info, &pf_genl_family, 0, PFMOD_CMD_GET_INFO);
 	rcu_read_lock();
-	t = rcu_dereference(pf_net(genl_info_net(info))->table);
+	t = rcu_dereference(pn->table);
 	ret = !hdr ||
 	      nla_put_string(msg, PFMOD_A_VERSION, PFMOD_VERSION) ||
 	      nla_put_u32(msg, PFMOD_A_API, PFMOD_GENL_VERSION) ||
 	      nla_put_u32(msg, PFMOD_A_MAX_FORWARDS, READ_ONCE(pf_max_forwards)) ||
-	      nla_put_u32(msg, PFMOD_A_FORWARDS, READ_ONCE(t->count));
+	      nla_put_u32(msg, PFMOD_A_FORWARDS, READ_ONCE(t->count)) ||
+	      nla_put_u32(msg, PFMOD_A_CONN_COUNTS, READ_ONCE(pn->conn_counts));
 	rcu_read_unlock();
 	/* What all namespaces hold is the host admin's business only. */
 	if (!ret && netlink_capable(skb, CAP_NET_ADMIN))

@@ -21,6 +21,7 @@ struct pf_net {
 	u32 gen;			/* changes with the table; never 0 */
 	unsigned int ending;		/* walks that end connections, under way */
 	u32 end_seq;			/* such walks done */
+	u32 conn_counts;		/* counts that decided (settle) */
 	bool nat[PF_NFAMILIES];		/* NAT lookups registered, per family */
 	bool end[PF_NFAMILIES];		/* drop hook for ended connections */
 	bool labels;			/* conntrack labels asked for */

@@ -11,22 +11,32 @@ source "$(dirname "$0")/lib.sh"
 topo_gateway
 serve "$server" -p 8080 -n web
 
+# conn_counts: how many times the namespace's connections were counted to
+# decide whether it still needs the NAT core (pfctl -j version).
+conn_counts() {
+	pfctl "$gw" -j version | sed -n 's/.*"conn_counts":\([0-9]*\).*/\1/p'
+}
+
 check "add" pfctl "$gw" add 80 192.168.1.2:8080
 chat_start "$client" 203.0.113.10 80
 out=$(chat_say one)
 check_match "an open connection through the forward" "^web 203\.0\.113\.20 " "$out"
-t_del=$(now)
+counts=$(conn_counts)
+check_match "pfctl -j version: the namespace's conn_counts" "^[0-9]+$" "$counts"
 check "del 80 keep" pfctl "$gw" del 80 keep
 out=$(chat_say two)
 check_match "with keep, the open connection goes on" "^web 203\.0\.113\.20 " "$out"
 check_fails "new connections are not forwarded" request "$client" -w 1000 203.0.113.10 80
-# The namespace has no forward now; its lingering check first counts its
-# connections a second after the delete (config.c, PF_LINGER_MIN). Nothing
-# shows that count, so the test waits out twice that before it looks again:
-# the kept connection must have kept the namespace registered with the NAT
-# core, or its packets go untranslated.
-left=$(awk -v t0="$t_del" -v t1="$(now)" -v b="$(bound 2)" 'BEGIN { d = t0 + b - t1; print (d > 0 ? d : 0) }')
-sleep "$left"
+# The namespace has no forward now; its lingering check counts its
+# connections a second after the delete (config.c, PF_LINGER_MIN), and a
+# count that began before the delete does not decide. Once one has
+# decided, the kept connection must have kept the namespace registered
+# with the NAT core, or its packets go untranslated.
+if wait_for "$(bound 5)" eval '[ "$(conn_counts)" -gt "$counts" ]'; then
+	echo "ok: the namespace's connections were counted after the delete ($counts -> $(conn_counts))"
+else
+	fail "no count of the namespace's connections decided within $(bound 5) s of the delete ($counts -> $(conn_counts))"
+fi
 out=$(chat_say three)
 check_match "... and the kept connection still goes on after it" "^web 203\.0\.113\.20 " "$out"
 chat_stop

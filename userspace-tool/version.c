@@ -40,6 +40,7 @@ static void print_json(const struct info *info, unsigned int api)
 		{ PFMOD_A_ALL_FORWARDS, "all_forwards" },
 		{ PFMOD_A_NAT_HOOKS, "nat_hooks" },
 		{ PFMOD_A_END_HOOKS, "end_hooks" },
+		{ PFMOD_A_CONN_COUNTS, "conn_counts" },
 	};
 	size_t i;
 

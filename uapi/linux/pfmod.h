@@ -22,6 +22,10 @@
  *	PFMOD_A_API: NLA_U32, PFMOD_GENL_VERSION the module speaks
  *	PFMOD_A_MAX_FORWARDS: NLA_U32, forwards allowed per namespace
  *	PFMOD_A_FORWARDS: NLA_U32, forwards in this namespace
+ *	PFMOD_A_CONN_COUNTS: NLA_U32, times this namespace's connections were
+ *		counted once forwards had gone and the count decided what
+ *		stays registered with the NAT core (the lingering check's
+ *		counts, and the walks that end connections); wraps
  *	and, to CAP_NET_ADMIN of the initial user namespace only, what the
  *	module holds in all namespaces together:
  *	PFMOD_A_ALL_FORWARDS: NLA_U32, forwards (staged ones included)
@@ -212,6 +216,7 @@ enum pfmod_attr {
 	PFMOD_A_NAT_HOOKS,
 	PFMOD_A_END_HOOKS,
 	PFMOD_A_LOOKUP,
+	PFMOD_A_CONN_COUNTS,
 
 	__PFMOD_A_MAX
 };
