@@ -335,7 +335,7 @@ struct pf_fwd *pf_fwd_create(struct net *net, const struct pf_fwd_cfg *c,
 	}
 	for (j = 1; j < m; j++)
 		opts->members->members[j - 1].from = j;
-	if (pf_fwd_lay_nodes(f, pf_port_prefixes(c->port_min, c->port_max, NULL, NULL) > 1))
+	if (pf_fwd_lay_nodes(f, true))
 		goto err;
 	return f;
 
@@ -344,15 +344,19 @@ err:
 	return ERR_PTR(-ENOMEM);
 }
 
-int pf_fwd_lay_nodes(struct pf_fwd *f, bool whole)
+int pf_fwd_lay_nodes(struct pf_fwd *f, bool may_whole)
 {
-	unsigned int n = 1, m = pf_fwd_n_classes(f), i;
-	u16 port[PF_MAX_PREFIXES] = {};
-	u8 plen[PF_MAX_PREFIXES] = {};
+	unsigned int n, m = pf_fwd_n_classes(f), i;
+	u16 port[PF_MAX_PREFIXES];
+	u8 plen[PF_MAX_PREFIXES];
 	struct pf_more *more = NULL;
 
-	if (!whole)
-		n = pf_port_prefixes(f->port_min, f->port_max, port, plen);
+	n = pf_port_prefixes(f->port_min, f->port_max, port, plen);
+	if (may_whole && n > 1) {
+		n = 1;
+		port[0] = 0;
+		plen[0] = 0;
+	}
 	if (n * m > 1) {
 		more = kzalloc(struct_size(more, nodes, n * m - 1), GFP_KERNEL_ACCOUNT);
 		if (!more)

@@ -251,13 +251,14 @@ static inline u64 pf_fwd_expires(const struct pf_fwd *f)
 }
 
 /*
- * Lays out @f's nodes, @f in no table's hash: @whole, one for each source
- * prefix, for its class's every port (port prefix length 0), which only
- * one forward of a class can hold and a lookup checks against the
- * forward's range (table.c); else one for each port prefix of @f's range,
- * for each source prefix. 0 or -ENOMEM (then @f is as it was).
+ * Lays out @f's nodes, @f in no table's hash: one for each port prefix of
+ * @f's range, for each source prefix; or, if @may_whole and the range has
+ * more than one port prefix, one for each source prefix, for its class's
+ * every port (port prefix length 0), which only one forward of a class
+ * can hold and a lookup checks against the forward's range (table.c).
+ * 0 or -ENOMEM (then @f is as it was).
  */
-int pf_fwd_lay_nodes(struct pf_fwd *f, bool whole);
+int pf_fwd_lay_nodes(struct pf_fwd *f, bool may_whole);
 
 /*
  * How many nodes @f has: port prefixes (1 whole) x source prefixes

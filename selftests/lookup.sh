@@ -161,6 +161,14 @@ expect() {
 	got=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' <<< "$got")
 	[ "$got" = "$want" ] && echo "ok: $what" || fail "$what: which $* gave '${got:-none}', not forward $want"
 }
+# which must find nothing: exit status 1.
+expect_none() {
+	local what=$1 out
+
+	shift
+	out=$(pfctl "$gw" which "$@" 2>&1)
+	[ $? = 1 ] && echo "ok: $what" || fail "$what: which $* gave '$out'"
+}
 id_of() {
 	pfctl "$gw" -j add "$@" | sed -n 's/^{"id":\([0-9]*\),.*/\1/p'
 }
@@ -186,8 +194,7 @@ second=$(id_of 100-120 192.168.1.8 dev eth0)
 [ -n "$second" ] || { fail "setup: a second range of the class of $dev"; finish; }
 expect "a second range of a class: found" "$second" 203.0.113.11:110 from 198.51.100.7 dev eth0
 expect "and the first still" "$dev" 203.0.113.11:75 from 198.51.100.7 dev eth0
-out=$(pfctl "$gw" which 203.0.113.11:95 from 198.51.100.7 dev eth0)
-[ $? = 1 ] && echo "ok: between the two ranges: no forward" || fail "between the two ranges: '$out'"
+expect_none "between the two ranges: no forward" 203.0.113.11:95 from 198.51.100.7 dev eth0
 setup pfctl "$gw" del id "$dev"
 third=$(id_of 30-50 192.168.1.9 dev eth0)
 [ -n "$third" ] || { fail "setup: a range of that class after the first went"; finish; }
@@ -209,8 +216,7 @@ after2=$(id_of 230-240 192.168.1.11 from 10.6.0.0/16)
 expect "a wide range, from its first prefix" "$wide2" 203.0.113.11:210 from 10.5.1.1
 expect "a wide range, from its second prefix" "$wide2" 203.0.113.11:200 from 10.6.1.1
 expect "a range of that second prefix's class after it" "$after2" 203.0.113.11:235 from 10.6.1.1
-out=$(pfctl "$gw" which 203.0.113.11:235 from 10.5.1.1)
-[ $? = 1 ] && echo "ok: not from the first prefix" || fail "235 from 10.5.1.1: '$out'"
+expect_none "not from the first prefix" 203.0.113.11:235 from 10.5.1.1
 # The other way round: a range with two prefixes after one of its second
 # prefix's class: that class's whole node is taken, so it has none.
 alone=$(id_of 300-310 192.168.1.12 from 10.8.0.0/16)
@@ -222,8 +228,7 @@ expect "and the one before it" "$alone" 203.0.113.11:305 from 10.8.1.1
 out=$(pfctl "$gw" which 203.0.113.11:91 from 198.51.100.7 dev eth0)
 [ $? = 1 ] && grep -q '^no forward applies to tcp 203.0.113.11:91 from 198.51.100.7 on eth0$' <<< "$out" &&
 	echo "ok: no forward: said, exit status 1" || fail "no forward: '$out'"
-out=$(pfctl "$gw" which udp 203.0.113.11:80 from 198.51.100.7)
-[ $? = 1 ] && echo "ok: the protocol counts" || fail "udp took a tcp forward: $out"
+expect_none "the protocol counts: udp takes no tcp forward" udp 203.0.113.11:80 from 198.51.100.7
 out=$(pfctl "$gw" which 203.0.113.11:80 from 198.51.100.7)
 grep -qE "^$any +tcp +0\.0\.0\.0:80 +192\.168\.1\.2:80 " <<< "$out" && echo "ok: which prints the forward as show does" ||
 	fail "which's output: $out (show: $(pfctl "$gw" show))"

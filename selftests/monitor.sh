@@ -71,6 +71,16 @@ behind() {
 		"for p in \$(seq $3 $(($3 + 299))); do '$PFCTL' add \$p 192.168.1.2:8080 || exit 1; done"
 }
 
+# wait_line SECONDS PID FILE PATTERN: until FILE has a line matching
+# PATTERN (grep's), or the monitor PID that writes it has ended (given up,
+# say); succeeds only if the line came.
+wait_line() {
+	local pid=$2 file=$3 pattern=$4
+
+	wait_for "$1" eval 'grep -q -- "$pattern" "$file" || ! kill -0 "$pid" 2>/dev/null'
+	grep -q -- "$pattern" "$file"
+}
+
 # The first pfctl call loads the module if it is not.
 setup ip netns exec "$gw" "$PFCTL" flush
 monitor text "$gw" monitor
@@ -259,9 +269,9 @@ for p in 9 10 11; do
 	_pids+=($!)
 done
 kill -CONT "$mon_busy" "$mon_busyjson"
-# Each wait ends early if its monitor has ended (given up, say).
-wait_for 120 eval 'grep -q "^resync: .*, read while the table changed$" "$tmp/busy" || ! kill -0 "$mon_busy" 2>/dev/null'
-wait_for 120 eval 'grep -q "\"event\":\"resync\",\"changing\":true" "$tmp/busyjson" || ! kill -0 "$mon_busyjson" 2>/dev/null'
+# Whether the lines came is checked below, once the changes are over.
+wait_line 120 "$mon_busy" "$tmp/busy" "^resync: .*, read while the table changed$"
+wait_line 120 "$mon_busyjson" "$tmp/busyjson" '"event":"resync","changing":true'
 kill -0 "${churn[@]}" 2>/dev/null || fail "the changes stopped before the resyncs were read (pfctl add or del failed)"
 kill "${churn[@]}"
 wait "${churn[@]}"
@@ -270,12 +280,10 @@ check_match "a monitor whose resync the table changed during says so" \
 check_match "-j: its resync event says \"changing\":true" \
 	'^\{"event":"resync","changing":true,"forwards":\[\{"id":' "$(cat "$tmp/busyjson")"
 check "one more add, the changes over" ip netns exec "$gw" "$PFCTL" add 4000 192.168.1.2:8080
-wait_for 60 eval 'grep -q "^+ tcp 4000 192.168.1.2:8080$" "$tmp/busy" || ! kill -0 "$mon_busy" 2>/dev/null' &&
-	grep -q "^+ tcp 4000 192.168.1.2:8080$" "$tmp/busy" &&
+wait_line 60 "$mon_busy" "$tmp/busy" "^+ tcp 4000 192.168.1.2:8080$" &&
 	echo "ok: ... and prints the changes after it" ||
 	fail "the monitor did not print the add after its resync: $(tail -n 3 "$tmp/busy") $(cat "$tmp/busy.err")"
-wait_for 60 eval 'grep -q "\"event\":\"add\".*\"port_min\":4000," "$tmp/busyjson" || ! kill -0 "$mon_busyjson" 2>/dev/null' &&
-	grep -q '"event":"add".*"port_min":4000,' "$tmp/busyjson" &&
+wait_line 60 "$mon_busyjson" "$tmp/busyjson" '"event":"add".*"port_min":4000,' &&
 	echo "ok: -j: ... and prints the changes after it" ||
 	fail "-j: the monitor did not print the add after its resync: $(tail -c 300 "$tmp/busyjson") $(cat "$tmp/busyjson.err")"
 check "the monitor goes on after it" kill -0 "$mon_busy"
