@@ -81,24 +81,38 @@ static __always_inline void pf_msg_fill_addr(struct nlattr **pos, int type, u8 f
 }
 
 /*
- * The attributes every forward has (and its addresses), in one reservation:
- * nla_put() checks the room, reserves and pads attribute by attribute, and
- * that was most of what the dump of a million forwards cost.
+ * A 64-bit attribute needs no padding (nla_put_u64_64bit()'s
+ * PFMOD_FWD_A_PAD) where the architecture reads unaligned words well, as
+ * x86 does: there the counters go in the base's reservation too.
  */
-static int pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *f)
+#define PF_MSG_COUNTS_IN_BASE IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)
+
+/*
+ * The PFMOD_A_FORWARD nest's header, the attributes every forward has (and
+ * its addresses) and, with @sum, its counters, in one reservation: nla_put()
+ * checks the room, reserves and pads attribute by attribute, and that was
+ * most of what the dump of a million forwards cost. Returns the nest, or
+ * NULL if it does not fit.
+ */
+static struct nlattr *pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *f,
+				      const struct pf_stats_sum *sum)
 {
 	bool addr = f->flags & PF_F_HAS_ADDR, to_addr = !(f->flags & PFMOD_F_TO_SELF);
 	int alen = pf_addr_len(f->family);
 	u32 flags = f->flags & __PFMOD_F_ALL;
-	struct nlattr *pos, *end;
+	struct nlattr *nest, *pos, *end;
 	int len;
 
-	len = 2 * nla_total_size(sizeof(u32)) + 3 * nla_total_size(sizeof(u8)) +
-	      4 * nla_total_size(sizeof(u16)) + (addr + to_addr) * nla_total_size(alen);
-	pos = nla_reserve_nohdr(skb, len);
-	if (!pos)
-		return -EMSGSIZE;
-	end = (struct nlattr *)((u8 *)pos + len);
+	len = NLA_HDRLEN + 2 * nla_total_size(sizeof(u32)) + 3 * nla_total_size(sizeof(u8)) +
+	      4 * nla_total_size(sizeof(u16)) + (addr + to_addr) * nla_total_size(alen) +
+	      (sum ? 2 * nla_total_size(sizeof(u64)) : 0);
+	nest = nla_reserve_nohdr(skb, len);
+	if (!nest)
+		return NULL;
+	/* What nla_nest_start() writes; nla_nest_end() sets the length. */
+	nest->nla_type = NLA_F_NESTED | PFMOD_A_FORWARD;
+	pos = (struct nlattr *)((u8 *)nest + NLA_HDRLEN);
+	end = (struct nlattr *)((u8 *)nest + len);
 	pf_msg_fill(&pos, PFMOD_FWD_A_ID, &f->id, sizeof(u32));
 	pf_msg_fill(&pos, PFMOD_FWD_A_FAMILY, &f->family, sizeof(u8));
 	pf_msg_fill(&pos, PFMOD_FWD_A_PROTO, &f->proto, sizeof(u8));
@@ -112,18 +126,23 @@ static int pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *f)
 	pf_msg_fill(&pos, PFMOD_FWD_A_TO_PORT_MAX, &f->to_port_max, sizeof(u16));
 	pf_msg_fill(&pos, PFMOD_FWD_A_SNAT, &f->snat, sizeof(u8));
 	pf_msg_fill(&pos, PFMOD_FWD_A_FLAGS, &flags, sizeof(u32));
+	if (sum) {
+		pf_msg_fill(&pos, PFMOD_FWD_A_CONNS, &sum->conns, sizeof(u64));
+		pf_msg_fill(&pos, PFMOD_FWD_A_SNAT_CONNS, &sum->snat_conns, sizeof(u64));
+	}
 	WARN_ON_ONCE(pos != end);
-	return 0;
+	return nest;
 }
 
 int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_ct_usage *u,
 		   bool acct)
 {
-	struct nlattr *nest = nla_nest_start(skb, PFMOD_A_FORWARD);
 	struct pf_stats_sum sum;
+	struct nlattr *nest;
 
 	pf_fwd_stats(f, &sum);
-	if (!nest || pf_msg_put_base(skb, f) ||
+	nest = pf_msg_put_base(skb, f, PF_MSG_COUNTS_IN_BASE ? &sum : NULL);
+	if (!nest ||
 	    (pf_fwd_ifname(f)[0] &&
 	     nla_put_string(skb, PFMOD_FWD_A_IFNAME, pf_fwd_ifname(f))) ||
 	    (pf_fwd_n_from(f) && pf_msg_put_from(skb, f)) ||
@@ -133,8 +152,9 @@ int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_
 	     nla_put_u64_64bit(skb, PFMOD_FWD_A_EXPIRES, pf_msg_expires_in(f), PFMOD_FWD_A_PAD)) ||
 	    ((f->flags & PF_F_LIMITED) &&
 	     pf_msg_put_limits(skb, READ_ONCE(f->ext->opts->limits))) ||
-	    nla_put_u64_64bit(skb, PFMOD_FWD_A_CONNS, sum.conns, PFMOD_FWD_A_PAD) ||
-	    nla_put_u64_64bit(skb, PFMOD_FWD_A_SNAT_CONNS, sum.snat_conns, PFMOD_FWD_A_PAD) ||
+	    (!PF_MSG_COUNTS_IN_BASE &&
+	     (nla_put_u64_64bit(skb, PFMOD_FWD_A_CONNS, sum.conns, PFMOD_FWD_A_PAD) ||
+	      nla_put_u64_64bit(skb, PFMOD_FWD_A_SNAT_CONNS, sum.snat_conns, PFMOD_FWD_A_PAD))) ||
 	    (u && nla_put_u64_64bit(skb, PFMOD_FWD_A_ACTIVE, u->active, PFMOD_FWD_A_PAD)) ||
 	    (u && acct &&
 	     (nla_put_u64_64bit(skb, PFMOD_FWD_A_PACKETS, u->packets, PFMOD_FWD_A_PAD) ||

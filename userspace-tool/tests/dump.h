@@ -45,15 +45,20 @@ static inline struct nlmsghdr *pf_put_dump(char *buf, const struct pf_forward *f
 		mnl_attr_put(nlh, PFMOD_FWD_A_TO_ADDR, alen, &f->to_addr);
 	mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
 	mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
-	if (f->ifname[0])
-		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
-	pf_msg_put_from(nlh, f);
 	mnl_attr_put_u8(nlh, PFMOD_FWD_A_SNAT, f->snat);
-	if (f->snat == PFMOD_SNAT_ADDR)
-		mnl_attr_put(nlh, PFMOD_FWD_A_SNAT_ADDR, alen, &f->snat_addr);
 	mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS, (f->to_self ? PFMOD_F_TO_SELF : 0) |
 			 (f->expire_keep ? PFMOD_F_EXPIRE_KEEP : 0) |
 			 (f->offload ? PFMOD_F_OFFLOAD : 0));
+	/* In the base's reservation where 64-bit attributes need no padding
+	 * (x86: module/msg.c).
+	 */
+	mnl_attr_put_u64(nlh, PFMOD_FWD_A_CONNS, c->conns);
+	mnl_attr_put_u64(nlh, PFMOD_FWD_A_SNAT_CONNS, c->snat_conns);
+	if (f->ifname[0])
+		mnl_attr_put_strz(nlh, PFMOD_FWD_A_IFNAME, f->ifname);
+	pf_msg_put_from(nlh, f);
+	if (f->snat == PFMOD_SNAT_ADDR)
+		mnl_attr_put(nlh, PFMOD_FWD_A_SNAT_ADDR, alen, &f->snat_addr);
 	/* What a timeout given leaves, as the kernel counts it. */
 	if (f->timeout)
 		mnl_attr_put_u64(nlh, PFMOD_FWD_A_EXPIRES, f->timeout * 1000ULL);
@@ -69,8 +74,6 @@ static inline struct nlmsghdr *pf_put_dump(char *buf, const struct pf_forward *f
 		}
 		mnl_attr_put_u64(nlh, PFMOD_FWD_A_DROPS, c->drops);
 	}
-	mnl_attr_put_u64(nlh, PFMOD_FWD_A_CONNS, c->conns);
-	mnl_attr_put_u64(nlh, PFMOD_FWD_A_SNAT_CONNS, c->snat_conns);
 	if (c->usage) {
 		mnl_attr_put_u64(nlh, PFMOD_FWD_A_ACTIVE, c->active);
 		mnl_attr_put_u64(nlh, PFMOD_FWD_A_PACKETS, c->packets);
