@@ -114,25 +114,36 @@ static int attr_type(const struct nlattr *a)
 	return a->nla_type & NLA_TYPE_MASK;
 }
 
-/* An attribute of 1, 2, 4 or 8 bytes (the caller checked its size). */
-static uint64_t attr_uint(const struct nlattr *a)
+/* Attributes of 1, 2, 4 and 8 bytes (the caller checked the size): each
+ * read at its own width, not through a switch on the length.
+ */
+static uint8_t attr_u8(const struct nlattr *a)
 {
-	uint16_t u16;
-	uint32_t u32;
-	uint64_t u64;
+	return *(const uint8_t *)attr_data(a);
+}
 
-	switch (attr_len(a)) {
-	case 1:
-		return *(const uint8_t *)attr_data(a);
-	case 2:
-		memcpy(&u16, attr_data(a), sizeof(u16));
-		return u16;
-	case 4:
-		memcpy(&u32, attr_data(a), sizeof(u32));
-		return u32;
-	}
-	memcpy(&u64, attr_data(a), sizeof(u64));
-	return u64;
+static uint16_t attr_u16(const struct nlattr *a)
+{
+	uint16_t v;
+
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+static uint32_t attr_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+static uint64_t attr_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
 }
 
 static const uint8_t fwd_attr_size[PFMOD_FWD_A_MAX + 1] = {
@@ -189,7 +200,7 @@ static int get_prefix(const struct nlattr *nest, int family, struct pf_prefix *p
 		case PFMOD_PREFIX_A_LEN:
 			if (attr_len(a) != 1)
 				return -1;
-			p->len = attr_uint(a);
+			p->len = attr_u8(a);
 			have |= 2;
 			break;
 		}
@@ -202,7 +213,7 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 	const struct nlattr *top, *a, *pfx;
 	const struct nlattr *addr = NULL, *to_addr = NULL, *from = NULL, *snat_addr = NULL;
 	int type, left, nleft, pleft;
-	uint64_t v;
+	uint32_t flags;
 
 	/* from[] is set up to n_from only. */
 	memset(f, 0, offsetof(struct pf_forward, from));
@@ -216,34 +227,33 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 				continue;
 			if (fwd_attr_size[type] && attr_len(a) != fwd_attr_size[type])
 				return -1;
-			v = fwd_attr_size[type] ? attr_uint(a) : 0;
 			switch (type) {
 			case PFMOD_FWD_A_ID:
-				f->id = v;
+				f->id = attr_u32(a);
 				break;
 			case PFMOD_FWD_A_FAMILY:
-				f->family = v;
+				f->family = attr_u8(a);
 				break;
 			case PFMOD_FWD_A_PROTO:
-				f->proto = v;
+				f->proto = attr_u8(a);
 				break;
 			case PFMOD_FWD_A_ADDR:
 				addr = a;
 				break;
 			case PFMOD_FWD_A_PORT_MIN:
-				f->port_min = v;
+				f->port_min = attr_u16(a);
 				break;
 			case PFMOD_FWD_A_PORT_MAX:
-				f->port_max = v;
+				f->port_max = attr_u16(a);
 				break;
 			case PFMOD_FWD_A_TO_ADDR:
 				to_addr = a;
 				break;
 			case PFMOD_FWD_A_TO_PORT_MIN:
-				f->to_port_min = v;
+				f->to_port_min = attr_u16(a);
 				break;
 			case PFMOD_FWD_A_TO_PORT_MAX:
-				f->to_port_max = v;
+				f->to_port_max = attr_u16(a);
 				break;
 			case PFMOD_FWD_A_IFNAME:
 				if (attr_len(a) < 1 || attr_len(a) > IF_NAMESIZE ||
@@ -255,54 +265,55 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 				from = a;
 				break;
 			case PFMOD_FWD_A_FLAGS:
-				f->to_self = v & PFMOD_F_TO_SELF;
-				f->expire_keep = v & PFMOD_F_EXPIRE_KEEP;
-				f->offload = v & PFMOD_F_OFFLOAD;
+				flags = attr_u32(a);
+				f->to_self = flags & PFMOD_F_TO_SELF;
+				f->expire_keep = flags & PFMOD_F_EXPIRE_KEEP;
+				f->offload = flags & PFMOD_F_OFFLOAD;
 				break;
 			case PFMOD_FWD_A_EXPIRES:
-				f->expires_ms = v;
+				f->expires_ms = attr_u64(a);
 				break;
 			case PFMOD_FWD_A_MAXCONN:
-				f->maxconn = v;
+				f->maxconn = attr_u32(a);
 				break;
 			case PFMOD_FWD_A_MAXCONN_SRC:
-				f->maxconn_src = v;
+				f->maxconn_src = attr_u32(a);
 				break;
 			case PFMOD_FWD_A_RATE:
-				f->rate = v;
+				f->rate = attr_u32(a);
 				break;
 			case PFMOD_FWD_A_RATE_PERIOD:
-				f->rate_period = v;
+				f->rate_period = attr_u32(a);
 				break;
 			case PFMOD_FWD_A_BURST:
-				f->burst = v;
+				f->burst = attr_u32(a);
 				break;
 			case PFMOD_FWD_A_DROPS:
-				f->drops = v;
+				f->drops = attr_u64(a);
 				f->has_drops = true;
 				break;
 			case PFMOD_FWD_A_SNAT:
-				f->snat = v;
+				f->snat = attr_u8(a);
 				break;
 			case PFMOD_FWD_A_SNAT_ADDR:
 				snat_addr = a;
 				break;
 			case PFMOD_FWD_A_CONNS:
-				f->conns = v;
+				f->conns = attr_u64(a);
 				break;
 			case PFMOD_FWD_A_SNAT_CONNS:
-				f->snat_conns = v;
+				f->snat_conns = attr_u64(a);
 				break;
 			case PFMOD_FWD_A_ACTIVE:
-				f->active = v;
+				f->active = attr_u64(a);
 				f->has_usage = true;
 				break;
 			case PFMOD_FWD_A_PACKETS:
-				f->packets = v;
+				f->packets = attr_u64(a);
 				f->has_traffic = true;
 				break;
 			case PFMOD_FWD_A_BYTES:
-				f->bytes = v;
+				f->bytes = attr_u64(a);
 				break;
 			}
 		}
