@@ -229,8 +229,8 @@ kill "$mon_elsewhere"
 setup ip netns exec "$gw" "$PFCTL" flush
 behind slow 4096 2000
 kill -CONT "$mon_slow" "$mon_slowjson"
-wait_for 30 grep -q "^resync: " "$tmp/slow"
-wait_for 30 grep -q '"event":"resync"' "$tmp/slowjson"
+wait_line 30 "$mon_slow" "$tmp/slow" "^resync: "
+wait_line 30 "$mon_slowjson" "$tmp/slowjson" '"event":"resync"'
 sleep 1
 check_match "a monitor that fell behind says so" "^resync: 300 forwards$" "$(cat "$tmp/slow")"
 table=$(ip netns exec "$gw" "$PFCTL" save | grep -v "^#")
