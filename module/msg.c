@@ -109,7 +109,7 @@ static struct nlattr *pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *
 	nest = nla_reserve_nohdr(skb, len);
 	if (!nest)
 		return NULL;
-	/* What nla_nest_start() writes; nla_nest_end() sets the length. */
+	/* The nest's type as nla_nest_start() sets it; nla_nest_end() sets its length. */
 	nest->nla_type = NLA_F_NESTED | PFMOD_A_FORWARD;
 	pos = (struct nlattr *)((u8 *)nest + NLA_HDRLEN);
 	end = (struct nlattr *)((u8 *)nest + len);
