@@ -33,7 +33,8 @@ struct monitor {
 	bool gone;		/* the module went away */
 };
 
-static uint32_t attr_u32(const struct nlmsghdr *nlh, uint16_t type)
+/* The top-level attribute @type of @nlh as a u32; 0 without it. */
+static uint32_t msg_u32(const struct nlmsghdr *nlh, uint16_t type)
 {
 	const struct nlattr *a;
 
@@ -95,8 +96,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *arg)
 	}
 	if (nlh->nlmsg_type != m->nl->family)
 		return MNL_CB_OK;
-	keep = attr_u32(nlh, PFMOD_A_FLAGS) & PFMOD_REQ_F_KEEP_CONNS;
-	expired = attr_u32(nlh, PFMOD_A_FLAGS) & PFMOD_EVENT_F_EXPIRED;
+	keep = msg_u32(nlh, PFMOD_A_FLAGS) & PFMOD_REQ_F_KEEP_CONNS;
+	expired = msg_u32(nlh, PFMOD_A_FLAGS) & PFMOD_EVENT_F_EXPIRED;
 	switch (g->cmd) {
 	case PFMOD_CMD_ADD:
 	case PFMOD_CMD_DEL:
@@ -108,10 +109,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *arg)
 			print_forward_event("-", "del", &f, keep, expired);
 		break;
 	case PFMOD_CMD_FLUSH:
-		print_table_event("flush", attr_u32(nlh, PFMOD_A_COUNT), keep);
+		print_table_event("flush", msg_u32(nlh, PFMOD_A_COUNT), keep);
 		break;
 	case PFMOD_CMD_REPLACE:
-		print_table_event("restore", attr_u32(nlh, PFMOD_A_COUNT), keep);
+		print_table_event("restore", msg_u32(nlh, PFMOD_A_COUNT), keep);
 		break;
 	}
 	return MNL_CB_OK;
