@@ -81,6 +81,17 @@ wait_line() {
 	grep -q -- "$pattern" "$file"
 }
 
+# resync_whole FILE JSONFILE: the text monitor's "= " lines after its resync
+# marker are as many as the marker says, and the JSON monitor's resync line
+# has ended (jq reads it whole).
+resync_whole() {
+	local n
+
+	n=$(sed -n 's/^resync: \([0-9]*\) forwards\{0,1\}.*$/\1/p' "$1" | tail -n 1)
+	[ -n "$n" ] && [ "$(grep -c '^= ' "$1")" -ge "$n" ] &&
+		jq -e 'select(.event == "resync")' "$2" > /dev/null 2>&1
+}
+
 # The first pfctl call loads the module if it is not.
 setup ip netns exec "$gw" "$PFCTL" flush
 monitor text "$gw" monitor
@@ -231,7 +242,7 @@ behind slow 4096 2000
 kill -CONT "$mon_slow" "$mon_slowjson"
 wait_line 30 "$mon_slow" "$tmp/slow" "^resync: "
 wait_line 30 "$mon_slowjson" "$tmp/slowjson" '"event":"resync"'
-sleep 1
+wait_for 30 resync_whole "$tmp/slow" "$tmp/slowjson"
 check_match "a monitor that fell behind says so" "^resync: 300 forwards$" "$(cat "$tmp/slow")"
 table=$(ip netns exec "$gw" "$PFCTL" save | grep -v "^#")
 resynced=$(sed -n 's/^= //p' "$tmp/slow")
