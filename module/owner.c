@@ -40,12 +40,13 @@ static u32 pf_owner_field(const struct nf_conn_labels *l, unsigned int first, un
 	return (word >> (first % BITS_PER_LONG)) & GENMASK(n - 1, 0);
 }
 
+/*
+ * Writes @v into bits [@first, @first + @n) of @map, where they are zero, as
+ * pf_owner_field() reads them: one shift, not a loop over the bits.
+ */
 static void pf_owner_put_field(unsigned long *map, unsigned int first, unsigned int n, u32 v)
 {
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		__assign_bit(first + i, map, v & BIT(i));
+	map[BIT_WORD(first)] |= (unsigned long)(v & GENMASK(n - 1, 0)) << (first % BITS_PER_LONG);
 }
 
 /* Replaces the bits of @mask with those of @val (both bitmaps). */
@@ -67,6 +68,8 @@ bool pf_owner_set(struct nf_conn *ct, u32 id, u8 snat_mode)
 	DECLARE_BITMAP(mask, PF_OWNER_LONGS * BITS_PER_LONG) = { 0 };
 
 	BUILD_BUG_ON(PF_OWNER_BIT_ID % 32 || PF_OWNER_BIT_LAST != PF_OWNER_BIT_ID + 31);
+	BUILD_BUG_ON(BIT_WORD(PF_OWNER_BIT_MODE) !=
+		     BIT_WORD(PF_OWNER_BIT_MODE + PF_OWNER_MODE_BITS - 1));
 	if (!nf_ct_labels_find(ct) && !nf_ct_labels_ext_add(ct))
 		return false;
 	bitmap_set(mask, PF_OWNER_BIT_FIRST, PF_OWNER_BIT_LAST - PF_OWNER_BIT_FIRST + 1);
