@@ -17,6 +17,8 @@
 #                     by function (counted by QEMU: the same every run)
 #   make bench-lookup-count  pfmod's lookup in guest instructions, every table
 #                     shape, 1 to 1M forwards (counted by QEMU)
+#   make bench-conn-count  a new connection's guest instructions through each
+#                     of make bench's paths at K = 1, by function
 #   make deps         install what building and testing need (Debian 12, and
 #                     bookworm-backports' QEMU for the guests)
 #   make style        checkpatch.pl --strict over module/ and uapi/
@@ -141,4 +143,7 @@ bench-count:
 bench-lookup-count:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/lookup-count.sh
 
-.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup bench-scale bench-count bench-lookup-count
+bench-conn-count:
+	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/conn-count.sh
+
+.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup bench-scale bench-count bench-lookup-count bench-conn-count

@@ -204,6 +204,33 @@ not_run() {
 		awk -F'\t' '$1 == "lookupcount" { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }' "$tsv"
 		echo
 	fi
+	if grep -q '^connleast' "$tsv"; then
+		echo "## What a new connection costs (guest instructions per connection)"
+		echo
+		echo "1,000 connections one after another through each path at K = 1 (a single"
+		echo "port), counted instead of timed: QEMU adds up the instructions the guest runs"
+		echo "(selftests/bench/conn-count.sh, a boot of its own): all of them, both ends'"
+		echo "user space and TCP included. Each path's least over its rounds (a round that"
+		echo "a conntrack sweep or a timer landed in counts more), and each part's, the"
+		echo "least of each of its functions: the NAT core (nf_nat), conntrack, pfmod's"
+		echo "own functions."
+		echo
+		echo "| path | per connection | / routing | nf_nat | nf_conntrack | pfmod |"
+		echo "|---|---:|---:|---:|---:|---:|"
+		awk -F'\t' '$1 == "connpart" { part[$2, $3] = $4 }
+			$1 == "connleast" { order[++n] = $2; least[$2] = $3; ratio[$2] = $4 }
+			END {
+				name["route"] = "routing (the floor)"; name["pfmod"] = "pfmod"
+				name["ipt"] = "iptables DNAT"; name["nft"] = "nft DNAT (map)"
+				name["ipvs"] = "IPVS NAT"
+				for (i = 1; i <= n; i++) {
+					p = order[i]
+					printf "| %s | %s | %s | %d | %d | %d |\n", name[p], least[p], ratio[p],
+						part[p, "nf_nat"], part[p, "nf_conntrack"], part[p, "pfmod"]
+				}
+			}' "$tsv"
+		echo
+	fi
 	echo "## One established flow (MB/s, 5 s each)"
 	echo
 	echo "| | median | runs |"

@@ -3,7 +3,8 @@
 #
 # `make bench`: build, run selftests/bench/bench.sh in the QEMU guest, count
 # the lookup's instructions (selftests/bench/lookup-count.sh, a second
-# boot), and write the report (selftests/bench/report.sh).
+# boot) and a new connection's (selftests/bench/conn-count.sh, a third),
+# and write the report (selftests/bench/report.sh).
 # BENCH_* and LOOKUP_* variables pass through to bench.sh.
 
 set -u
@@ -21,4 +22,8 @@ VM_MEM=${VM_MEM:-8G} selftests/qemu/vm.sh -t 14400 -n bench -- env "${env[@]}" s
 # plugin (it would slow every measurement above).
 selftests/bench/lookup-count.sh > /dev/null || exit 1
 cat build/lookup-count/lookup-count.tsv >> build/vm/bench/bench.tsv
+# A new connection in instructions, through each path: a boot of its own
+# too.
+selftests/bench/conn-count.sh > /dev/null || exit 1
+cat build/conn-count/conn-count.tsv >> build/vm/bench/bench.tsv
 selftests/bench/report.sh build/vm/bench/bench.tsv

@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench-conn-count`: what one new connection costs, in guest
+# instructions, through each of make bench's paths with one forward or
+# rule (K = 1, a single port), counted by QEMU (selftests/bench/tbcount.c,
+# as make bench-count counts a restore): the same counts whatever else the
+# host does, where make bench's rates move by a quarter. Everything the
+# guest runs in a window is counted: the client's and the server's user
+# space ("[user]"), both ends' TCP, the gateway's forwarding, conntrack and
+# NAT, and timer interrupts meanwhile. The guest (conn-count-guest.sh)
+# runs CONNCOUNT_N (1,000) connections one after another through each
+# path, in CONNCOUNT_ROUNDS (3) rounds. Prints per path and round
+#   conncount PATH ROUND PER_CONNECTION
+# per path the least of its rounds and its ratio to routing's least (a
+# window where the conntrack table's sweep or another periodic job ran
+# counts it: up to 3 % more)
+#   connleast PATH PER_CONNECTION RATIO_TO_ROUTE
+# per path, each part's share of a connection: each module's functions
+# (pfmod, nf_nat, nf_conntrack, ...), user space, the kernel itself (each
+# function's least over the rounds; parts under 100 left out)
+#   connpart PATH PART PER_CONNECTION
+# and per path the functions where it costs most over routing (each
+# function's least over the rounds, less routing's)
+#   conndiff PATH FUNCTION PER_CONNECTION
+# (CONNCOUNT_TOP, 12, of each); writes build/conn-count/conn-count.tsv.
+# Instructions are not time (a load costs TCG more than an add): they say
+# where a path's work is, not seconds. A benchmark, not a test: no pass or
+# fail.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+source selftests/scripts/common.sh
+pf_kernel
+pf_build > /dev/null || { echo "conn-count: pfmod does not build"; exit 1; }
+make -s -C selftests bench/tbcount.so || { echo "conn-count: the plugin does not build"; exit 1; }
+top=${CONNCOUNT_TOP:-12}
+dir=$PWD/build/conn-count
+rm -rf "$dir" && mkdir -p "$dir" || exit 1
+mark=$(pf_count_mark) || exit 1
+env=()
+pf_env_pass env '^CONNCOUNT_'
+VM_QUIET=1 VM_MEM=${VM_MEM:-2G} VM_PLUGIN="$PWD/selftests/bench/tbcount.so,mark=$mark,out=$dir/window" \
+	selftests/qemu/vm.sh -t "${CONNCOUNT_LIMIT:-1800}" -n conn-count -- \
+	env "${env[@]}" selftests/bench/conn-count-guest.sh > "$dir/log" 2>&1 ||
+	{ cat "$dir/log"; exit 1; }
+syms=build/vm/conn-count/kallsyms
+
+# by_symbol W: window W's instructions by function ("NAME COUNT"), each
+# counted block given to the text symbol before it (a module's functions
+# named "NAME_[module]"), user space as "[user]".
+by_symbol() {
+	{ awk 'tolower($2) ~ /^[tw]$/ { print $1, "s", $3 ($4 ? " " $4 : "") }' "$syms"
+		awk '{ print $1, "c", $2 }' "$dir/window.$1"; } |
+		LC_ALL=C sort -k1,1 -k2,2r |
+		awk '$2 == "s" { sym = $3 ($4 == "" ? "" : "_" $4); next }
+			{ c[$1 == "0000000000000000" ? "[user]" : sym] += $3 }
+			END { for (k in c) print k, c[k] }'
+}
+
+# Per window: "PATH ROUND N FUNCTION COUNT", N the connections that
+# succeeded.
+grep '^conncount ' build/vm/conn-count/log > "$dir/windows"
+[ -s "$dir/windows" ] || { echo "conn-count: no windows counted ($dir/log)"; exit 1; }
+while read -r _ path round n ok w; do
+	[ -s "$dir/window.$w" ] || { echo "conn-count: no counts for window $w ($path)"; exit 1; }
+	[ "$ok" = "$n" ] || { echo "conn-count: $path round $round: $ok of $n connections"; exit 1; }
+	by_symbol "$w" | sed "s/^/$path $round $n /"
+done < "$dir/windows" > "$dir/by-function"
+
+# Totals per path and round, then each path's least over the rounds (the
+# round where no conntrack sweep or other periodic work landed, or least
+# of it), then per function the least over the rounds, less routing's.
+awk '{ t[$1 " " $2] += $5; n[$1 " " $2] = $3 }
+	END {
+		for (k in t) {
+			split(k, a, " ")
+			printf "conncount\t%s\t%s\t%.0f\n", a[1], a[2], t[k] / n[k]
+		}
+	}' "$dir/by-function" | sort -k2,2 -k3,3n > "$dir/rounds"
+awk '{ if (!($2 in m) || $4 < m[$2]) m[$2] = $4 }
+	END { for (p in m) printf "connleast\t%s\t%d\t%.3f\n", p, m[p], m[p] / m["route"] }' \
+	"$dir/rounds" | sort -k3,3n > "$dir/least"
+awk -v top="$top" '
+	{ k = $1 SUBSEP $4; v = $5 / $3; f[$4] = 1; in_round[k]++ }
+	!(($1, $2) in r) { r[$1, $2] = 1; rounds[$1]++ }
+	!(k in m) || v < m[k] { m[k] = v }
+	END {
+		# A function missing from one of a path'"'"'s rounds: its least is 0.
+		for (k in m) {
+			split(k, a, SUBSEP)
+			if (in_round[k] < rounds[a[1]])
+				m[k] = 0
+		}
+		# By part: a module, user space, or the kernel itself.
+		for (k in m) {
+			split(k, a, SUBSEP)
+			part = "kernel"
+			if (a[2] == "[user]")
+				part = "user"
+			else if (match(a[2], /_\[[a-z0-9_]+\]$/))
+				part = substr(a[2], RSTART + 2, RLENGTH - 3)
+			parts[a[1], part] += m[k]
+		}
+		for (k in parts) {
+			split(k, a, SUBSEP)
+			if (parts[k] >= 100)
+				printf "connpart\t%s\t%s\t%.0f\n", a[1], a[2], parts[k] | "sort"
+		}
+		close("sort")
+		sort = "sort -k4,4nr | head -" top
+		for (p in rounds) {
+			if (p == "route")
+				continue
+			for (k in f)
+				printf "conndiff\t%s\t%s\t%.0f\n", p, k, m[p, k] - m["route", k] | sort
+			close(sort)
+		}
+	}' "$dir/by-function" > "$dir/diff"
+cat "$dir/rounds" "$dir/least" "$dir/diff" > "$dir/conn-count.tsv"
+cat "$dir/conn-count.tsv"
