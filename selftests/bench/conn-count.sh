@@ -32,30 +32,12 @@ cd "$(dirname "$0")/../.." || exit 1
 source selftests/scripts/common.sh
 pf_kernel
 pf_build > /dev/null || { echo "conn-count: pfmod does not build"; exit 1; }
-make -s -C selftests bench/tbcount.so || { echo "conn-count: the plugin does not build"; exit 1; }
 top=${CONNCOUNT_TOP:-12}
 dir=$PWD/build/conn-count
-rm -rf "$dir" && mkdir -p "$dir" || exit 1
-mark=$(pf_count_mark) || exit 1
 env=()
 pf_env_pass env '^CONNCOUNT_'
-VM_QUIET=1 VM_MEM=${VM_MEM:-2G} VM_PLUGIN="$PWD/selftests/bench/tbcount.so,mark=$mark,out=$dir/window" \
-	selftests/qemu/vm.sh -t "${CONNCOUNT_LIMIT:-1800}" -n conn-count -- \
-	env "${env[@]}" selftests/bench/conn-count-guest.sh > "$dir/log" 2>&1 ||
-	{ cat "$dir/log"; exit 1; }
-syms=build/vm/conn-count/kallsyms
-
-# by_symbol W: window W's instructions by function ("NAME COUNT"), each
-# counted block given to the text symbol before it (a module's functions
-# named "NAME_[module]"), user space as "[user]".
-by_symbol() {
-	{ awk 'tolower($2) ~ /^[tw]$/ { print $1, "s", $3 ($4 ? " " $4 : "") }' "$syms"
-		awk '{ print $1, "c", $2 }' "$dir/window.$1"; } |
-		LC_ALL=C sort -k1,1 -k2,2r |
-		awk '$2 == "s" { sym = $3 ($4 == "" ? "" : "_" $4); next }
-			{ c[$1 == "0000000000000000" ? "[user]" : sym] += $3 }
-			END { for (k in c) print k, c[k] }'
-}
+VM_MEM=${VM_MEM:-2G} pf_count_run conn-count "${CONNCOUNT_LIMIT:-1800}" \
+	env "${env[@]}" selftests/bench/conn-count-guest.sh || exit 1
 
 # Per window: "PATH ROUND N FUNCTION COUNT", N the connections that
 # succeeded.
@@ -64,7 +46,8 @@ grep '^conncount ' build/vm/conn-count/log > "$dir/windows"
 while read -r _ path round n ok w; do
 	[ -s "$dir/window.$w" ] || { echo "conn-count: no counts for window $w ($path)"; exit 1; }
 	[ "$ok" = "$n" ] || { echo "conn-count: $path round $round: $ok of $n connections"; exit 1; }
-	by_symbol "$w" | sed "s/^/$path $round $n /"
+	pf_count_by_symbol build/vm/conn-count/kallsyms "$dir/window.$w" |
+		sed "s/^/$path $round $n /"
 done < "$dir/windows" > "$dir/by-function"
 
 # Totals per path and round, then each path's least over the rounds (the

@@ -25,25 +25,15 @@ pf_build > /dev/null || { echo "count: pfmod does not build"; exit 1; }
 n=${COUNT_N:-200000}
 top=${COUNT_TOP:-25}
 dir=$PWD/build/count
-rm -rf "$dir" && mkdir -p "$dir" || exit 1
-make -s -C selftests bench/tbcount.so || { echo "count: the plugin does not build"; exit 1; }
-mark=$(pf_count_mark) || exit 1
-VM_QUIET=1 VM_MEM=${VM_MEM:-6G} VM_PLUGIN="$PWD/selftests/bench/tbcount.so,mark=$mark,out=$dir/window" \
-	selftests/qemu/vm.sh -t "${COUNT_LIMIT:-3600}" -n count -- \
-	env COUNT_N="$n" selftests/bench/count-guest.sh > "$dir/log" 2>&1 ||
-	{ cat "$dir/log"; exit 1; }
-# Text symbols and counted blocks, both by address (16 hex digits: sorted
-# as text, sorted as numbers); each block goes to the symbol before it.
+VM_MEM=${VM_MEM:-6G} pf_count_run count "${COUNT_LIMIT:-3600}" \
+	env COUNT_N="$n" selftests/bench/count-guest.sh || exit 1
 whats=(restore save restore-same)
 for w in 0 1 2; do
 	[ -s "$dir/window.$w" ] || { echo "count: no counts for window $w"; exit 1; }
 	what=${whats[$w]}
-	{ awk 'tolower($2) ~ /^[tw]$/ { print $1, "s", $3 ($4 ? " " $4 : "") }' \
-		build/vm/count/kallsyms; awk '{ print $1, "c", $2 }' "$dir/window.$w"; } |
-		LC_ALL=C sort -k1,1 -k2,2r |
+	pf_count_by_symbol build/vm/count/kallsyms "$dir/window.$w" |
 		awk -v what="$what" -v n="$n" -v top="$top" '
-			$2 == "s" { sym = $3 ($4 == "" ? "" : " " $4); next }
-			{ name = $1 == "0000000000000000" ? "[user]" : sym; c[name] += $3; total += $3 }
+			{ c[$1] += $2; total += $2 }
 			END {
 				printf "count %s %d %.0f 100.0 total\n", what, n, total / n
 				for (k in c) printf "count %s %d %.0f %.1f %s\n", what, n, c[k] / n,

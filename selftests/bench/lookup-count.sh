@@ -26,27 +26,18 @@ cd "$(dirname "$0")/../.." || exit 1
 source selftests/scripts/common.sh
 pf_kernel
 pf_build_lookup > /dev/null || { echo "lookup-count: pflookup.ko does not build"; exit 1; }
-make -s -C selftests bench/tbcount.so || { echo "lookup-count: the plugin does not build"; exit 1; }
 dir=$PWD/build/lookup-count
-rm -rf "$dir" && mkdir -p "$dir" || exit 1
-mark=$(pf_count_mark) || exit 1
 env=()
 pf_env_pass env '^LOOKUP_'
-VM_QUIET=1 VM_MEM=${VM_MEM:-4G} VM_PLUGIN="$PWD/selftests/bench/tbcount.so,mark=$mark,out=$dir/window" \
-	selftests/qemu/vm.sh -t "${LOOKUP_COUNT_LIMIT:-5400}" -n lookup-count -- \
-	env "${env[@]}" selftests/bench/lookup-count-guest.sh selftests/bench/lookup/pflookup.ko \
-	> "$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
+VM_MEM=${VM_MEM:-4G} pf_count_run lookup-count "${LOOKUP_COUNT_LIMIT:-5400}" \
+	env "${env[@]}" selftests/bench/lookup-count-guest.sh selftests/bench/lookup/pflookup.ko ||
+	exit 1
 
 # by_symbol W: window W's kernel instructions by function ("NAME COUNT"),
-# each counted block given to the text symbol before it in W's kallsyms
-# (a module's functions named "NAME [module]").
+# by W's kallsyms (the module's addresses as they were in that window).
 by_symbol() {
-	{ awk 'tolower($2) ~ /^[tw]$/ { print $1, "s", $3 ($4 ? " " $4 : "") }' \
-		"build/vm/lookup-count/kallsyms.$1"; awk '{ print $1, "c", $2 }' "$dir/window.$1"; } |
-		LC_ALL=C sort -k1,1 -k2,2r |
-		awk '$2 == "s" { sym = $3 ($4 == "" ? "" : "_" $4); next }
-			$1 != "0000000000000000" { c[sym] += $3 }
-			END { for (k in c) print k, c[k] }'
+	pf_count_by_symbol "build/vm/lookup-count/kallsyms.$1" "$dir/window.$1" |
+		awk '$1 != "[user]"'
 }
 
 : > "$dir/top"

@@ -59,6 +59,37 @@ pf_count_mark() {
 	echo "$mark"
 }
 
+# pf_count_run NAME LIMIT CMD...: CMD in a guest (vm.sh -n NAME, at most
+# LIMIT seconds, VM_MEM as set) under QEMU's counting plugin
+# (selftests/bench/tbcount.c), its windows from sync(2) to sync(2) in
+# build/NAME/window.N, the guest's output in build/NAME/log (printed if CMD
+# fails).
+pf_count_run() {
+	local name=$1 limit=$2 dir=$PWD/build/$1 mark
+
+	shift 2
+	make -s -C selftests bench/tbcount.so || { echo "$name: the plugin does not build"; return 1; }
+	rm -rf "$dir" && mkdir -p "$dir" || return 1
+	mark=$(pf_count_mark) || return 1
+	VM_QUIET=1 VM_PLUGIN="$PWD/selftests/bench/tbcount.so,mark=$mark,out=$dir/window" \
+		selftests/qemu/vm.sh -t "$limit" -n "$name" -- "$@" > "$dir/log" 2>&1 ||
+		{ cat "$dir/log"; return 1; }
+}
+
+# pf_count_by_symbol KALLSYMS WINDOW: a window's instructions by function,
+# lines "NAME COUNT": each counted block (tbcount.c's "ADDRESS COUNT", 16
+# hex digits: sorted as text, sorted as numbers) given to the text symbol
+# before it in KALLSYMS (a module's functions named "NAME_[module]"), user
+# space's as "[user]".
+pf_count_by_symbol() {
+	{ awk 'tolower($2) ~ /^[tw]$/ { print $1, "s", $3 ($4 ? " " $4 : "") }' "$1"
+		awk '{ print $1, "c", $2 }' "$2"; } |
+		LC_ALL=C sort -k1,1 -k2,2r |
+		awk '$2 == "s" { sym = $3 ($4 == "" ? "" : "_" $4); next }
+			{ c[$1 == "0000000000000000" ? "[user]" : sym] += $3 }
+			END { for (k in c) print k, c[k] }'
+}
+
 # The module, pfctl and the test tools; build output on stdout.
 pf_build() {
 	make -s KDIR="$KDIR" module tool 2>&1 && make -s -C selftests 2>&1
