@@ -14,7 +14,7 @@
 #   conncount PATH ROUND PER_CONNECTION
 # per path the least of its rounds and its ratio to routing's least (a
 # window where the conntrack table's sweep or another periodic job ran
-# counts more: up to 9 % in the first run)
+# counts more: up to 13 % in the first runs)
 #   connleast PATH PER_CONNECTION RATIO_TO_ROUTE
 # per path, each part's share of a connection: each module's functions
 # (pfmod, nf_nat, nf_conntrack, ...), user space, the kernel itself (each
