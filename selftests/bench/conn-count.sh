@@ -30,6 +30,8 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source selftests/scripts/common.sh
+# ipvsadm for the IPVS path.
+pf_deps bench || exit 1
 pf_kernel
 pf_build > /dev/null || { echo "conn-count: pfmod does not build"; exit 1; }
 top=${CONNCOUNT_TOP:-12}
