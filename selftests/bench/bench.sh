@@ -51,6 +51,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source selftests/lib.sh
+source selftests/bench/paths.sh
 export PATH=$PWD/userspace-tool:$PATH
 
 out=${PFMOD_OUT:-/tmp}
@@ -65,7 +66,6 @@ nft_interval_max=${BENCH_NFT_INTERVAL_MAX:-1000}
 install_limit=${BENCH_INSTALL_LIMIT:-60}
 install_timeout=${BENCH_INSTALL_TIMEOUT:-600}
 nclients=4
-paths="route pfmod ipt nft ipvs"
 kmax=$(printf '%s\n' $ks | sort -n | tail -n1)
 tmp=$(mktemp -d)
 
@@ -102,42 +102,7 @@ echo 262144 > /proc/sys/net/netfilter/nf_conntrack_max
 # OFF[PATH,SHAPE]: the largest K that path runs at with that shape, once
 # an install was too slow.
 declare -A C G S OFF
-for p in $paths; do
-	topo_gateway "_$p"
-	C[$p]=$client G[$p]=$gw S[$p]=$server
-	ip -n "$gw" -b - <<-EOF
-		addr add 203.0.113.11/24 dev eth0
-		addr add 203.0.113.12/24 dev eth0
-		addr add 203.0.113.13/24 dev eth0
-	EOF
-	for i in $(seq 1 $((nclients - 1))); do
-		ip -n "$client" addr add "203.0.113.2$i/24" dev eth0
-	done
-	ip -n "$client" route add 192.168.1.0/24 via 203.0.113.10
-	sysctls "$client" net.ipv4.tcp_tw_reuse=1 "net.ipv4.ip_local_port_range=10000 65000"
-	serve "$server" -p 8080 -n web
-	_pids+=("$(ip netns exec "$server" "$PFTEST" sink -p 5201 -d)")
-done
-# IPVS keeps conntrack entries too (as the other paths do).
-sysctls "${G[ipvs]}" net.ipv4.vs.conntrack=1
-
-# The K-1 forwards that are never hit, one a line, by shape: "single ADDR
-# PORT", "from SRC" (port 80) or "range SRC" (ports 1024-65535). Sources
-# of from in 10.0.0.0/9, of range in 10.128.0.0/9: no two overlap.
-fillers() {
-	awk -v shape="$1" -v n="$2" '
-	function single(i) { printf "single 203.0.113.%d %d\n", 11 + int(i / 50000), 10000 + i % 50000 }
-	function src(base, i) { i++; return sprintf("10.%d.%d.%d", base + int(i / 65536), int(i / 256) % 256, i % 256) }
-	BEGIN {
-		for (i = 0; i < n; i++) {
-			s = shape == "mixed" ? substr("sfr", i % 3 + 1, 1) : substr(shape, 1, 1)
-			j = shape == "mixed" ? int(i / 3) : i
-			if (s == "s") single(j)
-			else if (s == "f") print "from", src(0, j)
-			else print "range", src(128, j)
-		}
-	}'
-}
+bench_gateways "$nclients"
 
 # The port the clients connect to with @shape's hit.
 hit_port() { [ "$1" = range ] && echo 8080 || echo 80; }
@@ -151,67 +116,6 @@ applies() {
 	[ "$p" = nft ] && [ "$s" != single ] && [ "$k" -gt "$nft_interval_max" ] && return 1
 	[ "$p" = ipvs ] && [ "$s" != single ] && return 1
 	return 0
-}
-
-# The fillers ($tmp/fill) and the hit in one tool's words, for shape @1:
-# printf formats for a single port (ADDR, PORT), a from (SRC) and a range
-# (SRC), then the hit's line with shape single, range and the others.
-render() {
-	awk -v s="$1" -v fs="$2" -v ff="$3" -v fr="$4" -v hs="$5" -v hr="$6" -v hf="$7" '
-		$1 == "single" { printf fs "\n", $2, $3 }
-		$1 == "from" { printf ff "\n", $2 }
-		$1 == "range" { printf fr "\n", $2 }
-		END { print s == "single" ? hs : s == "range" ? hr : hf }' "$tmp/fill"
-}
-
-# The tools' input for shape @s with @k forwards, from its fillers.
-inputs() {
-	local s=$1 k=$2 dnat="-j DNAT --to-destination 192.168.1.2"
-
-	fillers "$s" $((k - 1)) > "$tmp/fill"
-	render "$s" "tcp %s:%s 192.168.1.2:9000" "tcp 80 192.168.1.2:9000 from %s/32" \
-		"tcp 1024-65535 192.168.1.2:9000 from %s/32" "tcp 203.0.113.10:80 192.168.1.2:8080" \
-		"tcp 1024-65535 192.168.1.2:8080 from 203.0.113.16/28" \
-		"tcp 80 192.168.1.2:8080 from 203.0.113.16/28" > "$tmp/pfmod"
-	{
-		echo "*nat"
-		echo ":PREROUTING ACCEPT [0:0]"
-		render "$s" "-A PREROUTING -d %s -p tcp --dport %s $dnat:9000" \
-			"-A PREROUTING -s %s -p tcp --dport 80 $dnat:9000" \
-			"-A PREROUTING -s %s -p tcp --dport 1024:65535 $dnat:9000" \
-			"-A PREROUTING -d 203.0.113.10 -p tcp --dport 80 $dnat:8080" \
-			"-A PREROUTING -s 203.0.113.16/28 -p tcp --dport 1024:65535 $dnat:8080" \
-			"-A PREROUTING -s 203.0.113.16/28 -p tcp --dport 80 $dnat:8080"
-		echo "COMMIT"
-	} > "$tmp/ipt"
-	# nft: destinations in one map, sources (with port intervals) in another.
-	{
-		echo "flush ruleset"
-		echo "table ip bench {"
-		echo "  map by_dst { type ipv4_addr . inet_service : ipv4_addr . inet_service; elements = {"
-		awk '$1 == "single" { printf "    %s . %s : 192.168.1.2 . 9000,\n", $2, $3 }' "$tmp/fill"
-		[ "$s" = single ] && echo "    203.0.113.10 . 80 : 192.168.1.2 . 8080,"
-		echo "    203.0.113.9 . 9 : 192.168.1.2 . 9 } }"
-		echo "  map by_src { type ipv4_addr . inet_service : ipv4_addr . inet_service; flags interval; elements = {"
-		awk '$1 == "from" { printf "    %s . 80 : 192.168.1.2 . 9000,\n", $2 }
-			$1 == "range" { printf "    %s . 1024-65535 : 192.168.1.2 . 9000,\n", $2 }' "$tmp/fill"
-		case $s in
-		single) ;;
-		range) echo "    203.0.113.16/28 . 1024-65535 : 192.168.1.2 . 8080," ;;
-		*) echo "    203.0.113.16/28 . 80 : 192.168.1.2 . 8080," ;;
-		esac
-		echo "    203.0.113.9 . 9 : 192.168.1.2 . 9 } }"
-		echo "  chain pre { type nat hook prerouting priority dstnat;"
-		echo "    dnat to ip daddr . tcp dport map @by_dst"
-		echo "    dnat to ip saddr . tcp dport map @by_src"
-		echo "  }"
-		echo "}"
-	} > "$tmp/nft"
-	if [ "$s" = single ]; then
-		awk '$1 == "single" { printf "-A -t %s:%s -s rr\n-a -t %s:%s -r 192.168.1.2:9000 -m\n", $2, $3, $2, $3 }
-			END { print "-A -t 203.0.113.10:80 -s rr"; print "-a -t 203.0.113.10:80 -r 192.168.1.2:8080 -m" }' \
-			"$tmp/fill" > "$tmp/ipvs"
-	fi
 }
 
 # Kernel memory: slab, vmalloc and percpu.
@@ -236,7 +140,7 @@ clear_path() {
 install() {
 	local s=$1 k=$2 p i t0 t rc before=
 
-	inputs "$s" "$k"
+	bench_inputs "$s" "$k"
 	for p in pfmod ipt nft ipvs; do
 		applies "$p" "$s" "$k" || continue
 		for i in $(seq 1 "$installs"); do
@@ -247,12 +151,7 @@ install() {
 			fi
 			t0=$(now)
 			rc=0
-			case $p in
-			pfmod) timeout "$install_timeout" ip netns exec "${G[$p]}" pfctl restore "$tmp/pfmod" ;;
-			ipt) timeout "$install_timeout" ip netns exec "${G[$p]}" iptables-restore < "$tmp/ipt" ;;
-			nft) timeout "$install_timeout" ip netns exec "${G[$p]}" nft -f "$tmp/nft" ;;
-			ipvs) timeout "$install_timeout" ip netns exec "${G[$p]}" ipvsadm -R < "$tmp/ipvs" ;;
-			esac || rc=$?
+			bench_load "$p" "$install_timeout" || rc=$?
 			t=$(since "$t0")
 			if [ "$rc" = 124 ]; then
 				say "$p: installing $s x $k stopped after ${install_timeout}s: not run at $s x $k or larger"

@@ -4,57 +4,42 @@
 # In the guest, under conn-count.sh's plugin: new connections through each
 # of bench.sh's paths at K = 1 with a single port (route, the floor; pfmod;
 # iptables DNAT; nft DNAT through a map; IPVS NAT), each in a gateway
-# network of its own, as bench.sh builds them. For each path, in
-# CONNCOUNT_ROUNDS rounds (3; the paths in one order, then in the other,
-# and so on): every namespace's conntrack table emptied and a warm-up of
-# 100 connections (their window not used), then CONNCOUNT_N (1,000)
-# connections one after another from one client, alone in a window of the
-# plugin's (a sync(2) before and after). Prints, for every counted window:
+# network of its own, built and filled as bench.sh builds and fills them
+# (paths.sh). For each path, in CONNCOUNT_ROUNDS rounds (3; the paths in
+# one order, then in the other, and so on): every namespace's conntrack
+# table emptied and a warm-up of 100 connections (their window not used),
+# then CONNCOUNT_N (1,000) connections one after another from one client,
+# alone in a window of the plugin's (a sync(2) before and after). Prints,
+# for every counted window:
 #   conncount PATH ROUND N CONNECTED WINDOW
 # (CONNECTED: the connections that succeeded). Nothing else in the guest
 # calls sync.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source selftests/lib.sh
+source selftests/bench/paths.sh
 export PATH=$PWD/userspace-tool:$PATH
 
 n=${CONNCOUNT_N:-1000}
 rounds=${CONNCOUNT_ROUNDS:-3}
-paths="route pfmod ipt nft ipvs"
 
 modprobe nf_conntrack enable_hooks=1 || exit 1
 modprobe -a ip_vs ip_vs_rr || exit 1
 modprobe -a $(modinfo -F depends pfmod.ko | tr , ' ') || exit 1
 insmod pfmod.ko || exit 1
 
-declare -A C G
+tmp=$(mktemp -d)
+declare -A C G S
+bench_gateways 1
 all_ns=()
 for p in $paths; do
-	topo_gateway "_$p"
-	C[$p]=$client G[$p]=$gw
-	all_ns+=("$client" "$gw" "$server")
-	ip -n "$client" route add 192.168.1.0/24 via 203.0.113.10
-	sysctls "$client" net.ipv4.tcp_tw_reuse=1 "net.ipv4.ip_local_port_range=10000 65000"
-	serve "$server" -p 8080 -n web
+	all_ns+=("${C[$p]}" "${G[$p]}" "${S[$p]}")
 done
-ip netns exec "${G[pfmod]}" pfctl add 203.0.113.10:80 192.168.1.2:8080 || exit 1
-ip netns exec "${G[ipt]}" iptables -t nat -A PREROUTING -d 203.0.113.10 -p tcp --dport 80 \
-	-j DNAT --to-destination 192.168.1.2:8080 || exit 1
-ip netns exec "${G[nft]}" nft -f - <<-EOF || exit 1
-	table ip bench {
-		map by_dst { type ipv4_addr . inet_service : ipv4_addr . inet_service; elements = {
-			203.0.113.10 . 80 : 192.168.1.2 . 8080, 203.0.113.9 . 9 : 192.168.1.2 . 9 } }
-		map by_src { type ipv4_addr . inet_service : ipv4_addr . inet_service; flags interval;
-			elements = { 203.0.113.9 . 9 : 192.168.1.2 . 9 } }
-		chain pre { type nat hook prerouting priority dstnat;
-			dnat to ip daddr . tcp dport map @by_dst
-			dnat to ip saddr . tcp dport map @by_src
-		}
-	}
-EOF
-ip netns exec "${G[ipvs]}" ipvsadm -A -t 203.0.113.10:80 -s rr || exit 1
-ip netns exec "${G[ipvs]}" ipvsadm -a -t 203.0.113.10:80 -r 192.168.1.2:8080 -m || exit 1
-sysctls "${G[ipvs]}" net.ipv4.vs.conntrack=1
+bench_inputs single 1
+for p in pfmod ipt nft ipvs; do
+	bench_load "$p" || exit 1
+done
+rm -rf "$tmp"
 
 # flood PATH N: N connections one after another; prints how many succeeded.
 flood() {
