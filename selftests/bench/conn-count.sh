@@ -4,17 +4,20 @@
 # `make bench-conn-count`: what one new connection costs, in guest
 # instructions, through each of make bench's paths with one forward or
 # rule (K = 1, a single port), counted by QEMU (selftests/bench/tbcount.c,
-# as make bench-count counts a restore): the same counts whatever else the
-# host does, where make bench's rates move by a quarter. Everything the
-# guest runs in a window is counted: the client's and the server's user
-# space ("[user]"), both ends' TCP, the gateway's forwarding, conntrack and
-# NAT, and timer interrupts meanwhile. The guest (conn-count-guest.sh)
-# runs CONNCOUNT_N (1,000) connections one after another through each
-# path, in CONNCOUNT_ROUNDS (3) rounds. Prints per path and round
+# as make bench-count counts a restore). Everything the guest runs in a
+# window is counted: the client's and the server's user space ("[user]"),
+# both ends' TCP, the gateway's forwarding, conntrack and NAT, and the
+# timer interrupts and the scheduler's periodic work meanwhile. So that
+# those last do not depend on the host's speed, the guest has one CPU and
+# its clock is QEMU's count of instructions (-icount shift=1,sleep=off: 2 ns
+# an instruction, and an idle guest's clock jumps to its next timer), not
+# the host's time: a path's rounds then agree within 2 %, where on two
+# CPUs with the host's clock they moved by up to 13 % (and a path's least
+# from run to run by up to 7 %). The guest (conn-count-guest.sh) runs CONNCOUNT_N (1,000)
+# connections one after another through each path, in CONNCOUNT_ROUNDS (3)
+# rounds. Prints per path and round
 #   conncount PATH ROUND PER_CONNECTION
-# per path the least of its rounds and its ratio to routing's least (a
-# window where the conntrack table's sweep or another periodic job ran
-# counts more: up to 13 % in the first runs)
+# per path the least of its rounds and its ratio to routing's least
 #   connleast PATH PER_CONNECTION RATIO_TO_ROUTE
 # per path, each part's share of a connection: each module's functions
 # (pfmod, nf_nat, nf_conntrack, ...), user space, the kernel itself (each
@@ -38,7 +41,7 @@ top=${CONNCOUNT_TOP:-12}
 dir=$PWD/build/conn-count
 env=()
 pf_env_pass env '^CONNCOUNT_'
-VM_MEM=${VM_MEM:-2G} pf_count_run conn-count "${CONNCOUNT_LIMIT:-1800}" \
+VM_MEM=${VM_MEM:-2G} VM_CPUS=1 VM_TCG=single VM_ICOUNT=shift=1,sleep=off pf_count_run conn-count "${CONNCOUNT_LIMIT:-1800}" \
 	env "${env[@]}" selftests/bench/conn-count-guest.sh || exit 1
 
 # Per window: "PATH ROUND N FUNCTION COUNT", N the connections that
@@ -53,8 +56,8 @@ while read -r _ path round n ok w; do
 done < "$dir/windows" > "$dir/by-function"
 
 # Totals per path and round, then each path's least over the rounds (the
-# round where no conntrack sweep or other periodic work landed, or least
-# of it), then per function the least over the rounds, less routing's.
+# round where the least periodic work landed), then per function the least
+# over the rounds, less routing's.
 awk '{ t[$1 " " $2] += $5; n[$1 " " $2] = $3 }
 	END {
 		for (k in t) {

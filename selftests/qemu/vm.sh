@@ -28,6 +28,9 @@
 #             selftests/scripts/qemu.sh), e.g. qemu-system-x86_64
 #   VM_PLUGIN a TCG plugin and its arguments, as QEMU's -plugin takes them
 #             (selftests/bench/tbcount.c)
+#   VM_ICOUNT QEMU's -icount option (e.g. shift=1,sleep=off: the guest's
+#             clock counts its instructions, not the host's time; with
+#             VM_CPUS=1 and VM_TCG=single)
 #   VM_MONITOR=1  QEMU's monitor listens on OUTDIR/monitor.sock (a unix
 #             socket), e.g. to ask for the vCPUs' registers while a guest
 #             stands still
@@ -169,6 +172,7 @@ qemu_cmd() {
 	[ -z "${VM_DISK:-}" ] ||
 		qemu+=(-drive "file=$VM_DISK,format=raw,if=virtio,cache=unsafe")
 	[ -z "${VM_PLUGIN:-}" ] || qemu+=(-plugin "$VM_PLUGIN")
+	[ -z "${VM_ICOUNT:-}" ] || qemu+=(-icount "$VM_ICOUNT")
 	if [ "${VM_MONITOR:-0}" = 1 ]; then
 		qemu+=(-monitor "unix:$outdir/monitor.sock,server=on,wait=off")
 	else
