@@ -9,8 +9,8 @@
 # both ends' TCP, the gateway's forwarding, conntrack and NAT, and the
 # timer interrupts and the scheduler's periodic work meanwhile. So that
 # those last do not depend on the host's speed, the guest has one CPU and
-# its clock is QEMU's count of instructions (-icount shift=1,sleep=off: 2
-# ns an instruction, and an idle guest's clock jumps to its next timer),
+# its clock is QEMU's count of instructions (-icount shift=1,sleep=off:
+# 2 ns an instruction, and an idle guest's clock jumps to its next timer),
 # not the host's time: a path's rounds then agree within 2 %, where on two
 # CPUs with the host's clock they moved by up to 13 % (and a path's least
 # from run to run by up to 7 %). The guest (conn-count-guest.sh) runs
@@ -41,7 +41,7 @@ top=${CONNCOUNT_TOP:-12}
 dir=$PWD/build/conn-count
 env=()
 pf_env_pass env '^CONNCOUNT_'
-VM_MEM=${VM_MEM:-2G} VM_CPUS=1 VM_TCG=single VM_ICOUNT=shift=1,sleep=off \
+VM_MEM=${VM_MEM:-2G} VM_ICOUNT=shift=1,sleep=off \
 	pf_count_run conn-count "${CONNCOUNT_LIMIT:-1800}" \
 	env "${env[@]}" selftests/bench/conn-count-guest.sh || exit 1
 

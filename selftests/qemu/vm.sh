@@ -29,8 +29,9 @@
 #   VM_PLUGIN a TCG plugin and its arguments, as QEMU's -plugin takes them
 #             (selftests/bench/tbcount.c)
 #   VM_ICOUNT QEMU's -icount option (e.g. shift=1,sleep=off: the guest's
-#             clock counts its instructions, not the host's time; with
-#             VM_CPUS=1 and VM_TCG=single)
+#             clock counts its instructions, not the host's time); QEMU
+#             takes it only with one vCPU and single-threaded TCG, so it
+#             sets VM_CPUS=1 and VM_TCG=single
 #   VM_MONITOR=1  QEMU's monitor listens on OUTDIR/monitor.sock (a unix
 #             socket), e.g. to ask for the vCPUs' registers while a guest
 #             stands still
@@ -157,7 +158,7 @@ append+=" sysctl.kernel.panic_on_rcu_stall=1 pfmod_src=$top ${VM_APPEND:-}"
 qemu_cmd() {
 	qemu=("${qemu_base[@]}" -nodefaults -nic none -no-reboot
 		-machine pc -accel "tcg,thread=$1" -cpu max
-		-smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}"
+		-smp "$cpus" -m "${VM_MEM:-2G}"
 		-kernel "$VMLINUZ" -initrd "$img" -append "$append"
 		-display none -serial "file:$outdir/console.log"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -218,7 +219,13 @@ run_guest() {
 }
 
 start=$(date +%s)
+cpus=${VM_CPUS:-2}
 tcg=${VM_TCG:-multi}
+# -icount runs only on one vCPU with single-threaded TCG.
+if [ -n "${VM_ICOUNT:-}" ]; then
+	cpus=1
+	tcg=single
+fi
 run_guest "$tcg"
 qrc=$?
 if [ $qrc = 3 ]; then
