@@ -74,6 +74,15 @@ static void put_u32(struct pf_text *t, uint32_t v)
 	put_mem(t, p, end - p);
 }
 
+/* A port in decimal at @p: returns where it ends. */
+static char *port_at(char *p, uint16_t v)
+{
+	char *end = p + (v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1);
+
+	decimal(end, v);
+	return end;
+}
+
 /* A byte in decimal at @p, without leading zeros: returns where it ends. */
 static char *octet(char *p, unsigned int v)
 {
@@ -89,12 +98,14 @@ static char *octet(char *p, unsigned int v)
 }
 
 /*
- * As inet_ntop() writes it; dotted quads without it (it runs sprintf),
- * into a word of their own and put at once.
+ * The words below are written at @p, which has room for the longest, and
+ * each returns where it ends: a line is then put a few words at once, not
+ * a piece at a time (pfctl save writes a million).
+ *
+ * An address as inet_ntop() writes it; dotted quads without it (it runs sprintf).
  */
-static void put_addr(struct pf_text *t, int family, const union pf_addr *a)
+static char *addr_at(char *p, int family, const union pf_addr *a)
 {
-	char buf[INET6_ADDRSTRLEN], *p = buf;
 	const uint8_t *b = (const uint8_t *)a;
 
 	if (family == AF_INET) {
@@ -104,46 +115,69 @@ static void put_addr(struct pf_text *t, int family, const union pf_addr *a)
 		*p++ = '.';
 		p = octet(p, b[2]);
 		*p++ = '.';
-		p = octet(p, b[3]);
-		put_mem(t, buf, p - buf);
-	} else {
-		put_str(t, inet_ntop(family, a, buf, sizeof(buf)) ? buf : "?");
+		return octet(p, b[3]);
 	}
+	if (!inet_ntop(family, a, p, INET6_ADDRSTRLEN))
+		strcpy(p, "?");
+	return p + strlen(p);
 }
 
 /* PORT or MIN-MAX. */
-static void put_ports(struct pf_text *t, uint16_t min, uint16_t max)
+static char *ports_at(char *p, uint16_t min, uint16_t max)
 {
-	char word[12], *end = word + sizeof(word), *p = end;
-
+	p = port_at(p, min);
 	if (min != max) {
-		p = decimal(p, max);
-		*--p = '-';
+		*p++ = '-';
+		p = port_at(p, max);
 	}
-	p = decimal(p, min);
-	put_mem(t, p, end - p);
+	return p;
 }
 
-/* ADDR:PORTS, with [ADDR] for IPv6. */
-static void put_endpoint(struct pf_text *t, int family, const union pf_addr *a, uint16_t min,
+/* ADDR:PORTS, with [ADDR] for IPv6: PF_ENDPOINT_LEN bytes at most. */
+#define PF_ENDPOINT_LEN (INET6_ADDRSTRLEN + sizeof("[]:65535-65535"))
+static char *endpoint_at(char *p, int family, const union pf_addr *a, uint16_t min,
 			 uint16_t max)
 {
 	if (family == AF_INET6)
-		put_mem(t, "[", 1);
-	put_addr(t, family, a);
+		*p++ = '[';
+	p = addr_at(p, family, a);
 	if (family == AF_INET6)
-		put_mem(t, "]:", 2);
-	else
-		put_mem(t, ":", 1);
-	put_ports(t, min, max);
+		*p++ = ']';
+	*p++ = ':';
+	return ports_at(p, min, max);
 }
 
 /* The listen side as ss(8) shows sockets: 0.0.0.0 / [::] for any address. */
-static void put_listen(struct pf_text *t, const struct pf_forward *f)
+static char *listen_at(char *p, const struct pf_forward *f)
 {
 	static const union pf_addr any;
 
-	put_endpoint(t, f->family, f->has_addr ? &f->addr : &any, f->port_min, f->port_max);
+	return endpoint_at(p, f->family, f->has_addr ? &f->addr : &any, f->port_min,
+			   f->port_max);
+}
+
+/* local:PORTS or an endpoint. */
+static char *target_at(char *p, const struct pf_forward *f)
+{
+	if (f->to_self) {
+		memcpy(p, "local:", 6);
+		return ports_at(p + 6, f->to_port_min, f->to_port_max);
+	}
+	return endpoint_at(p, f->family, &f->to_addr, f->to_port_min, f->to_port_max);
+}
+
+static void put_addr(struct pf_text *t, int family, const union pf_addr *a)
+{
+	char word[INET6_ADDRSTRLEN];
+
+	put_mem(t, word, addr_at(word, family, a) - word);
+}
+
+static void put_listen(struct pf_text *t, const struct pf_forward *f)
+{
+	char word[PF_ENDPOINT_LEN];
+
+	put_mem(t, word, listen_at(word, f) - word);
 }
 
 void pf_format_listen(const struct pf_forward *f, char *buf, size_t len)
@@ -155,12 +189,9 @@ void pf_format_listen(const struct pf_forward *f, char *buf, size_t len)
 
 static void put_target(struct pf_text *t, const struct pf_forward *f)
 {
-	if (f->to_self) {
-		put_str(t, "local:");
-		put_ports(t, f->to_port_min, f->to_port_max);
-		return;
-	}
-	put_endpoint(t, f->family, &f->to_addr, f->to_port_min, f->to_port_max);
+	char word[PF_ENDPOINT_LEN];
+
+	put_mem(t, word, target_at(word, f) - word);
 }
 
 void pf_format_target(const struct pf_forward *f, char *buf, size_t len)
@@ -304,21 +335,26 @@ void pf_format_save(const struct pf_forward *f, char *buf, size_t len)
 size_t pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, size_t len)
 {
 	struct pf_text t = pf_text_init(buf, len);
-	char when[32];
+	char head[sizeof("sctp ") + 2 * PF_ENDPOINT_LEN], *p, when[32];
+	const char *name;
 	unsigned int i;
 	int64_t at;
 
-	put_str(&t, pf_proto_name(f->proto));
-	put_mem(&t, " ", 1);
+	name = pf_proto_name(f->proto);
+	p = head;
+	while (*name)
+		*p++ = *name++;
+	*p++ = ' ';
 	/* The listen address only if there is one, or if nothing else would
 	 * tell the family: "[::]:80 local:8080".
 	 */
 	if (f->has_addr || (f->family == AF_INET6 && f->to_self && !f->n_from))
-		put_listen(&t, f);
+		p = listen_at(p, f);
 	else
-		put_ports(&t, f->port_min, f->port_max);
-	put_mem(&t, " ", 1);
-	put_target(&t, f);
+		p = ports_at(p, f->port_min, f->port_max);
+	*p++ = ' ';
+	p = target_at(p, f);
+	put_mem(&t, head, p - head);
 	if (f->ifname[0]) {
 		put_str(&t, " dev ");
 		put_str(&t, f->ifname);

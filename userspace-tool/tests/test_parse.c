@@ -479,6 +479,28 @@ static void test_format_ipv4(void)
 	   bad);
 }
 
+/* Every port, and ranges of every width of digits, written as printf writes them. */
+static void test_format_ports(void)
+{
+	char got[64], want[64];
+	unsigned int p, bad = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.family = AF_INET;
+	for (p = 1; p <= 65535; p++) {
+		f.port_min = p;
+		f.port_max = p == 65535 ? p : p < 32768 ? 65535 - p : p + 1;
+		if (f.port_min == f.port_max)
+			snprintf(want, sizeof(want), "0.0.0.0:%u", p);
+		else
+			snprintf(want, sizeof(want), "0.0.0.0:%u-%u", p, f.port_max);
+		pf_format_listen(&f, got, sizeof(got));
+		if (strcmp(got, want) && !bad++)
+			printf("# %s written as %s\n", want, got);
+	}
+	ok(!bad, "every port and range written as printf writes it (%u not)", bad);
+}
+
 /* pf_next_line as it was (memcpy, strchr, strtok_r): the model of the one-pass one. */
 static int model_next_line(char **pos, char *copy, size_t copylen, char **argv)
 {
@@ -1130,6 +1152,7 @@ int main(void)
 	test_addr();
 	test_addr_ipv4();
 	test_format_ipv4();
+	test_format_ports();
 	test_next_line();
 	test_table_rows();
 	test_table_text();
