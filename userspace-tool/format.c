@@ -83,18 +83,34 @@ static char *port_at(char *p, uint16_t v)
 	return end;
 }
 
-/* A byte in decimal at @p, without leading zeros: returns where it ends. */
-static char *octet(char *p, unsigned int v)
+/*
+ * The bytes 0-255 in decimal, without leading zeros: each entry the digits
+ * from its lowest byte up and their count in its top byte.
+ */
+#define OCTET_DIGIT(v, i) ((uint32_t)('0' + (v) / (i) % 10))
+#define OCTET(v)								\
+	((v) >= 100 ? OCTET_DIGIT(v, 100) | OCTET_DIGIT(v, 10) << 8 |		\
+			      OCTET_DIGIT(v, 1) << 16 | 3u << 24 :		\
+	 (v) >= 10 ? OCTET_DIGIT(v, 10) | OCTET_DIGIT(v, 1) << 8 | 2u << 24 :	\
+		     OCTET_DIGIT(v, 1) | 1u << 24)
+#define OCTET4(v) OCTET(v), OCTET((v) + 1), OCTET((v) + 2), OCTET((v) + 3)
+#define OCTET16(v) OCTET4(v), OCTET4((v) + 4), OCTET4((v) + 8), OCTET4((v) + 12)
+#define OCTET64(v) OCTET16(v), OCTET16((v) + 16), OCTET16((v) + 32), OCTET16((v) + 48)
+
+static const uint32_t octets[256] = {
+	OCTET64(0), OCTET64(64), OCTET64(128), OCTET64(192),
+};
+
+/*
+ * A byte in decimal at @p, which has room for four bytes (the fourth is
+ * left with no meaning): returns where its digits end.
+ */
+static char *octet(char *p, uint8_t v)
 {
-	if (v >= 100) {
-		*p++ = '0' + v / 100;
-		v %= 100;
-		*p++ = '0' + v / 10;
-	} else if (v >= 10) {
-		*p++ = '0' + v / 10;
-	}
-	*p++ = '0' + v % 10;
-	return p;
+	uint32_t w = octets[v];
+
+	memcpy(p, &w, sizeof(w));
+	return p + (w >> 24);
 }
 
 /*
