@@ -84,20 +84,18 @@ static char *port_at(char *p, uint16_t v)
 }
 
 /*
- * The bytes 0-255 in decimal, without leading zeros: each entry the digits
- * from its lowest byte up and their count in its top byte.
+ * The bytes 0-255 in decimal, without leading zeros: each entry its digits
+ * and then their count in its fourth byte.
  */
-#define OCTET_DIGIT(v, i) ((uint32_t)('0' + (v) / (i) % 10))
-#define OCTET(v)								\
-	((v) >= 100 ? OCTET_DIGIT(v, 100) | OCTET_DIGIT(v, 10) << 8 |		\
-			      OCTET_DIGIT(v, 1) << 16 | 3u << 24 :		\
-	 (v) >= 10 ? OCTET_DIGIT(v, 10) | OCTET_DIGIT(v, 1) << 8 | 2u << 24 :	\
-		     OCTET_DIGIT(v, 1) | 1u << 24)
+#define OCTET_LEN(v) ((v) >= 100 ? 3 : (v) >= 10 ? 2 : 1)
+#define OCTET_TEN(v, i) (OCTET_LEN(v) - (i) == 3 ? 100 : OCTET_LEN(v) - (i) == 2 ? 10 : 1)
+#define OCTET_CHAR(v, i) ((i) < OCTET_LEN(v) ? '0' + (v) / OCTET_TEN(v, i) % 10 : 0)
+#define OCTET(v) { OCTET_CHAR(v, 0), OCTET_CHAR(v, 1), OCTET_CHAR(v, 2), OCTET_LEN(v) }
 #define OCTET4(v) OCTET(v), OCTET((v) + 1), OCTET((v) + 2), OCTET((v) + 3)
 #define OCTET16(v) OCTET4(v), OCTET4((v) + 4), OCTET4((v) + 8), OCTET4((v) + 12)
 #define OCTET64(v) OCTET16(v), OCTET16((v) + 16), OCTET16((v) + 32), OCTET16((v) + 48)
 
-static const uint32_t octets[256] = {
+static const char octets[256][4] = {
 	OCTET64(0), OCTET64(64), OCTET64(128), OCTET64(192),
 };
 
@@ -107,10 +105,8 @@ static const uint32_t octets[256] = {
  */
 static char *octet(char *p, uint8_t v)
 {
-	uint32_t w = octets[v];
-
-	memcpy(p, &w, sizeof(w));
-	return p + (w >> 24);
+	memcpy(p, octets[v], 4);
+	return p + octets[v][3];
 }
 
 /*
