@@ -114,7 +114,8 @@ static char *octet(char *p, uint8_t v)
  * each returns where it ends: a line is then put a few words at once, not
  * a piece at a time (pfctl save writes a million).
  *
- * An address as inet_ntop() writes it; dotted quads without it (it runs sprintf).
+ * An address as inet_ntop() writes it; dotted quads without it (it runs
+ * sprintf).
  */
 static char *addr_at(char *p, int family, const union pf_addr *a)
 {
