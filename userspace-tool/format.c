@@ -131,7 +131,7 @@ static char *addr_at(char *p, int family, const union pf_addr *a)
 		return octet(p, b[3]);
 	}
 	if (!inet_ntop(family, a, p, INET6_ADDRSTRLEN))
-		strcpy(p, "?");
+		return stpcpy(p, "?");
 	return p + strlen(p);
 }
 
@@ -172,10 +172,8 @@ static char *listen_at(char *p, const struct pf_forward *f)
 /* local:PORTS or an endpoint. */
 static char *target_at(char *p, const struct pf_forward *f)
 {
-	if (f->to_self) {
-		memcpy(p, "local:", 6);
-		return ports_at(p + 6, f->to_port_min, f->to_port_max);
-	}
+	if (f->to_self)
+		return ports_at(stpcpy(p, "local:"), f->to_port_min, f->to_port_max);
 	return endpoint_at(p, f->family, &f->to_addr, f->to_port_min, f->to_port_max);
 }
 
@@ -349,14 +347,10 @@ size_t pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, siz
 {
 	struct pf_text t = pf_text_init(buf, len);
 	char head[sizeof("sctp ") + 2 * PF_ENDPOINT_LEN], *p, when[32];
-	const char *name;
 	unsigned int i;
 	int64_t at;
 
-	name = pf_proto_name(f->proto);
-	p = head;
-	while (*name)
-		*p++ = *name++;
+	p = stpcpy(head, pf_proto_name(f->proto));
 	*p++ = ' ';
 	/* The listen address only if there is one, or if nothing else would
 	 * tell the family: "[::]:80 local:8080".
