@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# In the guest, under count.sh's plugin: COUNT_N single-port forwards on
-# listen addresses (scale-guest.sh's table) restored into an empty table,
+# In the guest, under count.sh's plugin: COUNT_N forwards of COUNT_SHAPE
+# (single: single ports on listen addresses, scale-guest.sh's table; from:
+# port 80, each from its own /32; range: ports 1024-65535, each from its own
+# /32, as make bench's shapes) restored into an empty table,
 # saved, and restored again onto themselves (each forward kept). A sync(2)
 # before, between and after marks the windows the plugin counts (its mark
 # is sync's entry): the restore, the save, the restore onto the same.
@@ -15,7 +17,17 @@ modprobe -a $(modinfo -F depends pfmod.ko | tr , ' ') || exit 1
 insmod pfmod.ko max_forwards=$((n > 100000 ? n : 100000)) || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; pfctl flush; rmmod pfmod' EXIT
-selftests/bench/scale-table.sh "$n" > "$tmp/table"
+case ${COUNT_SHAPE:-single} in
+single)
+	selftests/bench/scale-table.sh "$n" > "$tmp/table" ;;
+from|range)
+	awk -v n="$n" -v shape="$COUNT_SHAPE" 'BEGIN { for (i = 1; i <= n; i++)
+		printf "tcp %s 192.168.1.2:9000 from 10.%d.%d.%d/32\n",
+			shape == "from" ? "80" : "1024-65535", int(i / 65536), int(i / 256) % 256, i % 256 }' \
+		> "$tmp/table" ;;
+*)
+	echo "count: COUNT_SHAPE is single, from or range"; exit 1 ;;
+esac
 cat /proc/kallsyms > /run/pfmod-out/kallsyms || exit 1
 sync
 pfctl restore "$tmp/table" || exit 1
