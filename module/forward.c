@@ -452,10 +452,23 @@ void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_ke
 	key->proto = f->proto;
 }
 
-/* Any fixed order of addresses does: theirs as two 64-bit words. */
+/*
+ * Two different words of addresses by their numbers (network byte order):
+ * the order of a file sorted by address, which a restore then places
+ * without a walk (pf_table_after_last()). Any fixed order would keep the
+ * overlap check right; in the host's byte order, 10.0.0.255 came after
+ * 10.0.1.0, and a restore of a sorted file walked the tree for nearly
+ * every line.
+ */
+static inline int pf_word_cmp(__be64 x, __be64 y)
+{
+	return be64_to_cpu(x) < be64_to_cpu(y) ? -1 : 1;
+}
+
+/* The numeric order of two addresses of 16 bytes (IPv4's 4, then zeros). */
 static inline int pf_addr_cmp(const void *a, const void *b)
 {
-	u64 x, y;
+	__be64 x, y;
 
 	memcpy(&x, a, sizeof(x));
 	memcpy(&y, b, sizeof(y));
@@ -463,7 +476,7 @@ static inline int pf_addr_cmp(const void *a, const void *b)
 		memcpy(&x, a + sizeof(x), sizeof(x));
 		memcpy(&y, b + sizeof(y), sizeof(y));
 	}
-	return x == y ? 0 : x < y ? -1 : 1;
+	return x == y ? 0 : pf_word_cmp(x, y);
 }
 
 /*
@@ -473,12 +486,12 @@ static inline int pf_addr_cmp(const void *a, const void *b)
  */
 static inline int pf_addr_ip_cmp(const union nf_inet_addr *a, const void *ip)
 {
-	u64 x, y = 0;
+	__be64 x, y = 0;
 
 	memcpy(&x, &a->all[0], sizeof(x));
 	memcpy(&y, ip, sizeof(__be32));
 	if (x != y)
-		return x < y ? -1 : 1;
+		return pf_word_cmp(x, y);
 	memcpy(&x, &a->all[2], sizeof(x));
 	return x ? 1 : 0;
 }
