@@ -30,7 +30,9 @@
  * Conntrack walks that do not know a connection's ingress interface try
  * every interface named by a forward (a list, usually short).
  *
- * The order is the forwards by class, then first port, once per source
+ * The order is the forwards by class (pf_fwd_class_cmp(): listen address,
+ * protocol, family, source prefix length, source prefix, interface; the
+ * addresses by number), then first port, once per source
  * prefix, in two red-black trees: one of the forwards' own places (for no
  * source prefix or their first), one of their further prefixes' (struct
  * pf_member, which says which prefix). So a forward's own place needs no
