@@ -456,9 +456,9 @@ void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_ke
  * Two different words of addresses by their numbers (network byte order):
  * the order of a file sorted by address, which a restore then places
  * without a walk (pf_table_after_last()). Any fixed order would keep the
- * overlap check right; in the host's byte order, 10.0.0.255 came after
- * 10.0.1.0, and a restore of a sorted file walked the tree for nearly
- * every line.
+ * overlap check right; the words' values in a little-endian host's order
+ * put 10.0.1.0 before 10.0.0.255, and a restore of a sorted file walked
+ * the tree for nearly every line.
  */
 static inline int pf_word_cmp(__be64 x, __be64 y)
 {
