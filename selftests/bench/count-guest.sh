@@ -4,10 +4,11 @@
 # In the guest, under count.sh's plugin: COUNT_N forwards of COUNT_SHAPE
 # (single: single ports on listen addresses, scale-guest.sh's table; from:
 # port 80, each from its own /32; range: ports 1024-65535, each from its own
-# /32, as make bench's shapes) restored into an empty table,
-# saved, and restored again onto themselves (each forward kept). A sync(2)
-# before, between and after marks the windows the plugin counts (its mark
-# is sync's entry): the restore, the save, the restore onto the same.
+# /32, as make bench's shapes; sources in ascending order) restored into
+# an empty table, saved, and restored again onto themselves (each forward
+# kept). A sync(2) before, between and after marks the windows the plugin
+# counts (its mark is sync's entry): the restore, the save, the restore
+# onto the same.
 # Nothing else in the guest calls sync.
 set -u
 PATH=$PWD/userspace-tool:$PATH
