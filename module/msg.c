@@ -16,26 +16,6 @@ static int pf_msg_put_addr(struct sk_buff *skb, int type, u8 family, const void 
 	return nla_put(skb, type, pf_addr_len(family), a);
 }
 
-static int pf_msg_put_from(struct sk_buff *skb, const struct pf_fwd *f)
-{
-	struct nlattr *from, *pfx;
-	unsigned int i;
-
-	from = nla_nest_start(skb, PFMOD_FWD_A_FROM);
-	if (!from)
-		return -EMSGSIZE;
-	for (i = 0; i < f->ext->n_from; i++) {
-		pfx = nla_nest_start(skb, PFMOD_FROM_A_PREFIX);
-		if (!pfx || pf_msg_put_addr(skb, PFMOD_PREFIX_A_ADDR, f->family,
-					    pf_fwd_from_data(f, i)) ||
-		    nla_put_u8(skb, PFMOD_PREFIX_A_LEN, pf_fwd_from_len(f, i)))
-			return -EMSGSIZE;
-		nla_nest_end(skb, pfx);
-	}
-	nla_nest_end(skb, from);
-	return 0;
-}
-
 static int pf_msg_put_limits(struct sk_buff *skb, const struct pf_limits *l)
 {
 	return (l->maxconn && nla_put_u32(skb, PFMOD_FWD_A_MAXCONN, l->maxconn)) ||
@@ -78,6 +58,40 @@ static __always_inline void pf_msg_fill_addr(struct nlattr **pos, int type, u8 f
 		pf_msg_fill(pos, type, a, sizeof(struct in_addr));
 	else
 		pf_msg_fill(pos, type, a, sizeof(struct in6_addr));
+}
+
+/*
+ * PFMOD_FWD_A_FROM: a PFMOD_FROM_A_PREFIX nest for each source prefix, its
+ * address and its length, all in one reservation as the base's (a save of
+ * a million forwards each from its own source writes a million of them).
+ */
+static int pf_msg_put_from(struct sk_buff *skb, const struct pf_fwd *f)
+{
+	int plen = NLA_HDRLEN + nla_total_size(pf_addr_len(f->family)) +
+		   nla_total_size(sizeof(u8));
+	int len = NLA_HDRLEN + f->ext->n_from * plen;
+	struct nlattr *from, *pfx, *pos;
+	unsigned int i;
+	u8 bits;
+
+	from = nla_reserve_nohdr(skb, len);
+	if (!from)
+		return -EMSGSIZE;
+	/* Nest headers as nla_nest_start() and nla_nest_end() set them. */
+	from->nla_type = NLA_F_NESTED | PFMOD_FWD_A_FROM;
+	from->nla_len = len;
+	pos = (struct nlattr *)((u8 *)from + NLA_HDRLEN);
+	for (i = 0; i < f->ext->n_from; i++) {
+		pfx = pos;
+		pfx->nla_type = NLA_F_NESTED | PFMOD_FROM_A_PREFIX;
+		pfx->nla_len = plen;
+		pos = (struct nlattr *)((u8 *)pfx + NLA_HDRLEN);
+		pf_msg_fill_addr(&pos, PFMOD_PREFIX_A_ADDR, f->family, pf_fwd_from_data(f, i));
+		bits = pf_fwd_from_len(f, i);
+		pf_msg_fill(&pos, PFMOD_PREFIX_A_LEN, &bits, sizeof(bits));
+	}
+	WARN_ON_ONCE((u8 *)pos != (u8 *)from + len);
+	return 0;
 }
 
 /*

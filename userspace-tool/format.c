@@ -74,8 +74,8 @@ static void put_u32(struct pf_text *t, uint32_t v)
 	put_mem(t, p, end - p);
 }
 
-/* A port in decimal at @p: returns where it ends. */
-static char *port_at(char *p, uint16_t v)
+/* A port or a prefix length in decimal at @p: returns where it ends. */
+static char *number_at(char *p, uint16_t v)
 {
 	char *end = p + (v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1);
 
@@ -138,12 +138,21 @@ static char *addr_at(char *p, int family, const union pf_addr *a)
 /* PORT or MIN-MAX. */
 static char *ports_at(char *p, uint16_t min, uint16_t max)
 {
-	p = port_at(p, min);
+	p = number_at(p, min);
 	if (min != max) {
 		*p++ = '-';
-		p = port_at(p, max);
+		p = number_at(p, max);
 	}
 	return p;
+}
+
+/* ADDR/LEN: PF_PREFIX_LEN bytes at most. */
+#define PF_PREFIX_LEN (INET6_ADDRSTRLEN + sizeof("/128"))
+static char *prefix_at(char *p, int family, const struct pf_prefix *pfx)
+{
+	p = addr_at(p, family, &pfx->addr);
+	*p++ = '/';
+	return number_at(p, pfx->len);
 }
 
 /* ADDR:PORTS, with [ADDR] for IPv6: PF_ENDPOINT_LEN bytes at most. */
@@ -215,9 +224,9 @@ void pf_format_target(const struct pf_forward *f, char *buf, size_t len)
 /* ADDR/LEN. */
 static void put_prefix(struct pf_text *t, int family, const struct pf_prefix *p)
 {
-	put_addr(t, family, &p->addr);
-	put_mem(t, "/", 1);
-	put_u32(t, p->len);
+	char word[PF_PREFIX_LEN];
+
+	put_mem(t, word, prefix_at(word, family, p) - word);
 }
 
 void pf_format_from(const struct pf_forward *f, char *buf, size_t len)
@@ -366,9 +375,10 @@ size_t pf_format_save_at(const struct pf_forward *f, int64_t now, char *buf, siz
 		put_str(&t, " dev ");
 		put_str(&t, f->ifname);
 	}
+	/* Each prefix a word too, in the head's room. */
 	for (i = 0; i < f->n_from; i++) {
-		put_str(&t, " from ");
-		put_prefix(&t, f->family, &f->from[i]);
+		p = prefix_at(stpcpy(head, " from "), f->family, &f->from[i]);
+		put_mem(&t, head, p - head);
 	}
 	if (f->snat != PFMOD_SNAT_AUTO) {
 		put_str(&t, " snat ");
