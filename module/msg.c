@@ -67,30 +67,30 @@ static __always_inline void pf_msg_fill_addr(struct nlattr **pos, int type, u8 f
  */
 static int pf_msg_put_from(struct sk_buff *skb, const struct pf_fwd *f)
 {
-	int plen = NLA_HDRLEN + nla_total_size(pf_addr_len(f->family)) +
-		   nla_total_size(sizeof(u8));
-	int len = NLA_HDRLEN + f->ext->n_from * plen;
+	int pfx_size = NLA_HDRLEN + nla_total_size(pf_addr_len(f->family)) +
+		       nla_total_size(sizeof(u8));
+	int size = NLA_HDRLEN + f->ext->n_from * pfx_size;
 	struct nlattr *from, *pfx, *pos;
 	unsigned int i;
-	u8 bits;
+	u8 len;
 
-	from = nla_reserve_nohdr(skb, len);
+	from = nla_reserve_nohdr(skb, size);
 	if (!from)
 		return -EMSGSIZE;
 	/* Nest headers as nla_nest_start() and nla_nest_end() set them. */
 	from->nla_type = NLA_F_NESTED | PFMOD_FWD_A_FROM;
-	from->nla_len = len;
+	from->nla_len = size;
 	pos = (struct nlattr *)((u8 *)from + NLA_HDRLEN);
 	for (i = 0; i < f->ext->n_from; i++) {
 		pfx = pos;
 		pfx->nla_type = NLA_F_NESTED | PFMOD_FROM_A_PREFIX;
-		pfx->nla_len = plen;
+		pfx->nla_len = pfx_size;
 		pos = (struct nlattr *)((u8 *)pfx + NLA_HDRLEN);
 		pf_msg_fill_addr(&pos, PFMOD_PREFIX_A_ADDR, f->family, pf_fwd_from_data(f, i));
-		bits = pf_fwd_from_len(f, i);
-		pf_msg_fill(&pos, PFMOD_PREFIX_A_LEN, &bits, sizeof(bits));
+		len = pf_fwd_from_len(f, i);
+		pf_msg_fill(&pos, PFMOD_PREFIX_A_LEN, &len, sizeof(len));
 	}
-	WARN_ON_ONCE((u8 *)pos != (u8 *)from + len);
+	WARN_ON_ONCE((u8 *)pos != (u8 *)from + size);
 	return 0;
 }
 
