@@ -61,6 +61,21 @@ static __always_inline void pf_msg_fill_addr(struct nlattr **pos, int type, u8 f
 }
 
 /*
+ * A nest's header at @pos, of @len bytes with its attributes, typed as
+ * nla_nest_start() types it (nla_nest_end() may set the length again);
+ * moves @pos to where its first attribute goes. Returns the nest.
+ */
+static __always_inline struct nlattr *pf_msg_fill_nest(struct nlattr **pos, int type, int len)
+{
+	struct nlattr *nest = *pos;
+
+	nest->nla_type = NLA_F_NESTED | type;
+	nest->nla_len = len;
+	*pos = (struct nlattr *)((u8 *)nest + NLA_HDRLEN);
+	return nest;
+}
+
+/*
  * PFMOD_FWD_A_FROM: a PFMOD_FROM_A_PREFIX nest for each source prefix, its
  * address and its length, all in one reservation as the base's (a save of
  * a million forwards each from its own source writes a million of them).
@@ -70,22 +85,16 @@ static int pf_msg_put_from(struct sk_buff *skb, const struct pf_fwd *f)
 	int pfx_size = NLA_HDRLEN + nla_total_size(pf_addr_len(f->family)) +
 		       nla_total_size(sizeof(u8));
 	int size = NLA_HDRLEN + f->ext->n_from * pfx_size;
-	struct nlattr *from, *pfx, *pos;
+	struct nlattr *from, *pos;
 	unsigned int i;
 	u8 len;
 
-	from = nla_reserve_nohdr(skb, size);
-	if (!from)
+	pos = nla_reserve_nohdr(skb, size);
+	if (!pos)
 		return -EMSGSIZE;
-	/* Nest headers as nla_nest_start() and nla_nest_end() set them. */
-	from->nla_type = NLA_F_NESTED | PFMOD_FWD_A_FROM;
-	from->nla_len = size;
-	pos = (struct nlattr *)((u8 *)from + NLA_HDRLEN);
+	from = pf_msg_fill_nest(&pos, PFMOD_FWD_A_FROM, size);
 	for (i = 0; i < f->ext->n_from; i++) {
-		pfx = pos;
-		pfx->nla_type = NLA_F_NESTED | PFMOD_FROM_A_PREFIX;
-		pfx->nla_len = pfx_size;
-		pos = (struct nlattr *)((u8 *)pfx + NLA_HDRLEN);
+		pf_msg_fill_nest(&pos, PFMOD_FROM_A_PREFIX, pfx_size);
 		pf_msg_fill_addr(&pos, PFMOD_PREFIX_A_ADDR, f->family, pf_fwd_from_data(f, i));
 		len = pf_fwd_from_len(f, i);
 		pf_msg_fill(&pos, PFMOD_PREFIX_A_LEN, &len, sizeof(len));
@@ -120,12 +129,11 @@ static struct nlattr *pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *
 	len = NLA_HDRLEN + 2 * nla_total_size(sizeof(u32)) + 3 * nla_total_size(sizeof(u8)) +
 	      4 * nla_total_size(sizeof(u16)) + (addr + to_addr) * nla_total_size(alen) +
 	      (sum ? 2 * nla_total_size(sizeof(u64)) : 0);
-	nest = nla_reserve_nohdr(skb, len);
-	if (!nest)
+	pos = nla_reserve_nohdr(skb, len);
+	if (!pos)
 		return NULL;
-	/* The nest's type as nla_nest_start() sets it; nla_nest_end() sets its length. */
-	nest->nla_type = NLA_F_NESTED | PFMOD_A_FORWARD;
-	pos = (struct nlattr *)((u8 *)nest + NLA_HDRLEN);
+	/* pf_msg_put_fwd()'s nla_nest_end() adds what follows the base. */
+	nest = pf_msg_fill_nest(&pos, PFMOD_A_FORWARD, len);
 	end = (struct nlattr *)((u8 *)nest + len);
 	pf_msg_fill(&pos, PFMOD_FWD_A_ID, &f->id, sizeof(u32));
 	pf_msg_fill(&pos, PFMOD_FWD_A_FAMILY, &f->family, sizeof(u8));

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # In the guest, under count.sh's plugin: COUNT_N forwards of COUNT_SHAPE
-# (single: single ports on listen addresses, scale-guest.sh's table; from:
-# port 80, each from its own /32; range: ports 1024-65535, each from its own
-# /32, as make bench's shapes; sources in ascending order) restored into
+# (single: single ports on listen addresses, scale-guest.sh's table; from,
+# range or mixed: make bench's table of that shape, bench_inputs in
+# selftests/bench/paths.sh, sources in ascending order) restored into
 # an empty table, saved, and restored again onto themselves (each forward
 # kept). A sync(2) before, between and after marks the windows the plugin
 # counts (its mark is sync's entry): the restore, the save, the restore
@@ -21,13 +21,12 @@ trap 'rm -rf "$tmp"; pfctl flush; rmmod pfmod' EXIT
 case ${COUNT_SHAPE:-single} in
 single)
 	selftests/bench/scale-table.sh "$n" > "$tmp/table" ;;
-from|range)
-	awk -v n="$n" -v shape="$COUNT_SHAPE" 'BEGIN { for (i = 1; i <= n; i++)
-		printf "tcp %s 192.168.1.2:9000 from 10.%d.%d.%d/32\n",
-			shape == "from" ? "80" : "1024-65535", int(i / 65536), int(i / 256) % 256, i % 256 }' \
-		> "$tmp/table" ;;
+from|range|mixed)
+	# make bench's own table of the shape (it writes the other tools' too).
+	source selftests/bench/paths.sh
+	bench_inputs "$COUNT_SHAPE" "$n" && mv "$tmp/pfmod" "$tmp/table" || exit 1 ;;
 *)
-	echo "count: COUNT_SHAPE is single, from or range"; exit 1 ;;
+	echo "count: COUNT_SHAPE is single, from, range or mixed"; exit 1 ;;
 esac
 cat /proc/kallsyms > /run/pfmod-out/kallsyms || exit 1
 sync

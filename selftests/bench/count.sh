@@ -7,7 +7,7 @@
 # each time it runs): the same build gives nearly the same counts whatever
 # else the host is doing (interrupts land differently: 0.1 %), where
 # timings under TCG move by a quarter. COUNT_N forwards (200000) of
-# COUNT_SHAPE (single, the default, from or range; count-guest.sh)
+# COUNT_SHAPE (single, the default, from, range or mixed; count-guest.sh)
 # restored, saved and restored onto themselves, each split
 # into pfctl's own instructions ("[user]", both its threads) and the
 # kernel's by function (the guest's /proc/kallsyms; nokaslr keeps a
