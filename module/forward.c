@@ -455,7 +455,7 @@ void pf_fwd_class_key(const struct pf_fwd *f, unsigned int j, struct pf_class_ke
 /*
  * Two different words of addresses by their numbers (network byte order):
  * the order of a file sorted by address, which a restore then places
- * without a walk (pf_table_after_last()). Any fixed order would keep the
+ * without a walk (pf_table_in_finger()). Any fixed order would keep the
  * overlap check right; the words' values in a little-endian host's order
  * put 10.0.1.0 before 10.0.0.255, and a restore of a sorted file walked
  * the tree for nearly every line.

@@ -41,9 +41,10 @@
  * its first port in that order, in either tree: checking costs one walk
  * down each tree per source prefix, O(log N), and the first tree's walk
  * also finds where the forward's own place goes (no second walk to insert
- * it). A forward whose own place comes right after the last one placed (a
- * restore's file in the order) needs no walk there: two compares, the
- * forward after it being kept beside the last one placed (t->last_next).
+ * it). A forward whose own place comes right after one of the last few
+ * placed, in the gap before the forward after that one (a finger: a restore's
+ * file in the order, or in a few runs of it that take turns), needs no walk
+ * there: two compares a finger (PF_FINGERS), the most recent first.
  * Finding the forward that DEL names is one walk,
  * O(log N), or none if it is the one after the last one found (a restore
  * that looks up its file's forwards in the old table, in order).
@@ -229,42 +230,66 @@ static int pf_order_cmp(const struct pf_class_key *key, u16 port, const struct p
 }
 
 /*
- * Where a forward goes in an order tree: the link to set, its parent, and
- * the forward whose place comes after it there (NULL: none).
+ * Where a forward goes in an order tree: the link to set, its parent, the
+ * forward whose place comes after it there (NULL: none), and (first tree)
+ * the finger whose gap it is, or the one that gives way to it.
  */
 struct pf_place {
 	struct rb_node **link;
 	struct rb_node *parent;
 	struct pf_fwd *next;
+	unsigned int finger;
 };
 
 /*
- * Whether the order's place for class @key and first port @port is right
- * after t->last's own: then *@prev is t->last, *@next the forward after it
- * (t->last_next, or NULL), and @place the free link between the two
- * (t->last's right child, or else the left child of the leftmost of its
- * right subtree: the one after it). Two compares instead of a walk with a
- * compare per step, for a restore whose file is in the order (a saved one
- * is, once restored).
+ * Whether the order's place for class @key and first port @port is in the
+ * gap of a finger, the most recent first: then *@prev is its last, *@next
+ * the forward after it (or NULL), and @place the free link between the two
+ * (last's right child, or else the left child of the leftmost of its right
+ * subtree: the one after it). Two compares a finger instead of a walk with
+ * a compare per step, for a restore whose file is in the order (a saved
+ * one is, once restored: the first finger) or in a few runs of it that
+ * take turns (lines of a few kinds, each kind in the order).
  */
-static bool pf_table_after_last(struct pf_table *t, const struct pf_class_key *key, u16 port,
-				struct pf_fwd **prev, struct pf_fwd **next, struct pf_place *place)
+static bool pf_table_in_finger(struct pf_table *t, const struct pf_class_key *key, u16 port,
+			       struct pf_fwd **prev, struct pf_fwd **next, struct pf_place *place)
 {
-	struct pf_fwd *after;
+	const struct pf_finger *g;
+	struct pf_fwd *last;
 	struct rb_node *n;
+	unsigned int i;
 
-	if (!t->last || pf_order_cmp(key, port, t->last, 0) <= 0)
-		return false;
-	after = t->last_next;
-	if (after && pf_order_cmp(key, port, after, 0) >= 0)
-		return false;
-	n = after ? &after->order : NULL;
-	*prev = t->last;
-	*next = after;
-	place->next = after;
-	place->parent = t->last->order.rb_right ? n : &t->last->order;
-	place->link = t->last->order.rb_right ? &n->rb_left : &t->last->order.rb_right;
-	return true;
+	for (i = 0; i < PF_FINGERS; i++) {
+		g = &t->fingers[i];
+		last = g->last;
+		if (!last || pf_order_cmp(key, port, last, 0) <= 0)
+			continue;
+		if (g->next && pf_order_cmp(key, port, g->next, 0) >= 0)
+			continue;
+		n = g->next ? &g->next->order : NULL;
+		*prev = last;
+		*next = g->next;
+		place->next = g->next;
+		place->parent = last->order.rb_right ? n : &last->order;
+		place->link = last->order.rb_right ? &n->rb_left : &last->order.rb_right;
+		place->finger = i;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * @f's own place went into the gap of finger @i (or, found by a walk, took
+ * the place of the least recent): the finger becomes the gap after @f, at
+ * the front. A walk finds no place in a finger's gap (the fingers are
+ * tried first), so the gap a walk splits is no finger's.
+ */
+static void pf_table_finger_front(struct pf_table *t, unsigned int i, struct pf_fwd *f,
+				  struct pf_fwd *next)
+{
+	memmove(&t->fingers[1], &t->fingers[0], i * sizeof(t->fingers[0]));
+	t->fingers[0].last = f;
+	t->fingers[0].next = next;
 }
 
 /*
@@ -298,6 +323,7 @@ static void pf_table_walk(struct pf_table *t, unsigned int k, const struct pf_cl
 		place->link = link;
 		place->parent = parent;
 		place->next = *next;
+		place->finger = PF_FINGERS - 1;
 	}
 }
 
@@ -305,8 +331,8 @@ static void pf_table_walk(struct pf_table *t, unsigned int k, const struct pf_cl
  * The forwards of class @key on either side of first port @port in order
  * tree @k: *@prev the last at or before it, *@next the first after it, each
  * NULL if there is none of that class; and, with @place, where a forward of
- * that class and first port goes. One walk down the tree, or none after
- * t->last (@place given). Lock.
+ * that class and first port goes. One walk down the tree, or none in a
+ * finger's gap (@place given). Lock.
  */
 static void pf_table_near(struct pf_table *t, unsigned int k, const struct pf_class_key *key,
 			  u16 port, struct pf_fwd **prev, struct pf_fwd **next,
@@ -316,7 +342,7 @@ static void pf_table_near(struct pf_table *t, unsigned int k, const struct pf_cl
 
 	*prev = NULL;
 	*next = NULL;
-	if (!place || k || !pf_table_after_last(t, key, port, prev, next, place))
+	if (!place || k || !pf_table_in_finger(t, key, port, prev, next, place))
 		pf_table_walk(t, k, key, port, prev, &prev_j, next, &next_j, place);
 	/* Either may be of another class. */
 	if (*prev && pf_fwd_class_cmp(key, *prev, prev_j))
@@ -368,10 +394,8 @@ static void pf_table_order_insert(struct pf_table *t, struct pf_fwd *f, unsigned
 	}
 	rb_link_node(pf_fwd_order(f, j), place->parent, place->link);
 	rb_insert_color(pf_fwd_order(f, j), &t->order[k]);
-	if (!k) {
-		t->last = f;
-		t->last_next = place->next;
-	}
+	if (!k)
+		pf_table_finger_front(t, place->finger, f, place->next);
 }
 
 static int pf_table_ifname_get(struct pf_table *t, const char *name)
@@ -544,9 +568,9 @@ void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
 	pf_table_account(t, f, -1);
 	for (i = 0; i < pf_fwd_n_classes(f); i++)
 		rb_erase(pf_fwd_order(f, i), &t->order[i ? 1 : 0]);
-	if (t->last == f || t->last_next == f) {
-		t->last = NULL;
-		t->last_next = NULL;
+	for (i = 0; i < PF_FINGERS; i++) {
+		if (t->fingers[i].last == f || t->fingers[i].next == f)
+			t->fingers[i] = (struct pf_finger){ NULL, NULL };
 	}
 	if (t->found == f)
 		t->found = NULL;

@@ -12,6 +12,18 @@
 
 #define PF_SRC_SLOTS	130	/* no source prefix, or length 0 to 128, + 1 */
 
+#define PF_FINGERS	4	/* gaps of the order remembered (struct pf_finger) */
+
+/*
+ * A forward's own place in the first order tree and the gap after it: @last
+ * the forward, @next the one after it there (NULL: none), for as long as
+ * both are in the table (an ascending file's last is the tree's last, and
+ * rb_next() would climb to the root to say so). All {NULL, NULL}: none.
+ */
+struct pf_finger {
+	struct pf_fwd *last, *next;
+};
+
 /*
  * The forwards of a namespace (table.c says how they are indexed).
  * Readers (the packet path, dumps) hold rcu_read_lock; writers hold the
@@ -23,13 +35,11 @@ struct pf_table {
 	 * prefix or prefix 0), [1] struct pf_member (prefixes 1 on).
 	 */
 	struct rb_root order[2];
-	/* The forward whose own place went into order[0] last: a file in
-	 * order is placed beside it without a walk (pf_table_near). And the
-	 * one after it there (NULL: none), for as long as both are in the
-	 * table: an ascending file's last is the tree's last, and rb_next()
-	 * would climb to the root to say so.
+	/* The gaps of order[0] that forwards' own places went into last, the
+	 * most recent first: a file in the order, or in a few runs that take
+	 * turns, is placed in one of them without a walk (pf_table_near).
 	 */
-	struct pf_fwd *last, *last_next;
+	struct pf_finger fingers[PF_FINGERS];
 	struct pf_fwd *found;		/* the one pf_table_find() found last */
 	struct xarray fwds;		/* struct pf_fwd by id */
 	struct pf_fwd **staged;		/* forwards without ids yet, in order */

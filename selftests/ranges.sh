@@ -72,9 +72,10 @@ out=$(request "$client" 203.0.113.10 8050)
 check_match "a listen-address forward comes before the others" "^port9099 " "$out"
 check "flush" pfctl "$gw" flush
 
-# A forward placed right after the last one placed skips the walk down the
-# order (module/table.c): here after 8020, whose right child (8030) is
-# taken; 8040 comes after the last one (8005) but past the one after it.
+# A forward placed right after the last one placed (module/table.c: in the
+# most recent finger's gap) skips the walk down the order: here after 8020,
+# whose right child (8030) is taken; 8040 comes after the last one (8005)
+# but past the one after it.
 for p in 8010 8030 8020 8025 8005 8040; do
 	check "add $p, in this order" pfctl "$gw" add $p 192.168.1.2:9000
 done
@@ -95,6 +96,29 @@ check "add 8400 (placed before it, the last one placed)" pfctl "$gw" add 8400 19
 check "del 8520-8600 (the one after the last placed)" pfctl "$gw" del 8520-8600
 check "8500-8550 overlaps none" pfctl "$gw" add 8500-8550 192.168.1.3
 check_match "... both are in" "^2$" "$(pfctl "$gw" save | grep -cE '^tcp (8400|8500-8550) ')"
+check "flush" pfctl "$gw" flush
+
+# Two runs that take turns, each in the order: any address (A) comes before
+# 203.0.113.10 (B). Each line goes into the gap after one of the last few
+# placed (a finger), found without a walk; A 8300 goes into one that is not
+# the most recent, and the gap it split is then no finger's: B 8150-8250
+# below, which lies in it, must meet B 8200 (a walk, and no stale gap).
+for p in 8100 203.0.113.10:8100 8200 203.0.113.10:8200 8300; do
+	check "add $p, in this order" pfctl "$gw" add $p 192.168.1.2:9000
+done
+check_fails "203.0.113.10:8150-8250 overlaps 203.0.113.10:8200" \
+	pfctl "$gw" add 203.0.113.10:8150-8250 192.168.1.3
+check_fails "8250-8300 overlaps 8300" pfctl "$gw" add 8250-8300 192.168.1.3
+check "203.0.113.10:8300 (after B 8200)" pfctl "$gw" add 203.0.113.10:8300 192.168.1.2:9000
+# A gap whose second forward is deleted is no longer a finger's (here not
+# the most recent one): 8400-8500 then overlaps none, its gap after 8300
+# going up to 203.0.113.10:8200.
+check "del 203.0.113.10:8100 (after 8300)" pfctl "$gw" del 203.0.113.10:8100
+check "8400-8500 overlaps none" pfctl "$gw" add 8400-8500 192.168.1.3
+for p in 8100 8200 8300 8400-8500 203.0.113.10:8200 203.0.113.10:8300; do
+	check "del $p finds it" pfctl "$gw" del $p
+done
+check_no_match "none is left" "^[^#]" "$(pfctl "$gw" save)"
 check "flush" pfctl "$gw" flush
 
 # The ends of the port space.
