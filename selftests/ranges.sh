@@ -112,8 +112,9 @@ check_fails "8250-8300 overlaps 8300" pfctl "$gw" add 8250-8300 192.168.1.3
 check "203.0.113.10:8300 (after B 8200)" pfctl "$gw" add 203.0.113.10:8300 192.168.1.2:9000
 # A gap whose second forward is deleted is no longer a finger's (here not
 # the most recent one): 8400-8500 then overlaps none, its gap after 8300
-# going up to 203.0.113.10:8200. (As above, a finger kept past the delete
-# is caught only while the freed memory still holds the forward.)
+# going up to 203.0.113.10:8200. (A finger kept past the delete reads the
+# freed forward: caught by what that memory holds, the forward, refusing
+# 8400-8500, or other bytes, an oops.)
 check "del 203.0.113.10:8100 (after 8300)" pfctl "$gw" del 203.0.113.10:8100
 check "8400-8500 overlaps none" pfctl "$gw" add 8400-8500 192.168.1.3
 for p in 8100 8200 8300 8400-8500 203.0.113.10:8200 203.0.113.10:8300; do
