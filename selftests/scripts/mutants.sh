@@ -8,7 +8,8 @@
 # mutants killed"; fails unless every mutant is killed. M="name ..." runs
 # only those; DRY=1 only checks that each applies. A mutant with a kernel
 # line is built for and booted on that Debian line (kernels.sh), the
-# others on the default kernel.
+# others on the default kernel; one with boot options (append:) boots with
+# them.
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -17,12 +18,14 @@ top=$PWD
 list=selftests/mutants/list
 pf_kernel
 
-# The mutants as lines "name<TAB>file<TAB>from<TAB>to<TAB>tests<TAB>why<TAB>kernel".
+# The mutants as lines
+# "name<TAB>file<TAB>from<TAB>to<TAB>tests<TAB>why<TAB>kernel<TAB>append".
 mutants() {
 	awk 'function flush() {
 			if (name != "")
-				printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, file, from, to, tests, why, kernel
-			name = file = from = to = tests = why = kernel = ""
+				printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, file, from, to, tests, why,
+					kernel, append
+			name = file = from = to = tests = why = kernel = append = ""
 		}
 		/^#/ { next }
 		/^$/ { flush(); next }
@@ -30,7 +33,7 @@ mutants() {
 		key == "name:" { name = $0 } key == "file:" { file = $0 }
 		key == "from:" { from = $0 } key == "to:" { to = $0 }
 		key == "tests:" { tests = $0 } key == "why:" { why = $0 }
-		key == "kernel:" { kernel = $0 }
+		key == "kernel:" { kernel = $0 } key == "append:" { append = $0 }
 		END { flush() }' "$list"
 }
 
@@ -61,7 +64,7 @@ total=$(mutants | awk -F'\t' -v sel=" $selected " 'sel == "  " || index(sel, " "
 echo "1..$total"
 n=0 killed=0
 start=$(date +%s)
-while IFS=$'\t' read -r name file from to tests why kernel; do
+while IFS=$'\t' read -r name file from to tests why kernel append; do
 	[ -z "$selected" ] || [[ " $selected " == *" $name "* ]] || continue
 	n=$((n + 1))
 	# A dry run copies elsewhere: it must not wipe a running mutant's tree.
@@ -101,8 +104,9 @@ while IFS=$'\t' read -r name file from to tests why kernel; do
 	done
 	if [ -n "$guest" ]; then
 		# shellcheck disable=SC2086
-		(cd "$dir" && mutant_kernel "$kernel" && VM_QUIET=1 selftests/qemu/vm.sh -t 1500 \
-			-n "mutant" -- selftests/run_tests.sh $guest) > "$dir/vm.out" 2>&1 || rc=1
+		(cd "$dir" && mutant_kernel "$kernel" && VM_APPEND="${VM_APPEND:-} $append" VM_QUIET=1 \
+			selftests/qemu/vm.sh -t 1500 -n "mutant" -- selftests/run_tests.sh $guest) \
+			> "$dir/vm.out" 2>&1 || rc=1
 	fi
 	if [ $rc -ne 0 ]; then
 		killed=$((killed + 1))
