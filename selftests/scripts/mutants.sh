@@ -19,12 +19,13 @@ list=selftests/mutants/list
 pf_kernel
 
 # The mutants as lines
-# "name<TAB>file<TAB>from<TAB>to<TAB>tests<TAB>why<TAB>kernel<TAB>append".
+# "name<TAB>file<TAB>from<TAB>to<TAB>tests<TAB>why<TAB>kernel<TAB>append",
+# the last two "-" for none (read merges empty fields between tabs).
 mutants() {
 	awk 'function flush() {
 			if (name != "")
 				printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, file, from, to, tests, why,
-					kernel, append
+					kernel == "" ? "-" : kernel, append == "" ? "-" : append
 			name = file = from = to = tests = why = kernel = append = ""
 		}
 		/^#/ { next }
@@ -67,6 +68,8 @@ start=$(date +%s)
 while IFS=$'\t' read -r name file from to tests why kernel append; do
 	[ -z "$selected" ] || [[ " $selected " == *" $name "* ]] || continue
 	n=$((n + 1))
+	[ "$kernel" != - ] || kernel=
+	[ "$append" != - ] || append=
 	# A dry run copies elsewhere: it must not wipe a running mutant's tree.
 	dir=$top/build/mutants${DRY:+-dry}/$name
 	rm -rf "$dir" && mkdir -p "$dir"
