@@ -15,7 +15,8 @@
 #   make bench-scale   restore, save, delete and memory of 100k and 1M forwards
 #   make bench-count   a restore's and a save's guest instructions per forward,
 #                     by function (counted by QEMU: the same every run);
-#                     COUNT_SHAPE=from, range or mixed: make bench's other shapes
+#                     COUNT_SHAPE=from, range or mixed: make bench's other shapes;
+#                     COUNT_ORDER=random: its lines shuffled
 #   make bench-lookup-count  pfmod's lookup in guest instructions, every table
 #                     shape, 1 to 1M forwards (counted by QEMU)
 #   make bench-conn-count  a new connection's guest instructions through each

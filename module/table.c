@@ -47,7 +47,9 @@
  * there: two compares a finger (PF_FINGERS), the most recent first.
  * Finding the forward that DEL names is one walk,
  * O(log N), or none if it is the one after the last one found (a restore
- * that looks up its file's forwards in the old table, in order).
+ * that looks up its file's forwards in the old table, in order). Not four
+ * of those: each miss would read the forward after one found, wherever it
+ * is in memory, and a file in no order missed all four, a fifth slower.
  */
 
 #include <linux/inetdevice.h>
@@ -572,10 +574,8 @@ void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
 		if (t->fingers[i].last == f || t->fingers[i].next == f)
 			t->fingers[i] = (struct pf_finger){ NULL, NULL };
 	}
-	for (i = 0; i < PF_FINGERS; i++) {
-		if (t->found[i] == f)
-			t->found[i] = NULL;
-	}
+	if (t->found == f)
+		t->found = NULL;
 	for (i = 0; i < n_nodes; i++)
 		rhashtable_remove_fast(&t->ht, &pf_fwd_node(f, i)->hash, pf_ht_params);
 	if (pf_fwd_ifname(f)[0])
@@ -583,49 +583,31 @@ void pf_table_remove(struct pf_table *t, struct pf_fwd *f)
 	xa_erase(&t->fwds, f->id);
 }
 
-/*
- * The forward after @f in the first order tree if it has @key's key (keys
- * are unique: then it is the one @key names), else NULL.
- */
-static struct pf_fwd *pf_table_find_after(const struct pf_fwd *f, const struct pf_fwd *key)
-{
-	struct rb_node *n = f ? rb_next(&f->order) : NULL;
-	struct pf_fwd *next = n ? rb_entry(n, struct pf_fwd, order) : NULL;
-
-	return next && pf_fwd_same_key(next, key) ? next : NULL;
-}
-
 struct pf_fwd *pf_table_find(struct pf_table *t, const struct pf_fwd *key)
 {
 	struct pf_class_key ckey;
-	struct pf_fwd *f = NULL, *next;
-	unsigned int i;
+	struct pf_fwd *f, *next;
+	struct rb_node *n;
 
 	if (!t->count)
 		return NULL;
 	/* Forwards asked for in the order (a saved table restored onto
-	 * itself), or in a few runs of it that take turns, are each the one
-	 * after one of the last found.
+	 * itself) are each the one after the last one found: keys are
+	 * unique, so one with @key's key is the one.
 	 */
-	for (i = 0; i < PF_FINGERS && !f; i++)
-		f = pf_table_find_after(t->found[i], key);
-	if (!f) {
+	n = t->found ? rb_next(&t->found->order) : NULL;
+	f = n ? rb_entry(n, struct pf_fwd, order) : NULL;
+	if (!f || !pf_fwd_same_key(f, key)) {
 		/* A forward with the same key is in the same first class (its
 		 * own place, in the first tree), with the same first port.
 		 */
 		pf_fwd_class_key(key, 0, &ckey);
 		pf_table_near(t, 0, &ckey, key->port_min, &f, &next, NULL);
 		if (f && !pf_fwd_same_key(f, key))
-			return NULL;
-		i = PF_FINGERS;
+			f = NULL;
 	}
-	/* The one found goes to the front, in the place of the one it came
-	 * after (the least recent's, after a walk).
-	 */
-	if (f) {
-		memmove(&t->found[1], &t->found[0], (i - 1) * sizeof(t->found[0]));
-		t->found[0] = f;
-	}
+	if (f)
+		t->found = f;
 	return f;
 }
 

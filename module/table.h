@@ -40,10 +40,7 @@ struct pf_table {
 	 * turns, is placed in one of them without a walk (pf_table_near).
 	 */
 	struct pf_finger fingers[PF_FINGERS];
-	/* The forwards pf_table_find() found last, the most recent first
-	 * (NULL: none): a restore onto the table asks for the ones after them.
-	 */
-	struct pf_fwd *found[PF_FINGERS];
+	struct pf_fwd *found;		/* the one pf_table_find() found last */
 	struct xarray fwds;		/* struct pf_fwd by id */
 	struct pf_fwd **staged;		/* forwards without ids yet, in order */
 	unsigned int n_staged, staged_cap, n_numbered;

@@ -4,7 +4,8 @@
 # In the guest, under count.sh's plugin: COUNT_N forwards of COUNT_SHAPE
 # (single: single ports on listen addresses, scale-guest.sh's table; from,
 # range or mixed: make bench's table of that shape, bench_inputs in
-# selftests/bench/paths.sh, sources in ascending order) restored into
+# selftests/bench/paths.sh, sources in ascending order; COUNT_ORDER=random
+# shuffles it) restored into
 # an empty table, saved, and restored again onto themselves (each forward
 # kept). A sync(2) before, between and after marks the windows the plugin
 # counts (its mark is sync's entry): the restore, the save, the restore
@@ -28,6 +29,12 @@ from|range|mixed)
 *)
 	echo "count: COUNT_SHAPE is single, from, range or mixed"; exit 1 ;;
 esac
+# COUNT_ORDER=random: the same lines in an order of no kind (a table saved
+# after adds in no order), the same one every run.
+if [ "${COUNT_ORDER:-}" = random ]; then
+	shuf --random-source=<(yes) "$tmp/table" > "$tmp/random" && mv "$tmp/random" "$tmp/table" ||
+		exit 1
+fi
 cat /proc/kallsyms > /run/pfmod-out/kallsyms || exit 1
 sync
 pfctl restore "$tmp/table" || exit 1

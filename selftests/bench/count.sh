@@ -7,7 +7,8 @@
 # each time it runs): the same build gives nearly the same counts whatever
 # else the host is doing (interrupts land differently: 0.1 %), where
 # timings under TCG move by a quarter. COUNT_N forwards (200000) of
-# COUNT_SHAPE (single, the default, from, range or mixed; count-guest.sh)
+# COUNT_SHAPE (single, the default, from, range or mixed; COUNT_ORDER=random
+# shuffles its lines; count-guest.sh)
 # restored, saved and restored onto themselves, each split
 # into pfctl's own instructions ("[user]", both its threads) and the
 # kernel's by function (the guest's /proc/kallsyms; nokaslr keeps a
@@ -27,7 +28,8 @@ n=${COUNT_N:-200000}
 top=${COUNT_TOP:-25}
 dir=$PWD/build/count
 VM_MEM=${VM_MEM:-6G} pf_count_run count "${COUNT_LIMIT:-3600}" \
-	env COUNT_N="$n" COUNT_SHAPE="${COUNT_SHAPE:-single}" selftests/bench/count-guest.sh || exit 1
+	env COUNT_N="$n" COUNT_SHAPE="${COUNT_SHAPE:-single}" COUNT_ORDER="${COUNT_ORDER:-}" \
+		selftests/bench/count-guest.sh || exit 1
 whats=(restore save restore-same)
 for w in 0 1 2; do
 	[ -s "$dir/window.$w" ] || { echo "count: no counts for window $w"; exit 1; }
