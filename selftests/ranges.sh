@@ -100,9 +100,10 @@ check "flush" pfctl "$gw" flush
 
 # Two runs that take turns, each in the order: any address (A) comes before
 # 203.0.113.10 (B). Each line goes into the gap after one of the last few
-# placed (a finger), found without a walk; A 8300 goes into one that is not
-# the most recent, and the gap it split is then no finger's: B 8150-8250
-# below, which lies in it, must meet B 8200 (a walk, and no stale gap).
+# placed (a finger), found without a walk. B 8200 goes into one that is not
+# the most recent (after B 8100), and so does A 8300 (after A 8200); the
+# gaps they split are then no finger's: B 8150-8250, in the first, must
+# meet B 8200 (a walk, and no stale gap).
 for p in 8100 203.0.113.10:8100 8200 203.0.113.10:8200 8300; do
 	check "add $p, in this order" pfctl "$gw" add $p 192.168.1.2:9000
 done
