@@ -49,7 +49,7 @@
  * O(log N), or none if it is the one after the last one found (a restore
  * that looks up its file's forwards in the old table, in order). Not four
  * of those: each miss would read the forward after one found, wherever it
- * is in memory, and a file in no order missed all four, a fifth slower.
+ * is in memory, and a file in no order would miss all four every line.
  */
 
 #include <linux/inetdevice.h>
