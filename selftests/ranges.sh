@@ -72,25 +72,40 @@ out=$(request "$client" 203.0.113.10 8050)
 check_match "a listen-address forward comes before the others" "^port9099 " "$out"
 check "flush" pfctl "$gw" flush
 
+# add_in_order PORTS...: each added (to 192.168.1.2:9000) in that order.
+add_in_order() {
+	local p
+
+	for p; do
+		check "add $p, in this order" pfctl "$gw" add "$p" 192.168.1.2:9000
+	done
+}
+
+# del_all PORTS...: each deleted by its ports (found in the order), and then
+# none is left.
+del_all() {
+	local p
+
+	for p; do
+		check "del $p finds it" pfctl "$gw" del "$p"
+	done
+	check_no_match "none is left" "^[^#]" "$(pfctl "$gw" save)"
+}
+
 # A forward placed right after the last one placed (module/table.c: in the
 # most recent finger's gap) skips the walk down the order: here after 8020,
 # whose right child (8030) is taken; 8040 comes after the last one (8005)
 # but past the one after it.
-for p in 8010 8030 8020 8025 8005 8040; do
-	check "add $p, in this order" pfctl "$gw" add $p 192.168.1.2:9000
-done
+add_in_order 8010 8030 8020 8025 8005 8040
 for p in 8005 8010 8020 8025 8030 8040; do
 	check_fails "$p-$((p + 1)) overlaps $p" pfctl "$gw" add $p-$((p + 1)) 192.168.1.3
 done
 check "8041-8049 overlaps none" pfctl "$gw" add 8041-8049 192.168.1.3
-for p in 8005 8010 8020 8025 8030 8040 8041-8049; do
-	check "del $p finds it" pfctl "$gw" del $p
-done
-check_no_match "none is left" "^[^#]" "$(pfctl "$gw" save)"
-# The forward after the last one placed is remembered until it is deleted:
-# then 8500-8550, placed after the last one, overlaps nothing. (Were it
-# remembered past its deletion, the check would read freed memory: caught
-# here only while that memory still holds the forward.)
+del_all 8005 8010 8020 8025 8030 8040 8041-8049
+# The most recent finger's gap is remembered until its second forward is
+# deleted: then 8500-8550, placed after the last one, overlaps nothing.
+# (Were it remembered past the deletion, the check would read freed memory:
+# caught by what that memory holds, as below.)
 check "add 8520-8600" pfctl "$gw" add 8520-8600 192.168.1.2:9000
 check "add 8400 (placed before it, the last one placed)" pfctl "$gw" add 8400 192.168.1.2:9000
 check "del 8520-8600 (the one after the last placed)" pfctl "$gw" del 8520-8600
@@ -104,9 +119,7 @@ check "flush" pfctl "$gw" flush
 # the most recent (after B 8100), and so does A 8300 (after A 8200); the
 # gaps they split are then no finger's: B 8150-8250, in the first, must
 # meet B 8200 (a walk, and no stale gap).
-for p in 8100 203.0.113.10:8100 8200 203.0.113.10:8200 8300; do
-	check "add $p, in this order" pfctl "$gw" add $p 192.168.1.2:9000
-done
+add_in_order 8100 203.0.113.10:8100 8200 203.0.113.10:8200 8300
 check_fails "203.0.113.10:8150-8250 overlaps 203.0.113.10:8200" \
 	pfctl "$gw" add 203.0.113.10:8150-8250 192.168.1.3
 check_fails "8250-8300 overlaps 8300" pfctl "$gw" add 8250-8300 192.168.1.3
@@ -118,10 +131,7 @@ check "203.0.113.10:8300 (after B 8200)" pfctl "$gw" add 203.0.113.10:8300 192.1
 # 8400-8500, or other bytes, an oops.)
 check "del 203.0.113.10:8100 (after 8300)" pfctl "$gw" del 203.0.113.10:8100
 check "8400-8500 overlaps none" pfctl "$gw" add 8400-8500 192.168.1.3
-for p in 8100 8200 8300 8400-8500 203.0.113.10:8200 203.0.113.10:8300; do
-	check "del $p finds it" pfctl "$gw" del $p
-done
-check_no_match "none is left" "^[^#]" "$(pfctl "$gw" save)"
+del_all 8100 8200 8300 8400-8500 203.0.113.10:8200 203.0.113.10:8300
 check "flush" pfctl "$gw" flush
 
 # The ends of the port space.
