@@ -16,14 +16,15 @@ static int pf_msg_put_addr(struct sk_buff *skb, int type, u8 family, const void 
 	return nla_put(skb, type, pf_addr_len(family), a);
 }
 
-static int pf_msg_put_limits(struct sk_buff *skb, const struct pf_limits *l)
+static int pf_msg_put_limits(struct sk_buff *skb, const struct pf_limits *l, bool drops)
 {
 	return (l->maxconn && nla_put_u32(skb, PFMOD_FWD_A_MAXCONN, l->maxconn)) ||
 	       (l->maxconn_src && nla_put_u32(skb, PFMOD_FWD_A_MAXCONN_SRC, l->maxconn_src)) ||
 	       (l->rate && (nla_put_u32(skb, PFMOD_FWD_A_RATE, l->rate) ||
 			    nla_put_u32(skb, PFMOD_FWD_A_RATE_PERIOD, l->rate_period) ||
 			    nla_put_u32(skb, PFMOD_FWD_A_BURST, l->burst))) ||
-	       nla_put_u64_64bit(skb, PFMOD_FWD_A_DROPS, pf_limits_drops(l), PFMOD_FWD_A_PAD) ?
+	       (drops &&
+		nla_put_u64_64bit(skb, PFMOD_FWD_A_DROPS, pf_limits_drops(l), PFMOD_FWD_A_PAD)) ?
 	       -EMSGSIZE : 0;
 }
 
@@ -114,20 +115,30 @@ static int pf_msg_put_from(struct sk_buff *skb, const struct pf_fwd *f)
  * The PFMOD_A_FORWARD nest's header, the attributes every forward has (and
  * its addresses) and, with @sum, its counters, in one reservation: nla_put()
  * checks the room, reserves and pads attribute by attribute, and that was
- * most of what the dump of a million forwards cost. Returns the nest, or
- * NULL if it does not fit.
+ * most of what the dump of a million forwards cost. With @terse, PORT_MAX,
+ * TO_PORT_MIN, TO_PORT_MAX, SNAT and FLAGS only where they differ from
+ * ADD's defaults (uapi/linux/pfmod.h). Returns the nest, or NULL if it does
+ * not fit.
  */
 static struct nlattr *pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *f,
-				      const struct pf_stats_sum *sum)
+				      const struct pf_stats_sum *sum, bool terse)
 {
 	bool addr = f->flags & PF_F_HAS_ADDR, to_addr = !(f->flags & PFMOD_F_TO_SELF);
 	int alen = pf_addr_len(f->family);
 	u32 flags = f->flags & __PFMOD_F_ALL;
+	bool port_max = !terse || f->port_max != f->port_min;
+	bool to_port_min = !terse || f->to_port_min != f->port_min;
+	bool to_port_max = !terse ||
+			   f->to_port_max != f->to_port_min + (f->port_max - f->port_min);
+	bool snat = !terse || f->snat != PFMOD_SNAT_AUTO;
+	bool put_flags = !terse || flags;
 	struct nlattr *nest, *pos, *end;
 	int len;
 
-	len = NLA_HDRLEN + 2 * nla_total_size(sizeof(u32)) + 3 * nla_total_size(sizeof(u8)) +
-	      4 * nla_total_size(sizeof(u16)) + (addr + to_addr) * nla_total_size(alen) +
+	len = NLA_HDRLEN + (1 + put_flags) * nla_total_size(sizeof(u32)) +
+	      (2 + snat) * nla_total_size(sizeof(u8)) +
+	      (1 + port_max + to_port_min + to_port_max) * nla_total_size(sizeof(u16)) +
+	      (addr + to_addr) * nla_total_size(alen) +
 	      (sum ? 2 * nla_total_size(sizeof(u64)) : 0);
 	pos = nla_reserve_nohdr(skb, len);
 	if (!pos)
@@ -141,19 +152,43 @@ static struct nlattr *pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *
 	if (addr)
 		pf_msg_fill_addr(&pos, PFMOD_FWD_A_ADDR, f->family, pf_fwd_addr_data(f));
 	pf_msg_fill(&pos, PFMOD_FWD_A_PORT_MIN, &f->port_min, sizeof(u16));
-	pf_msg_fill(&pos, PFMOD_FWD_A_PORT_MAX, &f->port_max, sizeof(u16));
+	if (port_max)
+		pf_msg_fill(&pos, PFMOD_FWD_A_PORT_MAX, &f->port_max, sizeof(u16));
 	if (to_addr)
 		pf_msg_fill_addr(&pos, PFMOD_FWD_A_TO_ADDR, f->family, pf_fwd_to_addr_data(f));
-	pf_msg_fill(&pos, PFMOD_FWD_A_TO_PORT_MIN, &f->to_port_min, sizeof(u16));
-	pf_msg_fill(&pos, PFMOD_FWD_A_TO_PORT_MAX, &f->to_port_max, sizeof(u16));
-	pf_msg_fill(&pos, PFMOD_FWD_A_SNAT, &f->snat, sizeof(u8));
-	pf_msg_fill(&pos, PFMOD_FWD_A_FLAGS, &flags, sizeof(u32));
+	if (to_port_min)
+		pf_msg_fill(&pos, PFMOD_FWD_A_TO_PORT_MIN, &f->to_port_min, sizeof(u16));
+	if (to_port_max)
+		pf_msg_fill(&pos, PFMOD_FWD_A_TO_PORT_MAX, &f->to_port_max, sizeof(u16));
+	if (snat)
+		pf_msg_fill(&pos, PFMOD_FWD_A_SNAT, &f->snat, sizeof(u8));
+	if (put_flags)
+		pf_msg_fill(&pos, PFMOD_FWD_A_FLAGS, &flags, sizeof(u32));
 	if (sum) {
 		pf_msg_fill(&pos, PFMOD_FWD_A_CONNS, &sum->conns, sizeof(u64));
 		pf_msg_fill(&pos, PFMOD_FWD_A_SNAT_CONNS, &sum->snat_conns, sizeof(u64));
 	}
 	WARN_ON_ONCE(pos != end);
 	return nest;
+}
+
+/* What follows the base: the attributes some forwards have (@drops: with
+ * the limits' PFMOD_FWD_A_DROPS).
+ */
+static int pf_msg_put_rest(struct sk_buff *skb, const struct pf_fwd *f, bool drops)
+{
+	return (pf_fwd_ifname(f)[0] &&
+		nla_put_string(skb, PFMOD_FWD_A_IFNAME, pf_fwd_ifname(f))) ||
+	       (pf_fwd_n_from(f) && pf_msg_put_from(skb, f)) ||
+	       (f->snat == PFMOD_SNAT_ADDR &&
+		pf_msg_put_addr(skb, PFMOD_FWD_A_SNAT_ADDR, f->family,
+				&f->ext->opts->snat_addr)) ||
+	       (pf_fwd_expires(f) &&
+		nla_put_u64_64bit(skb, PFMOD_FWD_A_EXPIRES, pf_msg_expires_in(f),
+				  PFMOD_FWD_A_PAD)) ||
+	       ((f->flags & PF_F_LIMITED) &&
+		pf_msg_put_limits(skb, READ_ONCE(f->ext->opts->limits), drops)) ?
+	       -EMSGSIZE : 0;
 }
 
 int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_ct_usage *u,
@@ -163,17 +198,8 @@ int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_
 	struct nlattr *nest;
 
 	pf_fwd_stats(f, &sum);
-	nest = pf_msg_put_base(skb, f, PF_MSG_COUNTS_IN_BASE ? &sum : NULL);
-	if (!nest ||
-	    (pf_fwd_ifname(f)[0] &&
-	     nla_put_string(skb, PFMOD_FWD_A_IFNAME, pf_fwd_ifname(f))) ||
-	    (pf_fwd_n_from(f) && pf_msg_put_from(skb, f)) ||
-	    (f->snat == PFMOD_SNAT_ADDR &&
-	     pf_msg_put_addr(skb, PFMOD_FWD_A_SNAT_ADDR, f->family, &f->ext->opts->snat_addr)) ||
-	    (pf_fwd_expires(f) &&
-	     nla_put_u64_64bit(skb, PFMOD_FWD_A_EXPIRES, pf_msg_expires_in(f), PFMOD_FWD_A_PAD)) ||
-	    ((f->flags & PF_F_LIMITED) &&
-	     pf_msg_put_limits(skb, READ_ONCE(f->ext->opts->limits))) ||
+	nest = pf_msg_put_base(skb, f, PF_MSG_COUNTS_IN_BASE ? &sum : NULL, false);
+	if (!nest || pf_msg_put_rest(skb, f, true) ||
 	    (!PF_MSG_COUNTS_IN_BASE &&
 	     (nla_put_u64_64bit(skb, PFMOD_FWD_A_CONNS, sum.conns, PFMOD_FWD_A_PAD) ||
 	      nla_put_u64_64bit(skb, PFMOD_FWD_A_SNAT_CONNS, sum.snat_conns, PFMOD_FWD_A_PAD))) ||
@@ -181,6 +207,17 @@ int pf_msg_put_fwd(struct sk_buff *skb, const struct pf_fwd *f, const struct pf_
 	    (u && acct &&
 	     (nla_put_u64_64bit(skb, PFMOD_FWD_A_PACKETS, u->packets, PFMOD_FWD_A_PAD) ||
 	      nla_put_u64_64bit(skb, PFMOD_FWD_A_BYTES, u->bytes, PFMOD_FWD_A_PAD))))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+int pf_msg_put_fwd_terse(struct sk_buff *skb, const struct pf_fwd *f)
+{
+	struct nlattr *nest;
+
+	nest = pf_msg_put_base(skb, f, NULL, true);
+	if (!nest || pf_msg_put_rest(skb, f, false))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -732,14 +732,19 @@ struct pf_nl_dump_ctx {
 	struct pf_ct_usage *usage;
 	unsigned int n_usage;
 	bool acct;
+	bool terse;		/* PFMOD_REQ_F_TERSE */
 };
 
 static int pf_nl_dump_start(struct netlink_callback *cb)
 {
 	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
+	const struct nlattr *flags;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	memset(ctx, 0, sizeof(*ctx));
+	/* Validated by genetlink (pf_nl_policy) before .start. */
+	flags = nlmsg_find_attr(cb->nlh, GENL_HDRLEN, PFMOD_A_FLAGS);
+	ctx->terse = flags && (nla_get_u32(flags) & PFMOD_REQ_F_TERSE);
 	return 0;
 }
 
@@ -760,6 +765,9 @@ static int pf_nl_dump_stats_start(struct netlink_callback *cb)
 	ret = pf_nl_check(cb->skb, nlmsg_data(cb->nlh), true, cb->extack);
 	if (ret)
 		return ret;
+	/* Refused by pf_nl_dump(), which can say why. */
+	if (ctx->terse)
+		return 0;
 	mutex_lock(&pn->lock);
 	t = pf_net_table(pn);
 	ctx->usage = kvcalloc(t->count, sizeof(*ctx->usage), GFP_KERNEL);
@@ -813,6 +821,7 @@ static void pf_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 	const struct pf_ct_usage *u;
 	struct pf_fwd *f;
 	void *hdr;
+	int ret;
 
 	xas_for_each(&xas, f, ULONG_MAX) {
 		if (xas_retry(&xas, f))
@@ -826,7 +835,9 @@ static void pf_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 		u = stats ? pf_nl_dump_usage(ctx, xas.xa_index) : NULL;
 		if (stats && !u)
 			u = &none;	/* added since the walk */
-		if (pf_msg_put_fwd(skb, f, u, ctx->acct)) {
+		ret = ctx->terse ? pf_msg_put_fwd_terse(skb, f) :
+				   pf_msg_put_fwd(skb, f, u, ctx->acct);
+		if (ret) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -837,6 +848,7 @@ static void pf_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 
 static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct pf_nl_dump_ctx *ctx = (void *)cb->ctx;
 	struct pf_net *pn = pf_net(sock_net(cb->skb->sk));
 	bool stats = cb->nlh && ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd ==
 		     PFMOD_CMD_GET_STATS;
@@ -849,6 +861,10 @@ static int pf_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	ret = pf_nl_check(cb->skb, nlmsg_data(cb->nlh), true, cb->extack);
 	if (ret)
 		return pf_nl_ret(cb->extack, ret);
+	if (stats && ctx->terse) {
+		NL_SET_ERR_MSG(cb->extack, "a terse dump has no counters: not with GET_STATS");
+		return -EINVAL;
+	}
 
 	rcu_read_lock();
 	cb->seq = READ_ONCE(pn->gen);

@@ -30,10 +30,20 @@ int pf_dump_forwards(unsigned int how, bool *changed,
 		if (ret)
 			return ret;
 		nl.dump_changing_ok = (how & PF_DUMP_CHANGING) && tries == PF_DUMP_TRIES - 1;
-		ret = how & PF_DUMP_STATS ? pf_msg_dump_stats_each(&nl, each, arg) :
-					    pf_msg_dump_each(&nl, each, arg);
-		if (ret != -EINTR || ++tries == PF_DUMP_TRIES)
+		if (how & PF_DUMP_STATS)
+			ret = pf_msg_dump_stats_each(&nl, each, arg);
+		else if (how & PF_DUMP_TERSE)
+			ret = pf_msg_dump_terse_each(&nl, each, arg);
+		else
+			ret = pf_msg_dump_each(&nl, each, arg);
+		if (ret == -EINVAL && (how & PF_DUMP_TERSE)) {
+			/* A module older than PFMOD_REQ_F_TERSE refuses it
+			 * before it sends anything: the whole dump, then.
+			 */
+			how &= ~PF_DUMP_TERSE;
+		} else if (ret != -EINTR || ++tries == PF_DUMP_TRIES) {
 			break;
+		}
 		pf_nl_close(&nl);
 		again(arg);
 	}

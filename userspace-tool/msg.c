@@ -320,6 +320,15 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 	}
 	if (f->family != AF_INET && f->family != AF_INET6)
 		return -1;
+	/* ADD's defaults, for what a terse dump leaves out (a port is never 0,
+	 * and SNAT's and FLAGS' defaults are the zeros set above).
+	 */
+	if (!f->port_max)
+		f->port_max = f->port_min;
+	if (!f->to_port_min)
+		f->to_port_min = f->port_min;
+	if (!f->to_port_max)
+		f->to_port_max = f->to_port_min + (f->port_max - f->port_min);
 	if (addr && get_addr(addr, f->family, &f->addr) == 0)
 		f->has_addr = true;
 	if (to_addr) {
@@ -363,24 +372,33 @@ static int dump_each_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-static int dump_each(struct pf_nl *nl, uint8_t cmd,
+static int dump_each(struct pf_nl *nl, uint8_t cmd, uint32_t flags,
 		     int (*cb)(const struct pf_forward *f, void *arg), void *arg)
 {
 	struct dump_each d = { .cb = cb, .arg = arg };
+	struct nlmsghdr *nlh = pf_nl_msg(nl, cmd, NLM_F_DUMP);
 
-	return pf_nl_talk_ahead(nl, pf_nl_msg(nl, cmd, NLM_F_DUMP), dump_each_cb, &d);
+	if (flags)
+		mnl_attr_put_u32(nlh, PFMOD_A_FLAGS, flags);
+	return pf_nl_talk_ahead(nl, nlh, dump_each_cb, &d);
 }
 
 int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 		     void *arg)
 {
-	return dump_each(nl, PFMOD_CMD_GET, cb, arg);
+	return dump_each(nl, PFMOD_CMD_GET, 0, cb, arg);
+}
+
+int pf_msg_dump_terse_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
+			   void *arg)
+{
+	return dump_each(nl, PFMOD_CMD_GET, PFMOD_REQ_F_TERSE, cb, arg);
 }
 
 int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 			   void *arg)
 {
-	return dump_each(nl, PFMOD_CMD_GET_STATS, cb, arg);
+	return dump_each(nl, PFMOD_CMD_GET_STATS, 0, cb, arg);
 }
 
 int pf_list_add(const struct pf_forward *f, void *list)

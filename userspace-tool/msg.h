@@ -27,6 +27,12 @@ int pf_msg_dump(struct pf_nl *nl, struct pf_list *list);
  */
 int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 		     void *arg);
+/*
+ * The same in ADD's words (PFMOD_REQ_F_TERSE: no counters, fewer bytes;
+ * what a save needs). -EINVAL from a module older than the flag.
+ */
+int pf_msg_dump_terse_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
+			   void *arg);
 /* The same with what their open connections add up to (GET_STATS). */
 int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 			   void *arg);

@@ -44,6 +44,7 @@ struct pf_forward;
 enum {
 	PF_DUMP_STATS = 1 << 0,		/* GET_STATS: with the counters */
 	PF_DUMP_CHANGING = 1 << 1,	/* the last try read whole, changes or not */
+	PF_DUMP_TERSE = 1 << 2,		/* in ADD's words, without the counters */
 };
 /*
  * Each forward to @each as the dump (@how: PF_DUMP_*) brings it, from one

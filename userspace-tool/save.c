@@ -35,7 +35,7 @@ int cmd_save(int argc, char **argv)
 
 	if (argc > 1)
 		return pf_usage_error("save takes no arguments (unexpected '%s')", argv[1]);
-	ret = pf_dump_forwards(0, NULL, save_one, pf_dump_text_again, &t);
+	ret = pf_dump_forwards(PF_DUMP_TERSE, NULL, save_one, pf_dump_text_again, &t);
 	if (!ret) {
 		printf("# pfmod forwards: pfctl restore reads this\n");
 		if (pf_lines_write(&t.lines, stdout)) {

@@ -11,7 +11,9 @@
  *	attributes, bad nesting, truncation, huge ranges, strings without NUL,
  *	...) that must be refused with an extack message and change nothing,
  *	and randomly mutated ones, after whose acceptance the model is read
- *	back. Every so often, and at the end, a dump must equal the model.
+ *	back. Every so often, and at the end, a dump must equal the model,
+ *	and so must a terse one (PFMOD_REQ_F_TERSE, a save's) with nothing
+ *	in it that ADD would not need; a terse GET_STATS is refused.
  *	MAX_FORWARDS must be the module's max_forwards. Prints the seed.
  *   pffuzz dumpintr
  *	A dump that overlaps a change must carry NLM_F_DUMP_INTR.
@@ -265,38 +267,130 @@ static void describe(const struct pf_forward *f, char *buf, size_t len)
 	pf_format_save(f, buf, len);
 }
 
-/* The dump must hold exactly the model's forwards. */
-static void model_check(struct pf_nl *nl, const struct model *m, const char *when)
+/* @list, the forwards a dump (@how) brought, must be exactly the model's. */
+static void model_check_list(const struct model *m, const struct pf_list *list, const char *when,
+			     const char *how)
 {
-	struct pf_list list;
 	char words[512];
 	size_t i, j;
 	bool *seen;
+
+	seen = calloc(list->n + 1, sizeof(*seen));
+	for (i = 0; i < m->n; i++) {
+		for (j = 0; j < list->n; j++)
+			if (!seen[j] && same_forward(&m->v[i], &list->v[j]))
+				break;
+		if (j == list->n) {
+			describe(&m->v[i], words, sizeof(words));
+			die("%s: the kernel's %s lacks '%s' (%zu forwards there, %zu in the model)",
+			    when, how, words, list->n, m->n);
+		}
+		seen[j] = true;
+	}
+	for (j = 0; j < list->n; j++) {
+		if (!seen[j]) {
+			describe(&list->v[j], words, sizeof(words));
+			die("%s: the kernel's %s has '%s' that the model lacks", when, how, words);
+		}
+	}
+	free(seen);
+}
+
+struct terse {
+	struct pf_list list;
+	char why[128];
+};
+
+/*
+ * A message of a terse dump (PFMOD_REQ_F_TERSE): no counters, no attribute
+ * that holds ADD's default; its forward decoded into t->list.
+ */
+static int terse_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct terse *t = arg;
+	const struct nlattr *top, *a;
+	uint16_t port[PFMOD_FWD_A_MAX + 1] = { 0 };
+	unsigned int pmax, tmin;
+	struct pf_forward f;
+	int type;
+
+	mnl_attr_for_each(top, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(top) != PFMOD_A_FORWARD)
+			continue;
+		mnl_attr_for_each_nested(a, top) {
+			type = mnl_attr_get_type(a);
+			switch (type) {
+			case PFMOD_FWD_A_CONNS:
+			case PFMOD_FWD_A_SNAT_CONNS:
+			case PFMOD_FWD_A_DROPS:
+			case PFMOD_FWD_A_ACTIVE:
+			case PFMOD_FWD_A_PACKETS:
+			case PFMOD_FWD_A_BYTES:
+				snprintf(t->why, sizeof(t->why), "a counter (attribute %d)", type);
+				return MNL_CB_ERROR;
+			case PFMOD_FWD_A_SNAT:
+				if (mnl_attr_get_u8(a) == PFMOD_SNAT_AUTO) {
+					snprintf(t->why, sizeof(t->why), "SNAT, and AUTO");
+					return MNL_CB_ERROR;
+				}
+				break;
+			case PFMOD_FWD_A_FLAGS:
+				if (!mnl_attr_get_u32(a)) {
+					snprintf(t->why, sizeof(t->why), "FLAGS, and 0");
+					return MNL_CB_ERROR;
+				}
+				break;
+			case PFMOD_FWD_A_PORT_MIN:
+			case PFMOD_FWD_A_PORT_MAX:
+			case PFMOD_FWD_A_TO_PORT_MIN:
+			case PFMOD_FWD_A_TO_PORT_MAX:
+				port[type] = mnl_attr_get_u16(a);
+				break;
+			}
+		}
+	}
+	pmax = port[PFMOD_FWD_A_PORT_MAX] ?: port[PFMOD_FWD_A_PORT_MIN];
+	tmin = port[PFMOD_FWD_A_TO_PORT_MIN] ?: port[PFMOD_FWD_A_PORT_MIN];
+	if (port[PFMOD_FWD_A_PORT_MAX] == port[PFMOD_FWD_A_PORT_MIN] ||
+	    port[PFMOD_FWD_A_TO_PORT_MIN] == port[PFMOD_FWD_A_PORT_MIN] ||
+	    port[PFMOD_FWD_A_TO_PORT_MAX] == tmin + (pmax - port[PFMOD_FWD_A_PORT_MIN])) {
+		snprintf(t->why, sizeof(t->why), "a port that holds ADD's default (%u-%u to %u-%u)",
+			 port[PFMOD_FWD_A_PORT_MIN], port[PFMOD_FWD_A_PORT_MAX],
+			 port[PFMOD_FWD_A_TO_PORT_MIN], port[PFMOD_FWD_A_TO_PORT_MAX]);
+		return MNL_CB_ERROR;
+	}
+	if (pf_msg_get_forward(nlh, &f)) {
+		snprintf(t->why, sizeof(t->why), "a forward that does not decode");
+		return MNL_CB_ERROR;
+	}
+	return pf_list_add(&f, &t->list) ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/*
+ * The dump must hold exactly the model's forwards, and so must the terse
+ * dump (a save's), with nothing in it that ADD would not need.
+ */
+static void model_check(struct pf_nl *nl, const struct model *m, const char *when)
+{
+	struct terse t = { 0 };
+	struct pf_list list;
+	struct nlmsghdr *nlh;
 	int ret;
 
 	ret = pf_msg_dump(nl, &list);
 	if (ret)
 		die("%s: dump failed: %s (%s)", when, strerror(-ret), nl->errmsg);
-	seen = calloc(list.n + 1, sizeof(*seen));
-	for (i = 0; i < m->n; i++) {
-		for (j = 0; j < list.n; j++)
-			if (!seen[j] && same_forward(&m->v[i], &list.v[j]))
-				break;
-		if (j == list.n) {
-			describe(&m->v[i], words, sizeof(words));
-			die("%s: the kernel lacks '%s' (%zu forwards there, %zu in the model)", when,
-			    words, list.n, m->n);
-		}
-		seen[j] = true;
-	}
-	for (j = 0; j < list.n; j++) {
-		if (!seen[j]) {
-			describe(&list.v[j], words, sizeof(words));
-			die("%s: the kernel has '%s' that the model lacks", when, words);
-		}
-	}
-	free(seen);
+	model_check_list(m, &list, when, "dump");
 	pf_list_free(&list);
+
+	nlh = pf_nl_msg(nl, PFMOD_CMD_GET, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, PFMOD_A_FLAGS, PFMOD_REQ_F_TERSE);
+	ret = pf_nl_talk_ahead(nl, nlh, terse_cb, &t);
+	if (ret)
+		die("%s: terse dump failed: %s (%s)", when, t.why[0] ? t.why : strerror(-ret),
+		    nl->errmsg);
+	model_check_list(m, &t.list, when, "terse dump");
+	pf_list_free(&t.list);
 }
 
 static void model_read(struct pf_nl *nl, struct model *m)
@@ -610,9 +704,10 @@ static void refused(struct fuzz *z)
 			     below(&z->r, __builtin_clz(__PFMOD_F_ALL)));
 		inject(nlh, PFMOD_FWD_A_FLAGS, 4, &u32);
 		break;
-	case 10:	/* unknown request flags */
+	case 10:	/* unknown request flags: a bit above the known ones */
 unknown_req_flags:
-		nlh = msg(&z->nl, z->buf, cmd, 1U << (4 + below(&z->r, 28)));
+		i = 32 - __builtin_clz(__PFMOD_REQ_F_ALL);
+		nlh = msg(&z->nl, z->buf, cmd, 1U << (i + below(&z->r, 32 - i)));
 		len = nlh->nlmsg_len;
 		break;
 	case 11:	/* a string without NUL */
@@ -828,6 +923,17 @@ static void random_mutation(struct fuzz *z)
 	}
 }
 
+/* GET_STATS is its counters: a terse one is refused, with a reason. */
+static void terse_stats_refused(struct fuzz *z)
+{
+	struct nlmsghdr *nlh = pf_nl_msg_in(&z->nl, z->buf, PFMOD_CMD_GET_STATS, NLM_F_DUMP);
+
+	mnl_attr_put_u32(nlh, PFMOD_A_FLAGS, PFMOD_REQ_F_TERSE);
+	expect(z, talk(z, nlh, nlh->nlmsg_len), -EINVAL, "a terse GET_STATS");
+	if (!z->nl.errmsg[0])
+		die("a terse GET_STATS was refused without a reason");
+}
+
 static int cmd_fuzz(int argc, char **argv)
 {
 	struct fuzz *z = calloc(1, sizeof(*z));
@@ -851,6 +957,7 @@ static int cmd_fuzz(int argc, char **argv)
 	z->r.s = seed ? seed : 1;
 	open_nl(&z->nl);
 	valid_flush(z);
+	terse_stats_refused(z);
 	for (z->iter = 1; z->iter <= count; z->iter++) {
 		unsigned int k = below(&z->r, 100);
 
@@ -878,7 +985,7 @@ static int cmd_fuzz(int argc, char **argv)
 		}
 	}
 	model_check(&z->nl, &z->m, "final check");
-	printf("pffuzz: %lu requests: %lu valid (outcome predicted), %lu refused as they must be, %lu random (%lu accepted, %lu unanswered); %lu dumps equal to the model; %zu forwards at the end\n",
+	printf("pffuzz: %lu requests: %lu valid (outcome predicted), %lu refused as they must be, %lu random (%lu accepted, %lu unanswered); %lu checks of a dump and a terse one against the model; %zu forwards at the end\n",
 	       count, z->st.valid, z->st.refused, z->st.random, z->st.random_accepted,
 	       z->st.no_answer, z->st.checks + 1, z->m.n);
 	printf("pffuzz: errors seen:");

@@ -98,6 +98,11 @@
  *	PFMOD_FWD_A_EXPIRES: NLA_U64, milliseconds until it expires (the
  *	timeout given is not echoed); with limits, PFMOD_FWD_A_DROPS: NLA_U64,
  *	new connections the limits dropped.
+ *	PFMOD_A_FLAGS: NLA_U32, PFMOD_REQ_F_TERSE (a dump): each forward in
+ *		ADD's words, as a save needs it: PFMOD_FWD_A_ID and EXPIRES as
+ *		above, without the counters (CONNS, SNAT_CONNS, DROPS), and
+ *		without PORT_MAX, TO_PORT_MIN, TO_PORT_MAX, SNAT and FLAGS
+ *		where they hold ADD's defaults (an absent one has its default)
  *
  * PFMOD_CMD_GET_STATS: a dump like GET's, and for each forward what its
  *	connections open now add up to (read from conntrack, so it costs a
@@ -106,6 +111,7 @@
  *		PFMOD_FWD_A_PACKETS, PFMOD_FWD_A_BYTES: NLA_U64, theirs in both
  *			directions; only while conntrack accounting is on
  *			(net.netfilter.nf_conntrack_acct)
+ *	PFMOD_REQ_F_TERSE is refused (EINVAL): those are counters.
  *
  * PFMOD_CMD_FLUSH: delete every forward of the namespace.
  *	PFMOD_A_FLAGS: NLA_U32, PFMOD_REQ_F_KEEP_CONNS
@@ -357,9 +363,10 @@ enum pfmod_req_flag {
 	PFMOD_REQ_F_FLUSH_EXISTING = 1U << 1,
 	PFMOD_REQ_F_BEGIN = 1U << 2,
 	PFMOD_REQ_F_COMMIT = 1U << 3,
+	PFMOD_REQ_F_TERSE = 1U << 4,
 
 	__PFMOD_REQ_F_ALL = PFMOD_REQ_F_KEEP_CONNS | PFMOD_REQ_F_FLUSH_EXISTING |
-			    PFMOD_REQ_F_BEGIN | PFMOD_REQ_F_COMMIT
+			    PFMOD_REQ_F_BEGIN | PFMOD_REQ_F_COMMIT | PFMOD_REQ_F_TERSE
 };
 
 /* PFMOD_A_FLAGS of an announcement only. */
