@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# pfctl save / restore: save -> flush -> restore round-trips exactly; a bad
+# pfctl save / restore: save -> flush -> restore round-trips exactly (and
+# save's lines are the same from a module that refuses the terse dump); a bad
 # line anywhere (found by pfctl or by the kernel, in any batch) leaves the
 # table as it was and names the line; 100,000 lines restore; and new
 # connections during a restore see the old table or the new, never a gap.
@@ -33,6 +34,17 @@ if cmp -s "$tmp/saved" "$tmp/again"; then
 	echo "ok: save -> flush -> restore -> save is the same"
 else
 	fail "round trip differs: $(diff "$tmp/saved" "$tmp/again")"
+fi
+# A module older than the terse dump that save asks for refuses it (as
+# oldflags.so makes this one do): save takes the whole dump then.
+out=$(OLDFLAGS_LOG="$tmp/oldflags" LD_PRELOAD="$PFMOD_TOP/selftests/tools/oldflags.so" \
+	pfctl "$gw" save 2>&1)
+check_match "a module that refuses the terse dump refused it once" "^1$" \
+	"$(cat "$tmp/oldflags" 2>&1 | wc -l)"
+if [ "$out" = "$(cat "$tmp/again")" ]; then
+	echo "ok: ... and save wrote the same lines from the whole dump"
+else
+	fail "save from the whole dump differs: $(diff <(echo "$out") "$tmp/again")"
 fi
 out=$(request "$client" 203.0.113.11 8050)
 check_match "a restored forward works" "^web9050 " "$out"
