@@ -394,6 +394,15 @@ static inline const char *pf_fwd_ifname(const struct pf_fwd *f)
 	return opts ? opts->ifname : "";
 }
 
+/*
+ * ADD's last target port when none is given: as many target ports as
+ * listen ports, from @to_port_min on (past 65535 for a range ADD refuses).
+ */
+static inline unsigned int pf_to_port_max_default(u16 port_min, u16 port_max, u16 to_port_min)
+{
+	return to_port_min + (port_max - port_min);
+}
+
 static inline u16 pf_fwd_to_port(const struct pf_fwd *f, u16 dport)
 {
 	if (f->to_port_min == f->to_port_max)

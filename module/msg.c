@@ -129,7 +129,8 @@ static struct nlattr *pf_msg_put_base(struct sk_buff *skb, const struct pf_fwd *
 	bool port_max = !terse || f->port_max != f->port_min;
 	bool to_port_min = !terse || f->to_port_min != f->port_min;
 	bool to_port_max = !terse ||
-			   f->to_port_max != f->to_port_min + (f->port_max - f->port_min);
+			   f->to_port_max != pf_to_port_max_default(f->port_min, f->port_max,
+								     f->to_port_min);
 	bool snat = !terse || f->snat != PFMOD_SNAT_AUTO;
 	bool put_flags = !terse || flags;
 	struct nlattr *nest, *pos, *end;

@@ -208,7 +208,7 @@ static int pf_nl_parse_fwd(struct nlattr *nest, bool key, struct pf_fwd_cfg *c, 
 			   struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[PFMOD_FWD_A_MAX + 1];
-	unsigned int i;
+	unsigned int i, to_port_max;
 	int ret;
 
 	memset(c, 0, offsetof(struct pf_fwd_cfg, from));
@@ -276,13 +276,13 @@ static int pf_nl_parse_fwd(struct nlattr *nest, bool key, struct pf_fwd_cfg *c, 
 	if (tb[PFMOD_FWD_A_TO_PORT_MAX]) {
 		c->to_port_max = nla_get_u16(tb[PFMOD_FWD_A_TO_PORT_MAX]);
 	} else if (c->port_max > c->port_min) {
-		/* As many target ports as listen ports, from TO_PORT_MIN on. */
-		if (c->to_port_min + (c->port_max - c->port_min) > U16_MAX) {
+		to_port_max = pf_to_port_max_default(c->port_min, c->port_max, c->to_port_min);
+		if (to_port_max > U16_MAX) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[PFMOD_FWD_A_TO_PORT_MIN],
 					    "target port range would go past 65535");
 			return -ERANGE;
 		}
-		c->to_port_max = c->to_port_min + (c->port_max - c->port_min);
+		c->to_port_max = to_port_max;
 	}
 	if (tb[PFMOD_FWD_A_IFNAME])
 		nla_strscpy(c->ifname, tb[PFMOD_FWD_A_IFNAME], sizeof(c->ifname));

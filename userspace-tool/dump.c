@@ -22,6 +22,7 @@ int pf_dump_forwards(unsigned int how, bool *changed,
 		     int (*each)(const struct pf_forward *f, void *arg), void (*again)(void *arg),
 		     void *arg)
 {
+	uint8_t cmd = how & PF_DUMP_STATS ? PFMOD_CMD_GET_STATS : PFMOD_CMD_GET;
 	struct pf_nl nl;
 	int tries = 0, ret;
 
@@ -30,12 +31,8 @@ int pf_dump_forwards(unsigned int how, bool *changed,
 		if (ret)
 			return ret;
 		nl.dump_changing_ok = (how & PF_DUMP_CHANGING) && tries == PF_DUMP_TRIES - 1;
-		if (how & PF_DUMP_STATS)
-			ret = pf_msg_dump_stats_each(&nl, each, arg);
-		else if (how & PF_DUMP_TERSE)
-			ret = pf_msg_dump_terse_each(&nl, each, arg);
-		else
-			ret = pf_msg_dump_each(&nl, each, arg);
+		ret = pf_msg_dump_cmd_each(&nl, cmd, how & PF_DUMP_TERSE ? PFMOD_REQ_F_TERSE : 0,
+					   each, arg);
 		if (ret == -EINVAL && (how & PF_DUMP_TERSE)) {
 			/* A module older than PFMOD_REQ_F_TERSE refuses it
 			 * before it sends anything: the whole dump, then.

@@ -22,6 +22,12 @@ void pf_msg_put_from(struct nlmsghdr *nlh, const struct pf_forward *f)
 	mnl_attr_nest_end(nlh, from);
 }
 
+/* ADD's last target port when none is given: as many as the listen ports. */
+static unsigned int to_port_max_default(const struct pf_forward *f)
+{
+	return f->to_port_min + (f->port_max - f->port_min);
+}
+
 void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 			enum pf_parse_mode mode)
 {
@@ -43,7 +49,7 @@ void pf_msg_put_forward(struct nlmsghdr *nlh, const struct pf_forward *f,
 			mnl_attr_put(nlh, PFMOD_FWD_A_TO_ADDR, pf_addr_len(f->family), &f->to_addr);
 		if (f->to_port_min != f->port_min)
 			mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MIN, f->to_port_min);
-		if (f->to_port_max != f->to_port_min + (f->port_max - f->port_min))
+		if (f->to_port_max != to_port_max_default(f))
 			mnl_attr_put_u16(nlh, PFMOD_FWD_A_TO_PORT_MAX, f->to_port_max);
 		if (f->to_self || f->expire_keep || f->offload)
 			mnl_attr_put_u32(nlh, PFMOD_FWD_A_FLAGS,
@@ -328,7 +334,7 @@ int pf_msg_get_forward(const struct nlmsghdr *nlh, struct pf_forward *f)
 	if (!f->to_port_min)
 		f->to_port_min = f->port_min;
 	if (!f->to_port_max)
-		f->to_port_max = f->to_port_min + (f->port_max - f->port_min);
+		f->to_port_max = to_port_max_default(f);
 	if (addr && get_addr(addr, f->family, &f->addr) == 0)
 		f->has_addr = true;
 	if (to_addr) {
@@ -372,8 +378,8 @@ static int dump_each_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-static int dump_each(struct pf_nl *nl, uint8_t cmd, uint32_t flags,
-		     int (*cb)(const struct pf_forward *f, void *arg), void *arg)
+int pf_msg_dump_cmd_each(struct pf_nl *nl, uint8_t cmd, uint32_t flags,
+			 int (*cb)(const struct pf_forward *f, void *arg), void *arg)
 {
 	struct dump_each d = { .cb = cb, .arg = arg };
 	struct nlmsghdr *nlh = pf_nl_msg(nl, cmd, NLM_F_DUMP);
@@ -386,19 +392,7 @@ static int dump_each(struct pf_nl *nl, uint8_t cmd, uint32_t flags,
 int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 		     void *arg)
 {
-	return dump_each(nl, PFMOD_CMD_GET, 0, cb, arg);
-}
-
-int pf_msg_dump_terse_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
-			   void *arg)
-{
-	return dump_each(nl, PFMOD_CMD_GET, PFMOD_REQ_F_TERSE, cb, arg);
-}
-
-int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
-			   void *arg)
-{
-	return dump_each(nl, PFMOD_CMD_GET_STATS, 0, cb, arg);
+	return pf_msg_dump_cmd_each(nl, PFMOD_CMD_GET, 0, cb, arg);
 }
 
 int pf_list_add(const struct pf_forward *f, void *list)

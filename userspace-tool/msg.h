@@ -28,14 +28,13 @@ int pf_msg_dump(struct pf_nl *nl, struct pf_list *list);
 int pf_msg_dump_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
 		     void *arg);
 /*
- * The same in ADD's words (PFMOD_REQ_F_TERSE: no counters, fewer bytes;
- * what a save needs). -EINVAL from a module older than the flag.
+ * The same by @cmd, PFMOD_CMD_GET or PFMOD_CMD_GET_STATS (with what their
+ * open connections add up to), and request @flags: PFMOD_REQ_F_TERSE, in
+ * ADD's words without counters (what a save needs; -EINVAL from a module
+ * older than the flag), or 0.
  */
-int pf_msg_dump_terse_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
-			   void *arg);
-/* The same with what their open connections add up to (GET_STATS). */
-int pf_msg_dump_stats_each(struct pf_nl *nl, int (*cb)(const struct pf_forward *f, void *arg),
-			   void *arg);
+int pf_msg_dump_cmd_each(struct pf_nl *nl, uint8_t cmd, uint32_t flags,
+			 int (*cb)(const struct pf_forward *f, void *arg), void *arg);
 /* A copy of @f at the end of @list (a struct pf_list): 0, or -ENOMEM; a dump's callback. */
 int pf_list_add(const struct pf_forward *f, void *list);
 void pf_list_free(struct pf_list *list);

@@ -6,9 +6,9 @@
 # range or mixed: make bench's table of that shape, bench_inputs in
 # selftests/bench/paths.sh, sources in ascending order; COUNT_ORDER=random
 # shuffles it) restored into an empty table, saved, and restored again onto
-# themselves (each forward kept). A sync(2) before, between and after marks the windows the plugin
-# counts (its mark is sync's entry): the restore, the save, the restore
-# onto the same.
+# themselves (each forward kept). A sync(2) before, between and after marks
+# the windows the plugin counts (its mark is sync's entry): the restore, the
+# save, the restore onto the same.
 # Nothing else in the guest calls sync.
 set -u
 PATH=$PWD/userspace-tool:$PATH

@@ -13,25 +13,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/pfmod.h>
 
 static void oldflags(struct nlmsghdr *nlh)
 {
-	struct nlattr *a = (struct nlattr *)((char *)nlh + NLMSG_HDRLEN + GENL_HDRLEN);
-	char *end = (char *)nlh + nlh->nlmsg_len;
 	const char *log = getenv("OLDFLAGS_LOG");
 	uint32_t *flags;
+	struct nlattr *a;
 	FILE *f;
 
-	for (; (char *)a + NLA_HDRLEN <= end && a->nla_len >= NLA_HDRLEN &&
-	       (char *)a + a->nla_len <= end;
-	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
-		if ((a->nla_type & NLA_TYPE_MASK) != PFMOD_A_FLAGS ||
-		    a->nla_len != NLA_HDRLEN + sizeof(*flags))
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != PFMOD_A_FLAGS ||
+		    mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 			continue;
-		flags = (uint32_t *)((char *)a + NLA_HDRLEN);
+		flags = mnl_attr_get_payload(a);
 		if (!(*flags & PFMOD_REQ_F_TERSE))
 			continue;
 		*flags = (*flags & ~PFMOD_REQ_F_TERSE) | 1U << 31;
