@@ -17,11 +17,11 @@
 #   range   ports 1024-65535, each from its own source; the hit from the
 #           clients' /28, to port 8080
 #   mixed   a third of each of the three, the hit as in from
-# plus the time to install K forwards with each tool (BENCH_INSTALLS runs),
-# pfmod's kernel memory per forward for each shape, the throughput of one
-# established flow (pfmod with and without offload, iptables, nft with a
-# flowtable), and the cost of pfmod's lookup in ns for every shape of
-# table (lookup-cost-guest.sh).
+# plus the time to install K forwards with each tool and to save them
+# (BENCH_INSTALLS runs each), pfmod's kernel memory per forward for each
+# shape, the throughput of one established flow (pfmod with and without
+# offload, iptables, nft with a flowtable), and the cost of pfmod's lookup
+# in ns for every shape of table (lookup-cost-guest.sh).
 #
 # Results go to $PFMOD_OUT/bench.tsv (selftests/bench/report.sh reads it).
 # At each shape and K every path first runs once unrecorded (a warm-up),
@@ -133,10 +133,36 @@ clear_path() {
 	esac
 }
 
+# Times @p's save of the table it has just installed (shape @s, K @k, run
+# @i), to a file; pfmod's must hold all @k forwards. A save still going
+# after $install_timeout seconds is stopped (recorded as such).
+save() {
+	local s=$1 p=$2 k=$3 i=$4 t0 t rc=0 n
+
+	t0=$(now)
+	bench_save "$p" "$install_timeout" || rc=$?
+	t=$(since "$t0")
+	if [ "$rc" = 124 ]; then
+		say "$p: saving $s x $k stopped after ${install_timeout}s"
+		record savestopped "$s" "$p" "$k" "$t"
+		rm -f "$tmp/saved.$p"
+		return
+	fi
+	[ "$rc" = 0 ] || { say "saving $s x $k with $p failed"; exit 1; }
+	if [ "$p" = pfmod ]; then
+		n=$(grep -vc '^#' "$tmp/saved.$p")
+		[ "$n" = "$k" ] || { say "pfctl save wrote $n forwards of $s x $k"; exit 1; }
+	fi
+	rm -f "$tmp/saved.$p"
+	record save "$s" "$p" "$k" "$i" "$t"
+	say "saved $s x $k with $p in ${t}s (run $i)"
+}
+
 # Installs shape @s with @k forwards with every tool, $installs times each,
-# from an empty table each time; the last stays. pfmod's kernel memory per
-# forward is measured around its last install (K >= 100000: below, the
-# kernel's own churn of a few hundred KB outweighs the table).
+# from an empty table each time, and saves each install (save); the last
+# stays. pfmod's kernel memory per forward is measured around its last
+# install, before its save (K >= 100000: below, the kernel's own churn of a
+# few hundred KB outweighs the table).
 install() {
 	local s=$1 k=$2 p i t0 t rc before=
 
@@ -164,6 +190,12 @@ install() {
 			[ "$rc" = 0 ] || { say "installing $s x $k with $p failed"; exit 1; }
 			record install "$s" "$p" "$k" "$i" "$t"
 			say "installed $s x $k with $p in ${t}s (run $i)"
+			if [ -n "$before" ]; then
+				sleep 2
+				record mem "$s" "$k" "$(( ($(mem) - before) / k ))"
+				before=
+			fi
+			save "$s" "$p" "$k" "$i"
 			if awk -v t="$t" -v l="$install_limit" 'BEGIN { exit !(t > l) }'; then
 				say "$p: over ${install_limit}s at $s x $k: not run at larger K of $s"
 				OFF[$p,$s]=$k
@@ -171,11 +203,6 @@ install() {
 				break
 			fi
 		done
-		if [ -n "$before" ] && [ "$p" = pfmod ]; then
-			sleep 2
-			record mem "$s" "$k" "$(( ($(mem) - before) / k ))"
-			before=
-		fi
 	done
 }
 

@@ -3,9 +3,9 @@
 # `make bench`'s five paths, for the guest scripts that measure them
 # (bench.sh, conn-count-guest.sh), sourced after selftests/lib.sh: each
 # path's gateway network (bench_gateways), each tool's table of K forwards
-# of a shape (bench_inputs, into the directory $tmp the caller made) and
-# its install (bench_load). The paths and the shapes: bench.sh's opening
-# comment.
+# of a shape (bench_inputs, into the directory $tmp the caller made), its
+# install (bench_load) and its save (bench_save). The paths and the shapes:
+# bench.sh's opening comment.
 
 paths="route pfmod ipt nft ipvs"
 
@@ -135,4 +135,17 @@ bench_load() {
 	nft) timeout "$t" ip netns exec "${G[$p]}" nft -f "$tmp/nft" ;;
 	ipvs) timeout "$t" ip netns exec "${G[$p]}" ipvsadm -R < "$tmp/ipvs" ;;
 	esac
+}
+
+# bench_save PATH [SECS]: writes PATH's table as its tool saves it (what
+# its restore takes back) to $tmp/saved.PATH; stopped as bench_load is.
+bench_save() {
+	local p=$1 t=${2:-0}
+
+	case $p in
+	pfmod) timeout "$t" ip netns exec "${G[$p]}" pfctl save ;;
+	ipt) timeout "$t" ip netns exec "${G[$p]}" iptables-save -t nat ;;
+	nft) timeout "$t" ip netns exec "${G[$p]}" nft list ruleset ;;
+	ipvs) timeout "$t" ip netns exec "${G[$p]}" ipvsadm -S -n ;;
+	esac > "$tmp/saved.$p"
 }

@@ -64,6 +64,8 @@ paths="route pfmod ipt nft ipvs"
 declare -A title=([route]="routing, conntrack only" [pfmod]=pfmod [ipt]="iptables DNAT, hit last"
 	[nft]="nft DNAT maps" [ipvs]="IPVS NAT")
 declare -A tool=([pfmod]="pfctl restore" [ipt]="iptables-restore" [nft]="nft -f" [ipvs]="ipvsadm -R")
+declare -A saver=([pfmod]="pfctl save" [ipt]="iptables-save" [nft]="nft list ruleset"
+	[ipvs]="ipvsadm -S")
 declare -A what=([single]="K single ports on K addresses and ports, the hit one of them"
 	[from]="K forwards of port 80, each from its own source (/32), the hit from the clients' /28"
 	[range]="K forwards of ports 1024-65535, each from its own source, the hit from the clients' /28"
@@ -92,6 +94,41 @@ not_run() {
 	else
 		echo "not run"
 	fi
+}
+
+# A table per shape of the seconds the tools took, rows of kind $1 (install
+# or save): the median of each tool's runs at each K (min-max); $2 names
+# the array of the tools' commands, the columns' titles.
+seconds_tables() {
+	local kind=$1 s k p m lo hi row stopped
+	local -n cmd=$2
+
+	for s in $shapes; do
+		echo
+		echo "### $s"
+		echo
+		row="| K"
+		for p in pfmod ipt nft ipvs; do row+=" | ${cmd[$p]}"; done
+		echo "$row |"
+		echo "|---:|---:|---:|---:|---:|"
+		for k in $(ks_of "$s" install); do
+			row="| $k"
+			for p in pfmod ipt nft ipvs; do
+				read -r m lo hi < <(col "$kind" "$s" "$p" "$k" 6 | sort -g | awk '{ v[NR] = $1 } END {
+					if (!NR) { print "- - -"; exit }
+					printf "%.3f %.3f %.3f\n", v[int((NR + 1) / 2)], v[1], v[NR] }')
+				stopped=$(col savestopped "$s" "$p" "$k" 5)
+				if [ "$m" != - ]; then
+					row+=" | $m ($lo-$hi)"
+				elif [ "$kind" = save ] && [ -n "$stopped" ]; then
+					row+=" | stopped after $(meta install_timeout) s"
+				else
+					row+=" | $(not_run "$s" "$p" "$k")"
+				fi
+			done
+			echo "$row |"
+		done
+	done
 }
 
 : > "$dir/ratio.dat"
@@ -144,29 +181,13 @@ not_run() {
 	echo "## Installing K forwards (seconds, one command)"
 	echo
 	echo "From an empty table each time; the median of $(meta installs) runs (min-max)."
-	for s in $shapes; do
-		echo
-		echo "### $s"
-		echo
-		row="| K"
-		for p in pfmod ipt nft ipvs; do row+=" | ${tool[$p]}"; done
-		echo "$row |"
-		echo "|---:|---:|---:|---:|---:|"
-		for k in $(ks_of "$s" install); do
-			row="| $k"
-			for p in pfmod ipt nft ipvs; do
-				read -r m lo hi < <(col install "$s" "$p" "$k" 6 | sort -g | awk '{ v[NR] = $1 } END {
-					if (!NR) { print "- - -"; exit }
-					printf "%.3f %.3f %.3f\n", v[int((NR + 1) / 2)], v[1], v[NR] }')
-				if [ "$m" = - ]; then
-					row+=" | $(not_run "$s" "$p" "$k")"
-				else
-					row+=" | $m ($lo-$hi)"
-				fi
-			done
-			echo "$row |"
-		done
-	done
+	seconds_tables install tool
+	echo
+	echo "## Saving K forwards (seconds, one command)"
+	echo
+	echo "Each install above saved to a file by its tool right after it; the median of"
+	echo "the $(meta installs) runs (min-max)."
+	seconds_tables save saver
 	echo
 	echo "## Kernel memory per forward (bytes)"
 	echo
