@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Keeps the guest's bench.tsv as bench/results/<date>.tsv and turns it into
-# bench/results/<date>.md, a plot of the new-connection rate, pfmod /
-# routing, against the number of forwards for each shape
-# (bench/results/rate-vs-k.png), bench/results/latest.md, and the README's
-# bench section.
+# Keeps the guest's bench.tsv as bench/results/<date>.tsv (a day's later
+# runs <date>-2, -3 and on) and turns it into bench/results/<date>.md, a
+# plot of the new-connection rate, pfmod / routing, against the number of
+# forwards for each shape (bench/results/rate-vs-k.png),
+# bench/results/latest.md, and the README's bench section.
 #
 # usage: report.sh BENCH.TSV
 
@@ -15,10 +15,18 @@ tsv=$1
 date=$(date -u +%Y-%m-%d)
 dir=bench/results
 mkdir -p "$dir"
-md=$dir/$date.md
+# The day's first run is <date>, its later ones <date>-2, -3 and on; a
+# report made again the same day from the TSV it kept keeps its name.
+name=$date
+n=1
+while [ -e "$dir/$name.tsv" ] && ! [ "$tsv" -ef "$dir/$name.tsv" ]; do
+	n=$((n + 1))
+	name=$date-$n
+done
+md=$dir/$name.md
 png=$dir/rate-vs-k.png
 # The measurements themselves, beside the report made from them.
-[ "$tsv" -ef "$dir/$date.tsv" ] || cp "$tsv" "$dir/$date.tsv"
+[ "$tsv" -ef "$dir/$name.tsv" ] || cp "$tsv" "$dir/$name.tsv"
 meta() { awk -F'\t' -v k="$1" '$1 == "meta" && $2 == k { print $3 }' "$tsv"; }
 
 # median, min, max of a column of numbers
@@ -299,4 +307,4 @@ awk -v md="$dir/latest.md" '
 	/<!-- bench:end -->/ { skip = 0 }
 	!skip' README.md | sed "s|(rate-vs-k.png)|(bench/results/rate-vs-k.png)|" > README.md.new
 mv README.md.new README.md
-echo "bench: results in $md ($dir/$date.tsv) and $png; README updated"
+echo "bench: results in $md ($dir/$name.tsv) and $png; README updated"
