@@ -108,7 +108,7 @@ not_run() {
 # or save): the median of each tool's runs at each K (min-max); $2 names
 # the array of the tools' commands, the columns' titles.
 seconds_tables() {
-	local kind=$1 s k p m lo hi row stopped
+	local kind=$1 s k p m lo hi row
 	local -n cmd=$2
 
 	for s in $shapes; do
@@ -125,10 +125,9 @@ seconds_tables() {
 				read -r m lo hi < <(col "$kind" "$s" "$p" "$k" 6 | sort -g | awk '{ v[NR] = $1 } END {
 					if (!NR) { print "- - -"; exit }
 					printf "%.3f %.3f %.3f\n", v[int((NR + 1) / 2)], v[1], v[NR] }')
-				stopped=$(col savestopped "$s" "$p" "$k" 5)
 				if [ "$m" != - ]; then
 					row+=" | $m ($lo-$hi)"
-				elif [ "$kind" = save ] && [ -n "$stopped" ]; then
+				elif [ "$kind" = save ] && [ -n "$(col savestopped "$s" "$p" "$k" 5)" ]; then
 					row+=" | stopped after $(meta install_timeout) s"
 				else
 					row+=" | $(not_run "$s" "$p" "$k")"
