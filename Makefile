@@ -16,11 +16,14 @@
 #   make bench-count   a restore's and a save's guest instructions per forward,
 #                     by function (counted by QEMU: the same every run);
 #                     COUNT_SHAPE=from, range or mixed: make bench's other shapes;
-#                     COUNT_ORDER=random: its lines shuffled
+#                     COUNT_ORDER=random: its lines shuffled; COUNT_TIME=1: host
+#                     time instead of instructions
 #   make bench-lookup-count  pfmod's lookup in guest instructions, every table
 #                     shape, 1 to 1M forwards (counted by QEMU)
 #   make bench-conn-count  a new connection's guest instructions through each
 #                     of make bench's paths at K = 1, by function
+#   make bench-conn-time  the same connections in host time, by function
+#                     (where the emulated guest's time goes)
 #   make deps         install what building and testing need (Debian 12, and
 #                     bookworm-backports' QEMU for the guests)
 #   make style        checkpatch.pl --strict over module/ and uapi/
@@ -148,4 +151,7 @@ bench-lookup-count:
 bench-conn-count:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/conn-count.sh
 
-.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup bench-scale bench-count bench-lookup-count bench-conn-count
+bench-conn-time:
+	CONNCOUNT_TIME=1 KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/conn-count.sh
+
+.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup bench-scale bench-count bench-lookup-count bench-conn-count bench-conn-time

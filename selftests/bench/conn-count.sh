@@ -28,8 +28,16 @@
 #   conndiff PATH FUNCTION PER_CONNECTION
 # (CONNCOUNT_TOP, 12, of each); writes build/conn-count/conn-count.tsv.
 # Instructions are not time (a load costs TCG more than an add): they say
-# where a path's work is, not seconds. A benchmark, not a test: no pass or
-# fail.
+# where a path's work is, not seconds.
+# With CONNCOUNT_TIME=1 (`make bench-conn-time`), the same windows in the
+# host's nanoseconds instead (tbcount.c's time=1), on two CPUs with the
+# host's clock, as make bench runs: where the emulated guest's time goes,
+# QEMU's device emulation included (a clock read, an interrupt sent), the
+# time its CPUs were halted left out (the blocks of *safe_halt, the idle
+# loop's halt). Its lines begin with "time" where the others begin with
+# "conn" (timecount, timeleast, timepart, timediff), in
+# build/conn-time/conn-time.tsv; the plugin's cost per block is in every
+# figure. A benchmark, not a test: no pass or fail.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source selftests/scripts/common.sh
@@ -38,38 +46,42 @@ pf_deps bench || exit 1
 pf_kernel
 pf_build > /dev/null || { echo "conn-count: pfmod does not build"; exit 1; }
 top=${CONNCOUNT_TOP:-12}
-dir=$PWD/build/conn-count
+# Counting: one CPU, its clock QEMU's count (above). Timing: as make bench.
+name=conn-count pre=conn icount=shift=1,sleep=off args=
+[ "${CONNCOUNT_TIME:-0}" = 1 ] && name=conn-time pre=time icount= args=time=1
+dir=$PWD/build/$name
 env=()
 pf_env_pass env '^CONNCOUNT_'
-VM_MEM=${VM_MEM:-2G} VM_ICOUNT=shift=1,sleep=off \
-	pf_count_run conn-count "${CONNCOUNT_LIMIT:-1800}" \
+VM_MEM=${VM_MEM:-2G} VM_ICOUNT=$icount COUNT_PLUGIN_ARGS=$args \
+	pf_count_run "$name" "${CONNCOUNT_LIMIT:-1800}" \
 	env "${env[@]}" selftests/bench/conn-count-guest.sh || exit 1
 
 # Per window: "PATH ROUND N FUNCTION COUNT", N the connections that
 # succeeded.
-grep '^conncount ' build/vm/conn-count/log > "$dir/windows"
+grep '^conncount ' "build/vm/$name/log" > "$dir/windows"
 [ -s "$dir/windows" ] || { echo "conn-count: no windows counted ($dir/log)"; exit 1; }
 while read -r _ path round n ok w; do
 	[ -s "$dir/window.$w" ] || { echo "conn-count: no counts for window $w ($path)"; exit 1; }
 	[ "$ok" = "$n" ] || { echo "conn-count: $path round $round: $ok of $n connections"; exit 1; }
-	pf_count_by_symbol build/vm/conn-count/kallsyms "$dir/window.$w" |
+	pf_count_by_symbol "build/vm/$name/kallsyms" "$dir/window.$w" |
+		awk -v pre="$pre" 'pre == "conn" || $1 !~ /safe_halt$/' |
 		sed "s/^/$path $round $n /"
 done < "$dir/windows" > "$dir/by-function"
 
 # Totals per path and round, then each path's least over the rounds (the
 # round where the least periodic work landed), then per function the least
 # over the rounds, less routing's.
-awk '{ t[$1 " " $2] += $5; n[$1 " " $2] = $3 }
+awk -v pre="$pre" '{ t[$1 " " $2] += $5; n[$1 " " $2] = $3 }
 	END {
 		for (k in t) {
 			split(k, a, " ")
-			printf "conncount\t%s\t%s\t%.0f\n", a[1], a[2], t[k] / n[k]
+			printf "%scount\t%s\t%s\t%.0f\n", pre, a[1], a[2], t[k] / n[k]
 		}
 	}' "$dir/by-function" | sort -k2,2 -k3,3n > "$dir/rounds"
-awk '{ if (!($2 in m) || $4 < m[$2]) m[$2] = $4 }
-	END { for (p in m) printf "connleast\t%s\t%d\t%.3f\n", p, m[p], m[p] / m["route"] }' \
+awk -v pre="$pre" '{ if (!($2 in m) || $4 < m[$2]) m[$2] = $4 }
+	END { for (p in m) printf "%sleast\t%s\t%d\t%.3f\n", pre, p, m[p], m[p] / m["route"] }' \
 	"$dir/rounds" | sort -k3,3n > "$dir/least"
-awk -v top="$top" '
+awk -v top="$top" -v pre="$pre" '
 	{ k = $1 SUBSEP $4; v = $5 / $3; f[$4] = 1; in_round[k]++ }
 	!(($1, $2) in r) { r[$1, $2] = 1; rounds[$1]++ }
 	!(k in m) || v < m[k] { m[k] = v }
@@ -93,7 +105,7 @@ awk -v top="$top" '
 		for (k in parts) {
 			split(k, a, SUBSEP)
 			if (parts[k] >= 100)
-				printf "connpart\t%s\t%s\t%.0f\n", a[1], a[2], parts[k] | "sort"
+				printf "%spart\t%s\t%s\t%.0f\n", pre, a[1], a[2], parts[k] | "sort"
 		}
 		close("sort")
 		sort = "sort -k4,4nr | head -" top
@@ -101,9 +113,9 @@ awk -v top="$top" '
 			if (p == "route")
 				continue
 			for (k in f)
-				printf "conndiff\t%s\t%s\t%.0f\n", p, k, m[p, k] - m["route", k] | sort
+				printf "%sdiff\t%s\t%s\t%.0f\n", pre, p, k, m[p, k] - m["route", k] | sort
 			close(sort)
 		}
 	}' "$dir/by-function" > "$dir/diff"
-cat "$dir/rounds" "$dir/least" "$dir/diff" > "$dir/conn-count.tsv"
-cat "$dir/conn-count.tsv"
+cat "$dir/rounds" "$dir/least" "$dir/diff" > "$dir/$name.tsv"
+cat "$dir/$name.tsv"

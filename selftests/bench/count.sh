@@ -18,7 +18,11 @@
 # for WHAT restore, save and restore-same, "total" first, then the
 # COUNT_TOP (25) largest. Instructions are not time (a load costs TCG more
 # than an add): they say where the work is and whether a change removed
-# some, not seconds. A benchmark, not a test: no pass or fail.
+# some, not seconds. With COUNT_TIME=1, the host's nanoseconds per forward
+# instead, in lines that begin with "time" (tbcount.c's time=1, as make
+# bench-conn-time: the time the guest's CPUs were halted left out, the
+# plugin's own cost in every figure; build/count-time). A benchmark, not a
+# test: no pass or fail.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source selftests/scripts/common.sh
@@ -26,20 +30,24 @@ pf_kernel
 pf_build > /dev/null || { echo "count: pfmod does not build"; exit 1; }
 n=${COUNT_N:-200000}
 top=${COUNT_TOP:-25}
-dir=$PWD/build/count
-VM_MEM=${VM_MEM:-6G} pf_count_run count "${COUNT_LIMIT:-3600}" \
+name=count pre=count args=
+[ "${COUNT_TIME:-0}" = 1 ] && name=count-time pre=time args=time=1
+dir=$PWD/build/$name
+VM_MEM=${VM_MEM:-6G} COUNT_PLUGIN_ARGS=$args \
+	pf_count_run "$name" "${COUNT_LIMIT:-3600}" \
 	env COUNT_N="$n" COUNT_SHAPE="${COUNT_SHAPE:-single}" COUNT_ORDER="${COUNT_ORDER:-}" \
 		selftests/bench/count-guest.sh || exit 1
 whats=(restore save restore-same)
 for w in 0 1 2; do
 	[ -s "$dir/window.$w" ] || { echo "count: no counts for window $w"; exit 1; }
 	what=${whats[$w]}
-	pf_count_by_symbol build/vm/count/kallsyms "$dir/window.$w" |
-		awk -v what="$what" -v n="$n" -v top="$top" '
+	pf_count_by_symbol "build/vm/$name/kallsyms" "$dir/window.$w" |
+		awk -v what="$what" -v n="$n" -v top="$top" -v pre="$pre" '
+			pre == "time" && $1 ~ /safe_halt$/ { next }
 			{ c[$1] += $2; total += $2 }
 			END {
-				printf "count %s %d %.0f 100.0 total\n", what, n, total / n
-				for (k in c) printf "count %s %d %.0f %.1f %s\n", what, n, c[k] / n,
+				printf "%s %s %d %.0f 100.0 total\n", pre, what, n, total / n
+				for (k in c) printf "%s %s %d %.0f %.1f %s\n", pre, what, n, c[k] / n,
 					100 * c[k] / total, k | "sort -k4,4nr | head -" top
 			}'
 done

@@ -63,7 +63,7 @@ pf_count_mark() {
 # LIMIT seconds, VM_MEM as set) under QEMU's counting plugin
 # (selftests/bench/tbcount.c), its windows from sync(2) to sync(2) in
 # build/NAME/window.N, the guest's output in build/NAME/log (printed if CMD
-# fails).
+# fails). COUNT_PLUGIN_ARGS: more of the plugin's options ("time=1").
 pf_count_run() {
 	local name=$1 limit=$2 dir=$PWD/build/$1 mark
 
@@ -71,7 +71,8 @@ pf_count_run() {
 	make -s -C selftests bench/tbcount.so || { echo "$name: the plugin does not build"; return 1; }
 	rm -rf "$dir" && mkdir -p "$dir" || return 1
 	mark=$(pf_count_mark) || return 1
-	VM_QUIET=1 VM_PLUGIN="$PWD/selftests/bench/tbcount.so,mark=$mark,out=$dir/window" \
+	VM_QUIET=1 \
+	VM_PLUGIN="$PWD/selftests/bench/tbcount.so,mark=$mark,out=$dir/window${COUNT_PLUGIN_ARGS:+,$COUNT_PLUGIN_ARGS}" \
 		selftests/qemu/vm.sh -t "$limit" -n "$name" -- "$@" > "$dir/log" 2>&1 ||
 		{ cat "$dir/log"; return 1; }
 }
@@ -87,7 +88,7 @@ pf_count_by_symbol() {
 		LC_ALL=C sort -k1,1 -k2,2r |
 		awk '$2 == "s" { sym = $3 ($4 == "" ? "" : "_" $4); next }
 			{ c[$1 == "0000000000000000" ? "[user]" : sym] += $3 }
-			END { for (k in c) print k, c[k] }'
+			END { for (k in c) printf "%s %.0f\n", k, c[k] }'
 }
 
 # The module, pfctl and the test tools; build output on stdout.
