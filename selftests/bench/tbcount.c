@@ -10,16 +10,17 @@
  * the next N. User-space blocks are summed in one line (address 0).
  *
  * With time=1, host nanoseconds instead of instructions (make
- * bench-conn-time): each vCPU gives the time from the start of one block to
- * the start of its next to the first, so a block that halted the vCPU gets
- * the idle time after it, and one that left for QEMU's device emulation (a
- * clock read, an interrupt sent) the time that took. Each vCPU adds
- * into tables of its own, one per window, without a lock: the time of a
- * block goes to the window in which it started; the files are written when
- * the guest ends, named as above. The callback's own cost is in every
- * block's time (a block of a few instructions, as a string instruction's
- * every step is, looks dearer than it is): the time says where the guest's
- * time goes, not how long a function takes without the plugin.
+ * bench-conn-time, COUNT_TIME=1 make bench-count): each vCPU gives the
+ * time from the start of one block to the start of its next to the first,
+ * so a block that halted the vCPU gets the idle time after it, and one that
+ * left for QEMU's device emulation (a clock read, an interrupt sent) the
+ * time that took. Each vCPU adds into tables of its own, one per window,
+ * without a lock: the time of a block goes to the window in which it
+ * started; the files are written when the guest ends, named as above. The
+ * callback's own cost is in every block's time (a block of a few
+ * instructions, as a string instruction's every step is, looks dearer than
+ * it is): the time says where the guest's time goes, not how long a
+ * function takes without the plugin.
  *
  * Only the part of QEMU's plugin API that is the same since its first
  * version is declared here (API version 2 is the oldest QEMU 10 loads), so
