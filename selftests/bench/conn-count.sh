@@ -47,8 +47,8 @@ pf_kernel
 pf_build > /dev/null || { echo "conn-count: pfmod does not build"; exit 1; }
 top=${CONNCOUNT_TOP:-12}
 # Counting: one CPU, its clock QEMU's count (above). Timing: as make bench.
-name=conn-count pre=conn icount=shift=1,sleep=off args=
-[ "${CONNCOUNT_TIME:-0}" = 1 ] && name=conn-time pre=time icount= args=time=1
+name=conn-count pre=conn icount=shift=1,sleep=off args= busy=
+[ "${CONNCOUNT_TIME:-0}" = 1 ] && name=conn-time pre=time icount= args=time=1 busy=busy
 dir=$PWD/build/$name
 env=()
 pf_env_pass env '^CONNCOUNT_'
@@ -63,8 +63,7 @@ grep '^conncount ' "build/vm/$name/log" > "$dir/windows"
 while read -r _ path round n ok w; do
 	[ -s "$dir/window.$w" ] || { echo "conn-count: no counts for window $w ($path)"; exit 1; }
 	[ "$ok" = "$n" ] || { echo "conn-count: $path round $round: $ok of $n connections"; exit 1; }
-	pf_count_by_symbol "build/vm/$name/kallsyms" "$dir/window.$w" |
-		awk -v pre="$pre" 'pre == "conn" || $1 !~ /safe_halt$/' |
+	pf_count_by_symbol "build/vm/$name/kallsyms" "$dir/window.$w" $busy |
 		sed "s/^/$path $round $n /"
 done < "$dir/windows" > "$dir/by-function"
 

@@ -30,8 +30,8 @@ pf_kernel
 pf_build > /dev/null || { echo "count: pfmod does not build"; exit 1; }
 n=${COUNT_N:-200000}
 top=${COUNT_TOP:-25}
-name=count pre=count args=
-[ "${COUNT_TIME:-0}" = 1 ] && name=count-time pre=time args=time=1
+name=count pre=count args= busy=
+[ "${COUNT_TIME:-0}" = 1 ] && name=count-time pre=time args=time=1 busy=busy
 dir=$PWD/build/$name
 VM_MEM=${VM_MEM:-6G} COUNT_PLUGIN_ARGS=$args \
 	pf_count_run "$name" "${COUNT_LIMIT:-3600}" \
@@ -41,9 +41,8 @@ whats=(restore save restore-same)
 for w in 0 1 2; do
 	[ -s "$dir/window.$w" ] || { echo "count: no counts for window $w"; exit 1; }
 	what=${whats[$w]}
-	pf_count_by_symbol "build/vm/$name/kallsyms" "$dir/window.$w" |
+	pf_count_by_symbol "build/vm/$name/kallsyms" "$dir/window.$w" $busy |
 		awk -v what="$what" -v n="$n" -v top="$top" -v pre="$pre" '
-			pre == "time" && $1 ~ /safe_halt$/ { next }
 			{ c[$1] += $2; total += $2 }
 			END {
 				printf "%s %s %d %.0f 100.0 total\n", pre, what, n, total / n

@@ -50,7 +50,8 @@ void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, atexit_cb_t cb, void *u
 __attribute__((visibility("default"))) int qemu_plugin_version = 2;
 
 #define KERNEL_START 0xffff800000000000ULL
-#define SLOTS (1 << 20)
+#define SLOTS_BITS 20
+#define SLOTS (1 << SLOTS_BITS)
 
 struct slot {
 	uint64_t vaddr;
@@ -93,14 +94,25 @@ static unsigned int marks;
 static double ns_per_tick;
 static struct tvcpu tv[TVCPUS];
 
+/*
+ * Where @vaddr's slot is in table @t of 2^@bits slots: its own, or the free
+ * one it would take (the caller fills its address in).
+ */
+static struct slot *slot_in(struct slot *t, unsigned int bits, uint64_t vaddr)
+{
+	uint64_t h = (vaddr * 0x9e3779b97f4a7c15ULL) >> (64 - bits);
+
+	while (t[h].vaddr && t[h].vaddr != vaddr)
+		h = (h + 1) & ((1ULL << bits) - 1);
+	return &t[h];
+}
+
 static struct slot *slot_of(uint64_t vaddr)
 {
-	uint64_t h = (vaddr * 0x9e3779b97f4a7c15ULL) >> 44;
+	struct slot *s = slot_in(slots, SLOTS_BITS, vaddr);
 
-	while (slots[h].vaddr && slots[h].vaddr != vaddr)
-		h = (h + 1) & (SLOTS - 1);
-	slots[h].vaddr = vaddr;
-	return &slots[h];
+	s->vaddr = vaddr;
+	return s;
 }
 
 static void write_out(void)
@@ -167,25 +179,23 @@ static double calibrate(void)
 
 static void tadd(struct tvcpu *v, unsigned int w, uint64_t vaddr, uint64_t n)
 {
-	uint64_t h;
+	struct slot *s;
 
 	if (!v->t[w]) {
 		v->t[w] = calloc(TSLOTS, sizeof(*v->t[w]));
 		if (!v->t[w])
 			return;
 	}
-	h = (vaddr * 0x9e3779b97f4a7c15ULL) >> (64 - TSLOTS_BITS);
-	while (v->t[w][h].vaddr && v->t[w][h].vaddr != vaddr)
-		h = (h + 1) & (TSLOTS - 1);
-	if (!v->t[w][h].vaddr) {
+	s = slot_in(v->t[w], TSLOTS_BITS, vaddr);
+	if (!s->vaddr) {
 		if (v->used[w] >= TSLOTS / 4 * 3 && vaddr != 2) {
 			tadd(v, w, 2, n);
 			return;
 		}
 		v->used[w]++;
-		v->t[w][h].vaddr = vaddr;
+		s->vaddr = vaddr;
 	}
-	v->t[w][h].insns += n;
+	s->insns += n;
 }
 
 static void tb_exec_time(unsigned int vcpu, void *userdata)

@@ -77,16 +77,18 @@ pf_count_run() {
 		{ cat "$dir/log"; return 1; }
 }
 
-# pf_count_by_symbol KALLSYMS WINDOW: a window's instructions by function,
+# pf_count_by_symbol KALLSYMS WINDOW [BUSY]: a window's instructions by function,
 # lines "NAME COUNT": each counted block (tbcount.c's "ADDRESS COUNT", 16
 # hex digits: sorted as text, sorted as numbers) given to the text symbol
 # before it in KALLSYMS (a module's functions named "NAME_[module]"), user
-# space's as "[user]".
+# space's as "[user]". With BUSY "busy" (a window of tbcount.c's time=1),
+# without the idle loop's halt (*safe_halt), whose time is a halted CPU's.
 pf_count_by_symbol() {
 	{ awk 'tolower($2) ~ /^[tw]$/ { print $1, "s", $3 ($4 ? " " $4 : "") }' "$1"
 		awk '{ print $1, "c", $2 }' "$2"; } |
 		LC_ALL=C sort -k1,1 -k2,2r |
-		awk '$2 == "s" { sym = $3 ($4 == "" ? "" : "_" $4); next }
+		awk -v busy="${3:-}" '$2 == "s" { sym = $3 ($4 == "" ? "" : "_" $4); next }
+			busy == "busy" && sym ~ /safe_halt$/ { next }
 			{ c[$1 == "0000000000000000" ? "[user]" : sym] += $3 }
 			END { for (k in c) printf "%s %.0f\n", k, c[k] }'
 }
