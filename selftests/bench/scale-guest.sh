@@ -5,6 +5,10 @@
 # (SCALE_REPS, 2): a table of N single-port forwards with listen addresses
 # restored into an empty one, saved, one forward deleted, flushed. Prints
 #   scale N ROUND RESTORE_S SAVE_S DEL1_S BYTES_PER_FORWARD SLAB_OBJS SLAB_OBJSIZE
+# and the CPU time the guest's CPUs were busy for during the restore and the
+# save (all of it: pfctl's threads, the kernel's workers, anything else;
+# /proc/stat), to set beside their seconds
+#   cpu N ROUND RESTORE_CPU_S SAVE_CPU_S
 # then pfctl's own share of a restore and a save of the N (parsing the
 # lines into requests, formatting a dump's forwards: selftests/tools/pftext)
 #   text N PARSE_S FORMAT_S
@@ -45,6 +49,13 @@ now() {
 	date +%s.%N
 }
 
+# busy: the seconds all CPUs have been busy for since boot (/proc/stat's
+# cpu line: everything but idle and iowait).
+busy() {
+	awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {
+		printf "%.2f\n", ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit }' /proc/stat
+}
+
 # perf_top N WHAT FILE: the busiest symbols of a recording.
 perf_top() {
 	perf report -i "$3" --no-children --sort sym --stdio 2>/dev/null |
@@ -52,10 +63,11 @@ perf_top() {
 			sub(/^ +/, ""); print "perf", n, w, p, $0 }'
 }
 
-# timed N WHAT ROUND COMMAND...: the command's seconds on stdout; with
-# SCALE_PERF=1 in the first round, under perf record.
+# timed N WHAT ROUND COMMAND...: the command's seconds on stdout, the
+# CPUs' busy seconds meanwhile in $tmp/WHAT.cpu; with SCALE_PERF=1 in the
+# first round, under perf record.
 timed() {
-	local n=$1 what=$2 round=$3 t0 t1 ret
+	local n=$1 what=$2 round=$3 t0 t1 b0 ret
 
 	shift 3
 	if [ "${SCALE_PERF:-0}" = 1 ] && [ "$round" = 1 ]; then
@@ -63,10 +75,12 @@ timed() {
 		local perf=$!
 		sleep 2
 	fi
+	b0=$(busy)
 	t0=$(now)
 	"$@"
 	ret=$?
 	t1=$(now)
+	echo "$(busy) - $b0" | bc > "$tmp/$what.cpu"
 	if [ -n "${perf:-}" ]; then
 		kill -INT "$perf" && wait "$perf"
 		perf_top "$n" "$what" "$tmp/$what.perf" >&2
@@ -134,6 +148,7 @@ for n in $ns; do
 		slab+=" $(cat /sys/kernel/slab/pf_fwd/object_size 2>/dev/null)"
 		echo "scale $n $round $restore $save $(echo "$t1 - $t0" | bc)" \
 			"$(( (after - before) / n )) $slab"
+		echo "cpu $n $round $(cat "$tmp/restore.cpu") $(cat "$tmp/save.cpu")"
 	done
 	selftests/tools/pftext "$tmp/table" || exit 1
 	pfctl flush || exit 1

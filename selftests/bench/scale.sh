@@ -3,7 +3,8 @@
 #
 # `make bench-scale`: what a big table costs, whole, in the guest: pfctl
 # restore, save and the delete of one forward for N forwards (single ports
-# on listen addresses, as bench.sh fills its tables), the kernel memory per
+# on listen addresses, as bench.sh fills its tables), the CPU time the
+# guest's CPUs were busy for meanwhile, the kernel memory per
 # forward (slab, vmalloc and percpu, and the forward cache's own slab line),
 # pfctl's own share of those times and the kernel's share of the restore
 # (selftests/tools/pftext) and, with
@@ -24,5 +25,5 @@ env=()
 pf_env_pass env '^SCALE_'
 VM_MEM=${VM_MEM:-6G} selftests/qemu/vm.sh -t "${SCALE_LIMIT:-3600}" -n scale -- \
 	env "${env[@]}" selftests/bench/scale-guest.sh 2>&1 | tee "$dir/log" |
-	grep -E '^(# )?(scale|text|kernel|perf|graph) ' | sed 's/^# //'
+	grep -E '^(# )?(scale|cpu|text|kernel|perf|graph) ' | sed 's/^# //'
 exit "${PIPESTATUS[0]}"
