@@ -54,6 +54,7 @@ struct pf_restore {
 static int read_all(FILE *in, struct pf_restore *r)
 {
 	size_t cap = 1 << 16, n;
+	char *text;
 
 	r->text = malloc(cap);
 	while (r->text) {
@@ -62,7 +63,10 @@ static int read_all(FILE *in, struct pf_restore *r)
 		if (r->len < cap - 1)
 			break;
 		cap *= 2;
-		r->text = realloc(r->text, cap);
+		text = realloc(r->text, cap);
+		if (!text)
+			free(r->text);
+		r->text = text;
 	}
 	if (!r->text) {
 		fprintf(stderr, "%s: out of memory\n", prog);
