@@ -27,6 +27,7 @@
 #   make deps         install what building and testing need (Debian 12, and
 #                     bookworm-backports' QEMU for the guests)
 #   make style        checkpatch.pl --strict over module/ and uapi/
+#   make sparse       the kernel's static checker over module/ (byte order, RCU)
 #   make load         insmod pfmod.ko here, after the modules it needs
 #   make install      module (+ depmod), pfctl and its man page
 #   make dkms-install register, build and install the module with DKMS
@@ -130,6 +131,9 @@ demo:
 style:
 	@selftests/scripts/style.sh
 
+sparse:
+	@KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/scripts/sparse.sh
+
 bench:
 	KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/run.sh
 
@@ -154,4 +158,4 @@ bench-conn-count:
 bench-conn-time:
 	CONNCOUNT_TIME=1 KDIR="$(KDIR)" KERNELRELEASE="$(KERNELRELEASE)" selftests/bench/conn-count.sh
 
-.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style bench bench-limits bench-lookup bench-scale bench-count bench-lookup-count bench-conn-count bench-conn-time
+.PHONY: all module debug tool clean load install dkms-install deb deps check check-kernels check-debug check-mutants check-system demo style sparse bench bench-limits bench-lookup bench-scale bench-count bench-lookup-count bench-conn-count bench-conn-time

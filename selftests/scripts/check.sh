@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make check`: the build, the style check, pfctl's unit tests, the DKMS
+# `make check`: the build, the style check, sparse, pfctl's unit tests, the DKMS
 # proof and the harness's self-test on the host, then every selftest in a
 # QEMU guest running the Debian kernel the module is built for. Every stage
 # prints TAP and is judged by its plan and exit status as well as its
@@ -70,6 +70,11 @@ build() {
 }
 stage build build || { summary; exit 1; }
 stage style selftests/scripts/style.sh
+if [ -z "${KVER:-}" ]; then
+	# The default kernel's headers: the 7 line's do not ship the script
+	# with which Kbuild decides to run sparse.
+	stage sparse selftests/scripts/sparse.sh
+fi
 for t in $(make -s -C userspace-tool list-tests); do
 	stage "pfctl unit test $t" "userspace-tool/$t"
 done

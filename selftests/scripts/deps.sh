@@ -16,8 +16,8 @@ group_check=(
 	linux-image-amd64 qemu-system-x86 busybox-static cpio gzip xz-utils zstd
 	# the selftests and the demo
 	iproute2 iptables nftables conntrack socat procps psmisc util-linux curl jq strace time
-	# style (checkpatch.pl ships in the kernel source) and the DKMS proof
-	linux-source-6.1 perl dkms
+	# style (checkpatch.pl ships in the kernel source), sparse and the DKMS proof
+	linux-source-6.1 perl sparse dkms
 	# the packages (make deb) and the guests that install and boot them
 	dpkg-dev debhelper dh-dkms lintian systemd e2fsprogs
 )

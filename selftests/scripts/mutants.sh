@@ -3,8 +3,8 @@
 #
 # `make check-mutants`: proof that the suite catches real bugs. Each mutant
 # of selftests/mutants/list is applied to a copy of the tree, built, and run
-# against the tests it names (in the QEMU guest, pfctl's unit tests, or the
-# harness's self-test); it must make them fail. Prints TAP and "N of N
+# against the tests it names (in the QEMU guest, pfctl's unit tests, the
+# harness's self-test, or sparse); it must make them fail. Prints TAP and "N of N
 # mutants killed"; fails unless every mutant is killed. M="name ..." runs
 # only those; DRY=1 only checks that each applies. A mutant with a kernel
 # line is built for and booted on that Debian line (kernels.sh), the
@@ -101,6 +101,10 @@ while IFS=$'\t' read -r name file from to tests why kernel append; do
 			(cd "$dir" && mutant_kernel "$kernel" && selftests/qemu/harness.sh) \
 				> "$dir/harness.log" 2>&1 || rc=1
 			grep -q '^not ok' "$dir/harness.log" && rc=1
+		elif [ "$t" = sparse ]; then
+			(cd "$dir" && mutant_kernel "$kernel" && selftests/scripts/sparse.sh) \
+				> "$dir/sparse.log" 2>&1 || rc=1
+			grep -q '^not ok' "$dir/sparse.log" && rc=1
 		else
 			guest+=" $t"
 		fi
@@ -113,8 +117,9 @@ while IFS=$'\t' read -r name file from to tests why kernel append; do
 	fi
 	if [ $rc -ne 0 ]; then
 		killed=$((killed + 1))
-		echo "ok $n mutant $name killed by$( [ -n "$guest" ] && echo "$guest")${kernel:+ on $kernel}$( [[ " $tests " == *" unit "* ]] && echo " unit")$( [[ " $tests " == *" harness "* ]] && echo " harness") ($(($(date +%s) - t0))s): $why"
-		grep -h '^not ok' "$dir/build/vm/mutant/log" "$dir/unit.log" "$dir/harness.log" 2>/dev/null | head -n 3 |
+		echo "ok $n mutant $name killed by$( [ -n "$guest" ] && echo "$guest")${kernel:+ on $kernel}$( [[ " $tests " == *" unit "* ]] && echo " unit")$( [[ " $tests " == *" harness "* ]] && echo " harness")$( [[ " $tests " == *" sparse "* ]] && echo " sparse") ($(($(date +%s) - t0))s): $why"
+		grep -h '^not ok' "$dir/build/vm/mutant/log" "$dir/unit.log" "$dir/harness.log" \
+			"$dir/sparse.log" 2>/dev/null | head -n 3 |
 			sed 's/^/#   /'
 	else
 		echo "not ok $n mutant $name SURVIVED $tests: $why"
