@@ -3,10 +3,10 @@
 #
 # The kernel's own static checker over pfmod: module/ checked with sparse
 # (Kbuild's C=2, every file, its endian checks on) against KDIR's headers,
-# and nothing said. It sees what a test on x86 cannot: a port or an address
-# of the wrong byte order where the types say which (__be16 against u16), a
-# pointer the types mark __rcu read without rcu_dereference(), a lock taken
-# and not given back. Prints one TAP line.
+# and nothing said. It reads the types: a port or an address in the wrong
+# byte order where they say which (__be16 against u16), on every path, not
+# only those a test drives; and a pointer they mark __rcu read without
+# rcu_dereference(), which no test on x86 sees. Prints one TAP line.
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
