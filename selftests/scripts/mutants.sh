@@ -59,6 +59,9 @@ if grep -qn $'\t' "$list"; then
 	echo "mutants.sh: $list has a tab character (line $(grep -n $'\t' "$list" | cut -d: -f1 | head -n1)): write \\t"
 	exit 1
 fi
+# The checks that run on the host besides pfctl's unit tests, by the name a
+# mutant's tests give them: the script that runs each (its TAP in NAME.log).
+declare -A host_checks=([harness]=selftests/qemu/harness.sh [sparse]=selftests/scripts/sparse.sh)
 selected=${M:-}
 total=$(mutants | awk -F'\t' -v sel=" $selected " 'sel == "  " || index(sel, " " $1 " ")' | wc -l)
 [ "$total" -gt 0 ] || { echo "mutants.sh: no mutants selected"; exit 1; }
@@ -91,23 +94,21 @@ while IFS=$'\t' read -r name file from to tests why kernel append; do
 		continue
 	fi
 	t0=$(date +%s)
-	rc=0 guest=
+	rc=0 guest= host= logs=("$dir/build/vm/mutant/log")
 	for t in $tests; do
 		if [ "$t" = unit ]; then
 			for u in $(make -s -C "$dir/userspace-tool" list-tests); do
 				"$dir/userspace-tool/$u" >> "$dir/unit.log" 2>&1 || rc=1
 			done
-		elif [ "$t" = harness ]; then
-			(cd "$dir" && mutant_kernel "$kernel" && selftests/qemu/harness.sh) \
-				> "$dir/harness.log" 2>&1 || rc=1
-			grep -q '^not ok' "$dir/harness.log" && rc=1
-		elif [ "$t" = sparse ]; then
-			(cd "$dir" && mutant_kernel "$kernel" && selftests/scripts/sparse.sh) \
-				> "$dir/sparse.log" 2>&1 || rc=1
-			grep -q '^not ok' "$dir/sparse.log" && rc=1
+		elif [ -n "${host_checks[$t]:-}" ]; then
+			(cd "$dir" && mutant_kernel "$kernel" && "${host_checks[$t]}") \
+				> "$dir/$t.log" 2>&1 || rc=1
+			grep -q '^not ok' "$dir/$t.log" && rc=1
 		else
 			guest+=" $t"
+			continue
 		fi
+		host+=" $t" logs+=("$dir/$t.log")
 	done
 	if [ -n "$guest" ]; then
 		# shellcheck disable=SC2086
@@ -117,10 +118,8 @@ while IFS=$'\t' read -r name file from to tests why kernel append; do
 	fi
 	if [ $rc -ne 0 ]; then
 		killed=$((killed + 1))
-		echo "ok $n mutant $name killed by$( [ -n "$guest" ] && echo "$guest")${kernel:+ on $kernel}$( [[ " $tests " == *" unit "* ]] && echo " unit")$( [[ " $tests " == *" harness "* ]] && echo " harness")$( [[ " $tests " == *" sparse "* ]] && echo " sparse") ($(($(date +%s) - t0))s): $why"
-		grep -h '^not ok' "$dir/build/vm/mutant/log" "$dir/unit.log" "$dir/harness.log" \
-			"$dir/sparse.log" 2>/dev/null | head -n 3 |
-			sed 's/^/#   /'
+		echo "ok $n mutant $name killed by$guest${kernel:+ on $kernel}$host ($(($(date +%s) - t0))s): $why"
+		grep -h '^not ok' "${logs[@]}" 2>/dev/null | head -n 3 | sed 's/^/#   /'
 	else
 		echo "not ok $n mutant $name SURVIVED $tests: $why"
 	fi
